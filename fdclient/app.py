@@ -1,0 +1,146 @@
+"""GUI composition root: QApplication, language, font, main window.
+
+The command line (:mod:`fdclient.cli`) resolves the data folder and passes a loader that
+opens the store; everything Qt starts here. Only this module and :mod:`fdclient.ui` import
+PySide6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from fdclient import i18n
+from fdclient.errors import FdError
+from fdclient.services.summary import TownshipSummary
+from fdclient.ui.fonts import apply_application_font
+from fdclient.ui.main_window import MainWindow, app_title
+
+log = logging.getLogger(__name__)
+
+#: Environment variable for the screenshot mode (same as ``--screenshot PATH``).
+SCREENSHOT_ENV = "FDCLIENT_SCREENSHOT"
+
+#: Qt's own catalogues (standard buttons and dialogs), loaded when present.
+_QT_CATALOGS = ("qtbase",)
+
+
+def install_language(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Install the catalogues for ``language`` into ``app`` and set the default locale.
+
+    Returns the installed translators (parented to ``app``); remove them with
+    :func:`remove_translators` to switch language. English needs no catalogue. A missing
+    catalogue is logged and the interface stays English.
+    """
+    QLocale.setDefault(QLocale(i18n.qt_locale_name(language)))
+    installed: list[QTranslator] = []
+    catalog = i18n.catalog_path(language)
+    if catalog is None:
+        return installed
+
+    own = QTranslator(app)
+    if own.load(str(catalog)):
+        app.installTranslator(own)
+        installed.append(own)
+    else:
+        log.warning("translation catalogue %s not found or invalid; run "
+                    "scripts/build_translations.sh", catalog)
+
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in _QT_CATALOGS:
+        translator = QTranslator(app)
+        if translator.load(f"{name}_{language}", qt_dir):
+            app.installTranslator(translator)
+            installed.append(translator)
+    return installed
+
+
+def remove_translators(app: QCoreApplication, translators: Sequence[QTranslator]) -> None:
+    """Undo :func:`install_language` (the widgets receive a LanguageChange event)."""
+    for translator in translators:
+        app.removeTranslator(translator)
+        translator.deleteLater()
+
+
+def _parse_gui_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(prog="fdclient", add_help=False)
+    i18n.add_language_option(parser)
+    parser.add_argument("--screenshot", type=Path, default=None, metavar="PATH")
+    return parser.parse_known_args(list(argv))
+
+
+def _save_screenshot(window: MainWindow, path: Path) -> bool:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return window.grab().save(str(path), "PNG")
+
+
+def run_gui(
+    summary_loader: Callable[[], TownshipSummary],
+    argv: Sequence[str] | None = None,
+    *,
+    language: str | None = None,
+    screenshot: str | os.PathLike[str] | None = None,
+) -> int:
+    """Start the GUI and return its exit status.
+
+    ``summary_loader`` is called once the application exists (so its errors can be shown)
+    and returns the summary for the main window. ``argv`` are the command line arguments
+    without the program name (default ``sys.argv[1:]``); ``--lang LANG`` and
+    ``--screenshot PATH`` are taken from them, the rest goes to Qt. ``language`` and
+    ``screenshot`` override the arguments and the environment (``FDCLIENT_LANG``,
+    ``FDCLIENT_SCREENSHOT``).
+
+    Screenshot mode shows the window, saves it as a PNG and exits (status 0, or 1 when the
+    file could not be written); errors are printed instead of shown in a dialog.
+    """
+    args, qt_args = _parse_gui_args(sys.argv[1:] if argv is None else argv)
+    language = i18n.resolve_language(language if language is not None else args.lang)
+    shot_value = screenshot or args.screenshot or os.environ.get(SCREENSHOT_ENV) or None
+    shot = Path(shot_value) if shot_value else None
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(["fdclient", *qt_args])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("fdclient")
+    app.setOrganizationName("fdclient")
+
+    translators = install_language(app, language)
+    apply_application_font(app)
+    app.setApplicationDisplayName(app_title())
+
+    try:
+        summary = summary_loader()
+    except FdError as exc:
+        print(exc.message, file=sys.stderr)
+        if shot is None:
+            QMessageBox.critical(None, app_title(), exc.message)
+        remove_translators(app, translators)
+        return exc.exit_code
+
+    window = MainWindow(summary)
+    window.show()
+
+    status: dict[str, int] = {}
+    if shot is not None:
+
+        def take_screenshot() -> None:
+            ok = _save_screenshot(window, shot)
+            if not ok:
+                print(f"could not write screenshot {shot}", file=sys.stderr)
+            status["code"] = 0 if ok else 1
+            window.close()
+            app.exit(status["code"])
+
+        QTimer.singleShot(0, take_screenshot)
+
+    code = app.exec()
+    remove_translators(app, translators)
+    return status.get("code", code)

@@ -1,0 +1,168 @@
+"""National code tables used by the forms, as ``{code: Chinese label}``.
+
+Sources: the personal information form and follow-up forms of the national basic public
+health service specification, 3rd edition (2017); GB/T 2261.1 (sex), GB 3304 (ethnicity),
+GB/T 4761 (family relationship, top-level groups). The database stores the codes; the
+labels are for forms, documents and the UI. CHECK constraints are built from these tables
+so the database refuses a code the form does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+SEX = {"0": "未知的性别", "1": "男", "2": "女", "9": "未说明的性别"}
+SEX_CODES = (0, 1, 2, 9)
+
+ID_TYPE = {
+    "01": "居民身份证",
+    "02": "居民户口簿",
+    "03": "护照",
+    "04": "军官证",
+    "05": "港澳居民来往内地通行证",
+    "06": "台湾居民来往大陆通行证",
+    "07": "港澳台居民居住证",
+    "08": "外国人永久居留身份证",
+    "99": "其他证件",
+}
+#: ID types whose numbers follow the 18-character GB 11643 rule.
+GB11643_ID_TYPES = ("01", "07")
+
+# GB 3304-1991 民族代码 (01-56), plus 97 其他 and 98 外国血统中国籍人士.
+ETHNICITY = {
+    "01": "汉族", "02": "蒙古族", "03": "回族", "04": "藏族", "05": "维吾尔族", "06": "苗族",
+    "07": "彝族", "08": "壮族", "09": "布依族", "10": "朝鲜族", "11": "满族", "12": "侗族",
+    "13": "瑶族", "14": "白族", "15": "土家族", "16": "哈尼族", "17": "哈萨克族", "18": "傣族",
+    "19": "黎族", "20": "傈僳族", "21": "佤族", "22": "畲族", "23": "高山族", "24": "拉祜族",
+    "25": "水族", "26": "东乡族", "27": "纳西族", "28": "景颇族", "29": "柯尔克孜族",
+    "30": "土族", "31": "达斡尔族", "32": "仫佬族", "33": "羌族", "34": "布朗族", "35": "撒拉族",
+    "36": "毛南族", "37": "仡佬族", "38": "锡伯族", "39": "阿昌族", "40": "普米族",
+    "41": "塔吉克族", "42": "怒族", "43": "乌孜别克族", "44": "俄罗斯族", "45": "鄂温克族",
+    "46": "德昂族", "47": "保安族", "48": "裕固族", "49": "京族", "50": "塔塔尔族",
+    "51": "独龙族", "52": "鄂伦春族", "53": "赫哲族", "54": "门巴族", "55": "珞巴族",
+    "56": "基诺族", "97": "其他", "98": "外国血统中国籍人士",
+}
+
+# GB/T 4761-2008, the top-level groups used on household registers.
+RELATIONSHIP = {
+    "01": "户主", "10": "配偶", "20": "子", "30": "女", "40": "孙子女或外孙子女",
+    "50": "父母", "60": "祖父母或外祖父母", "70": "兄弟姐妹", "80": "其他亲属", "99": "非亲属",
+}
+HEAD_OF_HOUSEHOLD = "01"
+
+RESIDENT_TYPE = {"1": "户籍", "2": "非户籍"}
+BLOOD_ABO = {"1": "A型", "2": "B型", "3": "O型", "4": "AB型", "5": "不详"}
+BLOOD_RH = {"1": "Rh阴性", "2": "Rh阳性", "3": "不详"}
+EDUCATION = {
+    "1": "研究生", "2": "大学本科", "3": "大学专科和专科学校", "4": "中等专业学校",
+    "5": "技工学校", "6": "高中", "7": "初中", "8": "小学", "9": "文盲或半文盲", "10": "不详",
+}
+OCCUPATION = {
+    "0": "国家机关、党群组织、企业、事业单位负责人", "1": "专业技术人员",
+    "2": "办事人员和有关人员", "3": "商业、服务业人员", "4": "农、林、牧、渔、水利业生产人员",
+    "5": "生产、运输设备操作人员及有关人员", "6": "军人", "7": "不便分类的其他从业人员",
+    "8": "无职业",
+}
+MARITAL_STATUS = {"1": "未婚", "2": "已婚", "3": "丧偶", "4": "离婚", "5": "未说明的婚姻状况"}
+PAYMENT_METHOD = {
+    "1": "城镇职工基本医疗保险", "2": "城乡居民基本医疗保险", "3": "新型农村合作医疗",
+    "4": "贫困救助", "5": "商业医疗保险", "6": "全公费", "7": "全自费", "8": "其他",
+}
+DRUG_ALLERGY = {"1": "无", "2": "青霉素", "3": "磺胺", "4": "链霉素", "5": "其他"}
+EXPOSURE = {"1": "无", "2": "化学品", "3": "毒物", "4": "射线"}
+PAST_DISEASE = {
+    "1": "无", "2": "高血压", "3": "糖尿病", "4": "冠心病", "5": "慢性阻塞性肺疾病",
+    "6": "恶性肿瘤", "7": "脑卒中", "8": "严重精神障碍", "9": "结核病", "10": "肝炎",
+    "11": "其他法定传染病", "12": "职业病", "13": "其他",
+}
+HISTORY_EVENT_KIND = {"surgery": "手术", "trauma": "外伤", "transfusion": "输血"}
+FAMILY_MEMBER = {"father": "父亲", "mother": "母亲", "siblings": "兄弟姐妹", "children": "子女"}
+GENETIC_DISEASE = {"1": "无", "2": "有"}
+DISABILITY = {
+    "1": "无残疾", "2": "视力残疾", "3": "听力残疾", "4": "言语残疾", "5": "肢体残疾",
+    "6": "智力残疾", "7": "精神残疾", "8": "其他残疾",
+}
+KITCHEN_EXHAUST = {"1": "无", "2": "油烟机", "3": "换气扇", "4": "烟囱"}
+FUEL = {"1": "液化气", "2": "煤", "3": "天然气", "4": "沼气", "5": "柴火", "6": "其他"}
+WATER = {"1": "自来水", "2": "经净化过滤的水", "3": "井水", "4": "河湖水", "5": "塘水", "6": "其他"}
+TOILET = {"1": "卫生厕所", "2": "一格或二格粪池式", "3": "马桶", "4": "露天粪坑", "5": "简易棚厕"}
+LIVESTOCK_PEN = {"1": "无", "2": "单设", "3": "室内", "4": "室外"}
+
+POVERTY_STATUS = {
+    "1": "脱贫户（建档立卡）", "2": "防止返贫监测对象", "3": "低保户", "4": "特困供养（五保）",
+}
+RESIDENT_STATUS = {"active": "在册", "moved_out": "已迁出", "deceased": "已死亡"}
+
+STAFF_ROLE = {
+    "doctor": "医生", "nurse": "护士", "public_health": "公卫人员",
+    "specialist": "专科医生", "admin": "管理员",
+}
+
+PACKAGE_KIND = {"basic": "基础包", "personalised": "个性化服务包"}
+#: What a package item delivers; a visit of the matching kind fulfils it.
+SERVICE_KIND = {
+    "health_assessment": "健康评估",
+    "health_education": "健康教育",
+    "consultation": "健康咨询",
+    "hypertension_followup": "高血压随访",
+    "diabetes_followup": "糖尿病随访",
+    "elderly_check": "老年人健康体检",
+    "home_visit": "上门服务",
+    "tcm": "中医药健康管理",
+    "child_check": "儿童健康检查",
+    "maternal_check": "孕产妇健康管理",
+    "mental_followup": "严重精神障碍患者随访",
+    "tb_followup": "肺结核患者随访",
+    "long_prescription": "长期处方",
+}
+
+CONTRACT_SCOPE = {"household": "以家庭为单位", "individual": "个人"}
+CONTRACT_STATUS = {
+    "draft": "草稿", "active": "履约中", "expired": "已到期", "renewed": "已续约",
+    "terminated": "已解约",
+}
+TERMINATION_REASON = {
+    "moved_out": "迁出本辖区", "unreachable": "连续一年无法联系", "refused": "连续一年拒绝服务",
+    "voluntary": "本人申请解约", "death": "死亡", "other": "其他",
+}
+SIGNING_CHANNEL = {"door_to_door": "入户签约", "clinic": "门诊签约", "roster_import": "花名册导入"}
+PLANNED_SERVICE_STATUS = {"planned": "待服务", "done": "已完成", "cancelled": "已取消"}
+
+VISIT_KIND = {
+    "hypertension": "高血压患者随访",
+    "diabetes": "2型糖尿病患者随访",
+    "elderly_check": "老年人健康体检",
+    "home_visit": "入户服务",
+}
+VISIT_MODE = {"1": "门诊", "2": "家庭", "3": "电话"}
+HYPERTENSION_SYMPTOM = {
+    "1": "无症状", "2": "头痛头晕", "3": "恶心呕吐", "4": "眼花耳鸣", "5": "呼吸困难",
+    "6": "心悸胸闷", "7": "鼻衄出血不止", "8": "四肢发麻", "9": "下肢水肿", "10": "其他",
+}
+DIABETES_SYMPTOM = {
+    "1": "无症状", "2": "多饮", "3": "多食", "4": "多尿", "5": "视力模糊", "6": "感染",
+    "7": "手脚麻木", "8": "下肢浮肿", "9": "体重明显下降", "10": "其他",
+}
+SALT_INTAKE = {"1": "轻", "2": "中", "3": "重"}
+ADJUSTMENT = {"1": "良好", "2": "一般", "3": "差"}
+MEDICATION_COMPLIANCE = {"1": "规律", "2": "间断", "3": "不服药"}
+FOLLOWUP_CLASSIFICATION = {"1": "控制满意", "2": "控制不满意", "3": "不良反应", "4": "并发症"}
+DORSALIS_PEDIS = {"1": "触及正常", "2": "减弱（双侧）", "3": "减弱（左侧）", "4": "减弱（右侧）", "5": "消失"}
+HYPOGLYCAEMIA = {"1": "无", "2": "偶尔", "3": "频繁"}
+HOME_VISIT_PURPOSE = {
+    "1": "签约", "2": "续约", "3": "随访", "4": "健康教育", "5": "用药指导", "6": "上门诊疗", "7": "其他",
+}
+SELF_ASSESSMENT = {"1": "满意", "2": "基本满意", "3": "说不清楚", "4": "不太满意", "5": "不满意"}
+SCREEN_RESULT = {"1": "阴性", "2": "阳性"}
+EXAM_RESULT = {"1": "正常", "2": "异常"}
+REFERRAL_DIRECTION = {"up": "上转", "down": "下转"}
+REFERRAL_URGENCY = {"urgent": "紧急转诊", "routine": "一般转诊"}
+SURVEY_CHANNEL = {"phone": "电话回访", "visit": "入户", "clinic": "门诊", "online": "线上"}
+AUDIT_ACTION = {"insert": "新增", "update": "修改", "void": "作废"}
+
+
+def sql_in(column: str, table: Mapping[str, str], *, quoted: bool = True, nullable: bool = False) -> str:
+    """A CHECK expression allowing exactly the codes of ``table`` in ``column``."""
+    values = ", ".join(f"'{c}'" if quoted else c for c in table)
+    expr = f"{column} IN ({values})"
+    return f"({column} IS NULL OR {expr})" if nullable else expr

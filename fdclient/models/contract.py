@@ -1,0 +1,124 @@
+"""Contracts (签约服务协议), the residents they cover and the packages they include.
+
+Status machine (checked by the contracts service; the database refuses impossible rows):
+``draft → active → expired | renewed | terminated``. A household contract covers several
+members; each covered member has a row of its own so that one member can leave (death,
+moving out) while the household contract goes on, and so the database can guarantee one
+family doctor per resident at a time: a partial unique index allows one *active* covered
+row per resident.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint, Uuid, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from . import codes
+from .base import Base, Synced, UTCDateTime
+from .package import FEE_SPLIT_ADDS_UP, ServicePackage
+
+
+class Contract(Synced, Base):
+    __tablename__ = "contracts"
+    __table_args__ = (
+        CheckConstraint(codes.sql_in("scope", codes.CONTRACT_SCOPE), name="scope_code"),
+        CheckConstraint(codes.sql_in("status", codes.CONTRACT_STATUS), name="status_code"),
+        CheckConstraint(codes.sql_in("channel", codes.SIGNING_CHANNEL), name="channel_code"),
+        CheckConstraint("term_years BETWEEN 1 AND 3", name="term_range"),
+        CheckConstraint("end_date > start_date", name="end_after_start"),
+        CheckConstraint("scope = 'individual' OR household_id IS NOT NULL", name="household_scope"),
+        # Signing needs the resident's separate consent (PIPL art. 28) and a signing time.
+        CheckConstraint(
+            "status = 'draft' OR (consent_given AND consented_at IS NOT NULL AND signed_at IS NOT NULL)",
+            name="signed_with_consent",
+        ),
+        CheckConstraint(
+            "(status = 'terminated') = (termination_reason IS NOT NULL AND terminated_on IS NOT NULL)",
+            name="termination_has_reason",
+        ),
+        CheckConstraint(
+            codes.sql_in("termination_reason", codes.TERMINATION_REASON, nullable=True),
+            name="termination_reason_code",
+        ),
+    )
+
+    #: Printed on the form; unique across the county.
+    contract_no: Mapped[str] = mapped_column(String(40), unique=True)
+    scope: Mapped[str] = mapped_column(String(10), default="household")
+    household_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("households.id"), index=True, default=None
+    )
+    #: The signing resident: the family representative for a household contract.
+    representative_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("residents.id"))
+    team_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("teams.id"), index=True)
+    doctor_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("staff.id"), index=True)
+    start_date: Mapped[date] = mapped_column()
+    end_date: Mapped[date] = mapped_column(index=True)
+    term_years: Mapped[int] = mapped_column(default=1)
+    auto_renew: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    channel: Mapped[str] = mapped_column(String(15), default="door_to_door")
+    consent_given: Mapped[bool] = mapped_column(default=False)
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    #: Which wording of the consent clause the resident agreed to (clause templates are
+    #: versioned resources).
+    consent_text_version: Mapped[str | None] = mapped_column(String(20), default=None)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
+    terminated_on: Mapped[date | None] = mapped_column(default=None)
+    termination_reason: Mapped[str | None] = mapped_column(String(12), default=None)
+    termination_note: Mapped[str | None] = mapped_column(String(200), default=None)
+    #: The contract this one renews (续约), if any.
+    renewal_of_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("contracts.id"), unique=True, default=None
+    )
+
+    members: Mapped[list[ContractMember]] = relationship(back_populates="contract")
+    packages: Mapped[list[ContractPackage]] = relationship(back_populates="contract")
+
+
+class ContractMember(Synced, Base):
+    __tablename__ = "contract_members"
+    __table_args__ = (
+        CheckConstraint("ended_on IS NULL OR NOT is_active", name="ended_not_active"),
+        Index(
+            "uq_contract_members_active_resident",
+            "resident_id",
+            unique=True,
+            sqlite_where=text("is_active"),
+            postgresql_where=text("is_active"),
+        ),
+        Index("ix_contract_members_contract_resident", "contract_id", "resident_id", unique=True),
+    )
+
+    contract_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("contracts.id"))
+    resident_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("residents.id"), index=True)
+    #: True while the member is covered by a signed contract in force.
+    is_active: Mapped[bool] = mapped_column(default=False)
+    #: When the member left a contract that goes on (death, moved out), or the contract ended.
+    ended_on: Mapped[date | None] = mapped_column(default=None)
+
+    contract: Mapped[Contract] = relationship(back_populates="members")
+
+
+class ContractPackage(Synced, Base):
+    """A package in a contract, with the fee split as agreed at signing."""
+
+    __tablename__ = "contract_packages"
+    __table_args__ = (
+        CheckConstraint(FEE_SPLIT_ADDS_UP, name="fee_split"),
+        UniqueConstraint("contract_id", "package_id"),
+    )
+
+    contract_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("contracts.id"))
+    package_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("service_packages.id"), index=True)
+    fee_total_fen: Mapped[int] = mapped_column()
+    fee_insurance_fen: Mapped[int] = mapped_column()
+    fee_public_health_fen: Mapped[int] = mapped_column()
+    fee_resident_fen: Mapped[int] = mapped_column()
+
+    contract: Mapped[Contract] = relationship(back_populates="packages")
+    package: Mapped[ServicePackage] = relationship()

@@ -1,0 +1,38 @@
+"""Planned services (履约计划): each package item of a signed contract becomes one planned
+service per time a year, for each covered member; a recorded visit fulfils one."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from . import codes
+from .base import Base, Synced
+
+
+class PlannedService(Synced, Base):
+    __tablename__ = "planned_services"
+    __table_args__ = (
+        CheckConstraint(codes.sql_in("status", codes.PLANNED_SERVICE_STATUS), name="status_code"),
+        CheckConstraint(codes.sql_in("service_kind", codes.SERVICE_KIND), name="service_kind_code"),
+        CheckConstraint("(status = 'done') = (fulfilled_on IS NOT NULL)", name="done_has_date"),
+        CheckConstraint("window_end >= window_start", name="window_order"),
+        Index("ix_planned_services_resident_kind", "resident_id", "service_kind", "window_start"),
+        Index("ix_planned_services_contract", "contract_id"),
+    )
+
+    contract_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("contracts.id"))
+    resident_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("residents.id"))
+    package_item_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("package_items.id"))
+    service_kind: Mapped[str] = mapped_column(String(30))
+    #: n of times_per_year within the contract year.
+    sequence: Mapped[int] = mapped_column()
+    #: The period in which the service is due.
+    window_start: Mapped[date] = mapped_column()
+    window_end: Mapped[date] = mapped_column()
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+    fulfilled_on: Mapped[date | None] = mapped_column(default=None)
+    visit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("visits.id"), default=None)

@@ -1,0 +1,204 @@
+"""The main window: for now a shell showing the township summary.
+
+Pages (households, residents, contracts, visits, sync) are added to it later; it stays a
+shell that hosts them and holds no business logic. It takes plain dataclasses, never ORM
+objects, and re-translates itself when the application language changes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fdclient.services.summary import TownshipSummary
+
+# Order and object names of the summary figures.
+FIGURES: tuple[str, ...] = ("villages", "households", "residents", "contracted", "coverage")
+
+
+def app_title() -> str:
+    """The application title, translated (家庭医生签约服务)."""
+    return QCoreApplication.translate("MainWindow", "Family doctor contract service")
+
+
+def format_count(value: int) -> str:
+    """A count with the current locale's digit grouping (12,345)."""
+    return QLocale().toString(value)
+
+
+def format_coverage(coverage: float | None) -> str:
+    """A share from 0.0 to 1.0 as a percentage with one decimal, or a dash-like "n/a"."""
+    if coverage is None:
+        return QCoreApplication.translate("MainWindow", "n/a")
+    return QLocale().toString(coverage * 100.0, "f", 1) + "%"
+
+
+def _scaled_font(base: QFont, factor: float, *, bold: bool = False) -> QFont:
+    font = QFont(base)
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+    else:
+        font.setPixelSize(round(font.pixelSize() * factor))
+    font.setBold(bold)
+    return font
+
+
+class StatCard(QFrame):
+    """One figure: a large value above its caption (and an optional detail line)."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"{name}Card")
+        self.setProperty("statCard", True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(150)
+
+        self.value_label = QLabel(self)
+        self.value_label.setObjectName(f"{name}Value")
+        self.value_label.setFont(_scaled_font(self.font(), 2.0, bold=True))
+        self.value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.caption_label = QLabel(self)
+        self.caption_label.setObjectName(f"{name}Caption")
+
+        self.detail_label = QLabel(self)
+        self.detail_label.setObjectName(f"{name}Detail")
+        self.detail_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.detail_label.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(4)
+        layout.addWidget(self.value_label)
+        layout.addWidget(self.caption_label)
+        layout.addWidget(self.detail_label)
+
+    def set_content(self, value: str, caption: str, detail: str = "") -> None:
+        self.value_label.setText(value)
+        self.caption_label.setText(caption)
+        self.detail_label.setText(detail)
+        self.detail_label.setVisible(bool(detail))
+        self.setAccessibleName(f"{caption}: {value}")
+
+
+class MainWindow(QMainWindow):
+    """The application window, showing the summary of one township."""
+
+    def __init__(self, summary: TownshipSummary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self._summary = summary
+
+        central = QWidget(self)
+        central.setObjectName("centralWidget")
+        self.setCentralWidget(central)
+
+        self.title_label = QLabel(central)
+        self.title_label.setObjectName("titleLabel")
+        self.title_label.setFont(_scaled_font(self.font(), 1.8, bold=True))
+
+        self.township_label = QLabel(central)
+        self.township_label.setObjectName("townshipLabel")
+        self.township_label.setFont(_scaled_font(self.font(), 1.2))
+        self.township_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+
+        self.summary_box = QGroupBox(central)
+        self.summary_box.setObjectName("summaryBox")
+        grid = QGridLayout(self.summary_box)
+        grid.setContentsMargins(16, 20, 16, 16)
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(14)
+        self.cards: dict[str, StatCard] = {}
+        for index, name in enumerate(FIGURES):
+            card = StatCard(name, self.summary_box)
+            self.cards[name] = card
+            grid.addWidget(card, index // 3, index % 3)
+
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(8)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.township_label)
+        layout.addSpacing(16)
+        layout.addWidget(self.summary_box)
+        layout.addStretch(1)
+
+        self.quit_action = QAction(self)
+        self.quit_action.setObjectName("quitAction")
+        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu = self.menuBar().addMenu("")
+        self.file_menu.setObjectName("fileMenu")
+        self.file_menu.addAction(self.quit_action)
+
+        self.setStyleSheet(
+            "QFrame[statCard=\"true\"] {"
+            " background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }"
+        )
+        self.resize(960, 600)
+        self.retranslate_ui()
+
+    @property
+    def summary(self) -> TownshipSummary:
+        return self._summary
+
+    def set_summary(self, summary: TownshipSummary) -> None:
+        """Show the figures of ``summary``."""
+        self._summary = summary
+        self._show_summary()
+
+    def retranslate_ui(self) -> None:
+        """Set every user-visible text in the current language."""
+        self.title_label.setText(app_title())
+        self.summary_box.setTitle(QCoreApplication.translate("MainWindow", "Township overview"))
+        self.file_menu.setTitle(QCoreApplication.translate("MainWindow", "&File"))
+        self.quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
+        self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Ready"))
+        self._show_summary()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _show_summary(self) -> None:
+        s = self._summary
+        self.setWindowTitle(f"{s.township_name} — {app_title()}")
+        self.township_label.setText(
+            QCoreApplication.translate("MainWindow", "{name} (division code {code})").format(
+                name=s.township_name, code=s.township_code
+            )
+        )
+        self.cards["villages"].set_content(
+            format_count(s.villages), QCoreApplication.translate("MainWindow", "Villages")
+        )
+        self.cards["households"].set_content(
+            format_count(s.households), QCoreApplication.translate("MainWindow", "Households")
+        )
+        self.cards["residents"].set_content(
+            format_count(s.residents), QCoreApplication.translate("MainWindow", "Residents")
+        )
+        self.cards["contracted"].set_content(
+            format_count(s.contracted_residents), QCoreApplication.translate("MainWindow", "Contracted residents")
+        )
+        self.cards["coverage"].set_content(
+            format_coverage(s.coverage),
+            QCoreApplication.translate("MainWindow", "Contract coverage"),
+            QCoreApplication.translate("MainWindow", "{contracted} of {residents} residents").format(
+                contracted=format_count(s.contracted_residents),
+                residents=format_count(s.residents),
+            ),
+        )
