@@ -143,11 +143,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .services.indicators import compute_indicators
-    from .services.stats_report import report_to_json, report_to_text
     from .store import open_store
 
     with open_store(_data_dir(args)) as store, store.session() as session:
+        from .services.indicators import compute_indicators
+        from .services.stats_report import report_to_json, report_to_text
+
         report = compute_indicators(session, args.as_of or date.today())
     if args.json:
         json.dump(report_to_json(report), sys.stdout, ensure_ascii=False, indent=2)
@@ -212,3 +213,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug, not a user error: keep the details, say it plainly
+        log = _log_internal_error(args)
+        print(
+            f"程序内部错误（{type(exc).__name__}）：{exc}\n数据没有被部分写入。"
+            f"详细信息已记录在 {log}，请发给技术支持。",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
+
+
+def _log_internal_error(args: argparse.Namespace) -> Path:
+    import os
+    import tempfile
+    import traceback
+
+    if os.environ.get("FDCLIENT_DEBUG"):
+        traceback.print_exc()
+    try:
+        folder = _data_dir(args) / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    log = folder / "fdclient-errors.log"
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"--- fdclient {__version__} {sys.argv!r}\n{traceback.format_exc()}\n")
+    return log
