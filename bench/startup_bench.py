@@ -1,0 +1,71 @@
+"""Start-up cost of the command line: import time and wall time of ``--version`` and
+``stats``, beside a bare ``python -c pass`` measured in the same run, plus which heavy
+modules (Qt, ReportLab, openpyxl) each path loaded (there must be none)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HEAVY = ("PySide6", "reportlab", "openpyxl")
+
+_PROBE = """
+import json, sys, time, runpy
+t0 = time.perf_counter()
+sys.argv = ["fdclient", *sys.argv[1:]]
+code = 0
+try:
+    runpy.run_module("fdclient", run_name="__main__")
+except SystemExit as exc:
+    code = exc.code
+sys.stdout.flush()
+sys.stderr.write(json.dumps({"code": code, "seconds": time.perf_counter() - t0,
+    "heavy": [m for m in %r if m in sys.modules]}) + "\\n")
+""" % (HEAVY,)
+
+
+def _wall(cmd: list[str], repeat: int) -> tuple[float, dict]:
+    times, last = [], {}
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        times.append(time.perf_counter() - t0)
+        tail = proc.stderr.strip().splitlines()
+        last = json.loads(tail[-1]) if tail and tail[-1].startswith("{") else {}
+    return statistics.median(times), last
+
+
+def _import_time(module: str) -> float:
+    """Cumulative import time of ``module`` in seconds, from ``-X importtime``."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
+                          capture_output=True, text=True)
+    for line in proc.stderr.splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) == 3 and parts[2] == module:
+            return int(parts[1]) / 1e6
+    return float("nan")
+
+
+def run(store_dir: Path | None = None, repeat: int = 5) -> list[tuple[str, float, str]]:
+    rows: list[tuple[str, float, str]] = []
+    bare, _ = _wall([sys.executable, "-c", "pass"], repeat)
+    rows.append(("baseline: python -c pass", bare * 1000, "ms"))
+    version, info = _wall([sys.executable, "-c", _PROBE, "--version"], repeat)
+    rows.append(("fdclient --version wall time", version * 1000, "ms"))
+    rows.append(("fdclient --version heavy modules loaded", len(info.get("heavy", [])), "modules"))
+    rows.append(("import fdclient.cli (cumulative)", _import_time("fdclient.cli") * 1000, "ms"))
+    rows.append(("import fdclient.models (SQLAlchemy, cumulative)", _import_time("fdclient.models") * 1000, "ms"))
+    if store_dir is not None:
+        stats, info = _wall([sys.executable, "-c", _PROBE, "--data-dir", str(store_dir), "stats", "--json"], repeat)
+        rows.append(("fdclient stats --json wall time", stats * 1000, "ms"))
+        rows.append(("fdclient stats heavy modules loaded", len(info.get("heavy", [])), "modules"))
+    return rows
+
+
+if __name__ == "__main__":
+    for name, value, unit in run(Path(sys.argv[1]) if len(sys.argv) > 1 else None):
+        print(f"{name:50s} {value:10.1f} {unit}")
