@@ -33,28 +33,11 @@ from fdclient.errors import ValidationError
 from fdclient.services.validation import check_blood_pressure, check_measurement
 
 __all__ = [
-    "BP_TARGETS",
-    "BP_URGENT_DIASTOLIC",
-    "BP_URGENT_SYSTOLIC",
-    "CONTROLLED_FOLLOWUP_MONTHS",
-    "DEFAULT_BP_TARGET",
-    "DEFAULT_GLUCOSE_TARGET",
-    "GLUCOSE_DANGER_HIGH",
-    "GLUCOSE_DANGER_LOW",
-    "GLUCOSE_TARGETS",
-    "UNCONTROLLED_FOLLOWUP_DAYS",
-    "Assessment",
-    "BpAssessment",
-    "BpBand",
-    "BpTarget",
-    "ControlStatus",
-    "GlucoseAssessment",
-    "GlucoseTarget",
-    "ReferralAdvice",
-    "classify_bp",
-    "classify_fasting_glucose",
-    "needs_referral",
-    "next_followup_due",
+    "BP_TARGETS", "BP_URGENT_DIASTOLIC", "BP_URGENT_SYSTOLIC", "CONTROLLED_FOLLOWUP_MONTHS",
+    "DEFAULT_BP_TARGET", "DEFAULT_GLUCOSE_TARGET", "GLUCOSE_DANGER_HIGH", "GLUCOSE_DANGER_LOW",
+    "GLUCOSE_TARGETS", "UNCONTROLLED_FOLLOWUP_DAYS", "Assessment", "BpAssessment", "BpBand",
+    "BpTarget", "ControlStatus", "GlucoseAssessment", "GlucoseTarget", "ReferralAdvice",
+    "classify_bp", "classify_fasting_glucose", "needs_referral", "next_followup_due",
 ]
 
 #: Danger thresholds (mmHg): at or above either one → urgent referral. Not configurable.

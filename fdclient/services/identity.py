@@ -41,16 +41,8 @@ from stdnum.util import clean as _stdnum_clean
 from fdclient.errors import ValidationError
 
 __all__ = [
-    "FIELD",
-    "MIN_BIRTH_DATE",
-    "IdKind",
-    "IdNumber",
-    "Mismatch",
-    "check_consistency",
-    "id_check_character",
-    "is_valid_id_number",
-    "make_id_number",
-    "normalise_id_number",
+    "FIELD", "MIN_BIRTH_DATE", "IdKind", "IdNumber", "Mismatch", "check_consistency",
+    "id_check_character", "is_valid_id_number", "make_id_number", "normalise_id_number",
     "parse_id_number",
 ]
 

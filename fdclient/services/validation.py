@@ -42,14 +42,8 @@ from types import MappingProxyType
 from fdclient.errors import ValidationError
 
 __all__ = [
-    "MEASUREMENTS",
-    "MeasurementRange",
-    "bmi",
-    "check_blood_pressure",
-    "check_measurement",
-    "normalise_name",
-    "normalise_phone",
-    "phone_digits",
+    "MEASUREMENTS", "NAME_DOT", "MeasurementRange", "bmi", "check_blood_pressure",
+    "check_measurement", "normalise_name", "normalise_phone", "phone_digits",
 ]
 
 # --- phone numbers ----------------------------------------------------------------------
@@ -164,7 +158,8 @@ _STOP_LIKE = re.compile("[.\u3002\uff61]")
 def _is_cjk(ch: str) -> bool:
     if ch == "〇":
         return True
-    return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
+    name = unicodedata.name(ch, "")
+    return name.startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
 
 
 def _is_latin_letter(ch: str) -> bool:
@@ -312,7 +307,9 @@ def check_measurement(name: str, value: float | int | str | Decimal) -> float:
     return number
 
 
-def check_blood_pressure(systolic: float | int | str, diastolic: float | int | str) -> tuple[int, int]:
+def check_blood_pressure(
+    systolic: float | int | str, diastolic: float | int | str
+) -> tuple[int, int]:
     """Check both readings and that the systolic exceeds the diastolic; return integers."""
     high = int(check_measurement("systolic", systolic))
     low = int(check_measurement("diastolic", diastolic))

@@ -1,0 +1,176 @@
+"""Key populations (重点人群), signed first (DOMAIN.md §3).
+
+Age-based tags derive from the birth date on a reference date:
+
+* elderly (65岁及以上老年人): age ≥ :data:`ELDERLY_MIN_AGE` (65) in full years;
+* child (0-6岁儿童): age ≤ :data:`CHILD_MAX_AGE` (6), i.e. under 7 on the reference date.
+
+Ages are full years (周岁): the age goes up on the birthday. Someone born on 29 February
+turns a year older on 1 March in common years (on 28 February they have not yet reached
+their birthday).
+
+The other tags come from the record (:class:`PersonFacts`). Maternal (孕产妇) means pregnant,
+or postpartum up to and including ``postpartum_until`` (usually the 42-day check).
+
+For SQL, :func:`birth_date_bounds` turns an age range on a date into a birth-date interval,
+so a query filters ``birth_date BETWEEN earliest AND latest`` on an index instead of
+computing every resident's age.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from fdclient.errors import ValidationError
+
+__all__ = [
+    "AGE_BASED", "CHILD_MAX_AGE", "ELDERLY_MIN_AGE", "MAX_AGE", "KeyPopulation", "PersonFacts",
+    "age_on", "birth_date_bounds", "compute_tags",
+]
+
+#: Elderly from this age (full years) on.
+ELDERLY_MIN_AGE = 65
+#: Children up to and including this age (full years): 0-6 means under 7.
+CHILD_MAX_AGE = 6
+#: Largest age accepted by birth_date_bounds.
+MAX_AGE = 150
+
+
+class KeyPopulation(StrEnum):
+    """A key-population tag; the value is stable (stored, synced), the label is shown."""
+
+    ELDERLY = "elderly"
+    CHILD = "child"
+    MATERNAL = "maternal"
+    DISABLED = "disabled"
+    POVERTY = "poverty"
+    FAMILY_PLANNING_SPECIAL = "family_planning_special"
+    HYPERTENSION = "hypertension"
+    DIABETES = "diabetes"
+    TUBERCULOSIS = "tuberculosis"
+    SEVERE_MENTAL = "severe_mental"
+
+    @property
+    def label(self) -> str:
+        """Chinese name as printed on forms and rosters."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    KeyPopulation.ELDERLY: "65岁及以上老年人",
+    KeyPopulation.CHILD: "0-6岁儿童",
+    KeyPopulation.MATERNAL: "孕产妇",
+    KeyPopulation.DISABLED: "残疾人",
+    KeyPopulation.POVERTY: "脱贫人口/低保/特困",
+    KeyPopulation.FAMILY_PLANNING_SPECIAL: "计划生育特殊家庭",
+    KeyPopulation.HYPERTENSION: "高血压患者",
+    KeyPopulation.DIABETES: "2型糖尿病患者",
+    KeyPopulation.TUBERCULOSIS: "肺结核患者",
+    KeyPopulation.SEVERE_MENTAL: "严重精神障碍患者",
+}
+
+#: Tags that depend only on the birth date and the reference date.
+AGE_BASED = frozenset({KeyPopulation.ELDERLY, KeyPopulation.CHILD})
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the record says about a resident, as needed for the tags."""
+
+    #: None when unknown: no age-based tag then.
+    birth_date: date | None
+    has_hypertension: bool = False
+    has_diabetes: bool = False
+    has_tuberculosis: bool = False
+    has_severe_mental_disorder: bool = False
+    has_disability: bool = False
+    in_poverty_programme: bool = False
+    family_planning_special: bool = False
+    pregnant: bool = False
+    #: Last day of the postpartum period still counted as maternal, if any.
+    postpartum_until: date | None = None
+
+
+def age_on(birth_date: date, as_of: date) -> int:
+    """Age in full years on *as_of* (周岁). A birth date after *as_of* is rejected."""
+    if birth_date > as_of:
+        raise ValidationError(
+            f"出生日期 {birth_date.isoformat()} 晚于计算年龄的日期 {as_of.isoformat()}，请核对",
+            field="birth_date",
+        )
+    before_birthday = (as_of.month, as_of.day) < (birth_date.month, birth_date.day)
+    return as_of.year - birth_date.year - before_birthday
+
+
+def compute_tags(facts: PersonFacts, as_of: date) -> frozenset[KeyPopulation]:
+    """Key-population tags of a person on *as_of*.
+
+    A person born after *as_of* (or with no birth date) gets no age-based tag.
+    """
+    tags: set[KeyPopulation] = set()
+    if facts.birth_date is not None and facts.birth_date <= as_of:
+        age = age_on(facts.birth_date, as_of)
+        if age >= ELDERLY_MIN_AGE:
+            tags.add(KeyPopulation.ELDERLY)
+        if age <= CHILD_MAX_AGE:
+            tags.add(KeyPopulation.CHILD)
+    if facts.pregnant or (facts.postpartum_until is not None and as_of <= facts.postpartum_until):
+        tags.add(KeyPopulation.MATERNAL)
+    flags = {
+        KeyPopulation.DISABLED: facts.has_disability,
+        KeyPopulation.POVERTY: facts.in_poverty_programme,
+        KeyPopulation.FAMILY_PLANNING_SPECIAL: facts.family_planning_special,
+        KeyPopulation.HYPERTENSION: facts.has_hypertension,
+        KeyPopulation.DIABETES: facts.has_diabetes,
+        KeyPopulation.TUBERCULOSIS: facts.has_tuberculosis,
+        KeyPopulation.SEVERE_MENTAL: facts.has_severe_mental_disorder,
+    }
+    tags.update(tag for tag, present in flags.items() if present)
+    return frozenset(tags)
+
+
+def birth_date_bounds(
+    as_of: date, min_age: int | None = None, max_age: int | None = None
+) -> tuple[date | None, date | None]:
+    """Birth-date interval ``(earliest, latest)``, both inclusive, of people whose age on
+    *as_of* is between *min_age* and *max_age* (inclusive; None = no bound).
+
+    ``age_on(b, as_of)`` is within the ages exactly when ``earliest <= b <= latest``
+    (``None`` on a side means open). Use it as::
+
+        earliest, latest = birth_date_bounds(as_of, min_age=ELDERLY_MIN_AGE)
+        query.where(Resident.birth_date <= latest)          # 65 and older
+
+        earliest, latest = birth_date_bounds(as_of, max_age=CHILD_MAX_AGE)
+        query.where(Resident.birth_date.between(earliest, as_of))  # 0-6, born by as_of
+
+    ``latest`` is the last birth date whose owner has reached *min_age* on *as_of*: the same
+    day *min_age* years earlier (28 Feb when that year has no 29 Feb). ``earliest`` is the
+    day after the last birth date of someone who has reached ``max_age + 1``. Note that
+    without *min_age* the upper bound is None: add ``birth_date <= as_of`` yourself if
+    people born later must be left out.
+    """
+    for name, value in (("min_age", min_age), ("max_age", max_age)):
+        if value is not None and not 0 <= value <= MAX_AGE:
+            raise ValidationError(
+                f"年龄应在 0 到 {MAX_AGE} 岁之间，实际为 {value}", field=name
+            )
+    if min_age is not None and max_age is not None and min_age > max_age:
+        raise ValidationError(
+            f"年龄范围不对：起始年龄 {min_age} 大于截止年龄 {max_age}", field="min_age"
+        )
+    latest = _reached_age_by(as_of, min_age) if min_age is not None else None
+    earliest = (
+        _reached_age_by(as_of, max_age + 1) + timedelta(days=1) if max_age is not None else None
+    )
+    return earliest, latest
+
+
+def _reached_age_by(as_of: date, years: int) -> date:
+    """Latest birth date of someone aged at least *years* on *as_of*."""
+    year = as_of.year - years
+    day = min(as_of.day, calendar.monthrange(year, as_of.month)[1])
+    return date(year, as_of.month, day)

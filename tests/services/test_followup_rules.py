@@ -1,0 +1,210 @@
+"""Hypertension and diabetes follow-up rules (DOMAIN.md §5)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fdclient.errors import ValidationError
+from fdclient.services.followup_rules import (
+    BP_TARGETS,
+    DEFAULT_BP_TARGET,
+    GLUCOSE_TARGETS,
+    BpBand,
+    BpTarget,
+    ControlStatus,
+    classify_bp,
+    classify_fasting_glucose,
+    needs_referral,
+    next_followup_due,
+)
+
+C, U, R = ControlStatus.CONTROLLED, ControlStatus.UNCONTROLLED, ControlStatus.URGENT_REFERRAL
+
+
+def test_targets_name_their_source():
+    assert DEFAULT_BP_TARGET == "spec2017"
+    assert BP_TARGETS["spec2017"].source == "国家基本公共卫生服务规范（第三版，2017）"
+    assert BP_TARGETS["guideline2025"].source == "国家基层高血压防治管理指南（2025版）"
+    assert "2017" in BP_TARGETS["spec2017_elderly150"].source
+    for key, target in BP_TARGETS.items():
+        assert target.key == key
+    assert GLUCOSE_TARGETS["spec2017"].fasting_below == 7.0
+
+
+@pytest.mark.parametrize(
+    ("systolic", "diastolic", "status"),
+    [
+        (139, 89, C),
+        (140, 89, U),
+        (139, 90, U),
+        (120, 80, C),
+        (179, 109, U),
+        (180, 100, R),
+        (150, 110, R),
+        (200, 120, R),
+    ],
+)
+def test_spec2017_classification(systolic, diastolic, status):
+    result = classify_bp(systolic, diastolic, 50, "spec2017")
+    assert result.status is status
+    assert result.form_classification == (1 if status is C else 2)
+
+
+@pytest.mark.parametrize(
+    ("age", "systolic", "status"),
+    [(64, 145, U), (65, 145, C), (65, 149, C), (65, 150, U), (90, 139, C)],
+)
+def test_elderly_150_target_applies_from_65(age, systolic, status):
+    result = classify_bp(systolic, 85, age, "spec2017_elderly150")
+    assert result.status is status
+    assert result.systolic_below == (150 if age >= 65 else 140)
+
+
+@pytest.mark.parametrize(
+    ("age", "reading", "status", "target_text"),
+    [
+        (79, (129, 79), C, (130, 80)),
+        (79, (130, 79), U, (130, 80)),
+        (79, (129, 80), U, (130, 80)),
+        (79, (135, 78), U, (130, 80)),
+        (80, (135, 78), C, (140, 90)),
+        (80, (140, 85), U, (140, 90)),
+    ],
+)
+def test_guideline2025_targets_by_age(age, reading, status, target_text):
+    result = classify_bp(*reading, age, BP_TARGETS["guideline2025"])
+    assert result.status is status
+    assert (result.systolic_below, result.diastolic_below) == target_text
+    assert result.target_source == "国家基层高血压防治管理指南（2025版）"
+
+
+def test_danger_thresholds_do_not_depend_on_the_target():
+    lenient = BpTarget(key="lenient", source="测试", bands=(BpBand(0, 200, 120),))
+    assert classify_bp(175, 105, 50, lenient).status is C
+    assert classify_bp(185, 100, 50, lenient).status is R
+    assert classify_bp(150, 112, 50, lenient).status is R
+
+
+def test_reason_texts():
+    assert classify_bp(120, 80, 50).reason == (
+        "血压 120/80 mmHg，达到控制目标（<140/90 mmHg，国家基本公共卫生服务规范（第三版，2017））"
+    )
+    assert classify_bp(150, 85, 50).reason.endswith("2 周内随访")
+    assert classify_bp(185, 100, 50).reason == (
+        "血压 185/100 mmHg，收缩压≥180 mmHg，属危急情况，应紧急转诊，2 周内主动随访转诊情况"
+    )
+    assert "收缩压≥180 mmHg且舒张压≥110 mmHg" in classify_bp(190, 115, 50).reason
+
+
+def test_bad_inputs_are_rejected():
+    with pytest.raises(ValidationError, match="收缩压 300 mmHg 超出合理范围"):
+        classify_bp(300, 80, 50)
+    with pytest.raises(ValidationError, match="应高于舒张压"):
+        classify_bp(80, 120, 50)
+    with pytest.raises(ValidationError, match="年龄应在 0 到 150 岁之间"):
+        classify_bp(120, 80, -1)
+    with pytest.raises(ValidationError, match="未知的血压控制目标“spec1999”") as info:
+        classify_bp(120, 80, 50, "spec1999")
+    assert "spec2017" in info.value.message
+    with pytest.raises(ValidationError, match="未知的血糖控制目标"):
+        classify_fasting_glucose(6.0, "nope")
+
+
+@pytest.mark.parametrize(
+    "bands",
+    [(), (BpBand(18, 140, 90),), (BpBand(0, 140, 90), BpBand(80, 150, 90), BpBand(65, 150, 90))],
+)
+def test_target_bands_must_start_at_zero_and_ascend(bands):
+    with pytest.raises(ValueError):
+        BpTarget(key="bad", source="测试", bands=bands)
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        (3.8, R),
+        (3.9, R),
+        (4.0, C),
+        (6.9, C),
+        (7.0, U),
+        (12.0, U),
+        (16.6, U),
+        (16.7, R),
+        (25.0, R),
+        ("5.6", C),
+    ],
+)
+def test_fasting_glucose(value, status):
+    result = classify_fasting_glucose(value)
+    assert result.status is status
+    assert result.target_source == "国家基本公共卫生服务规范（第三版，2017）"
+
+
+def test_glucose_reasons_and_range():
+    assert "低血糖" in classify_fasting_glucose(3.5).reason
+    assert "≥16.7 mmol/L" in classify_fasting_glucose(18).reason
+    assert "<7.0 mmol/L" in classify_fasting_glucose(8).reason
+    with pytest.raises(ValidationError, match="空腹血糖 50 mmol/L 超出合理范围"):
+        classify_fasting_glucose(50)
+
+
+def test_next_followup_due():
+    controlled = classify_bp(120, 80, 50)
+    uncontrolled = classify_bp(150, 95, 50)
+    urgent = classify_bp(190, 100, 50)
+    assert next_followup_due(date(2026, 3, 10), controlled) == date(2026, 6, 10)
+    assert next_followup_due(date(2025, 11, 30), controlled) == date(2026, 2, 28)
+    assert next_followup_due(date(2026, 11, 30), controlled) == date(2027, 2, 28)
+    assert next_followup_due(date(2027, 11, 30), controlled) == date(2028, 2, 29)
+    assert next_followup_due(date(2026, 3, 10), uncontrolled) == date(2026, 3, 24)
+    assert next_followup_due(date(2026, 12, 25), urgent) == date(2027, 1, 8)
+    assert next_followup_due(date(2026, 3, 10), classify_fasting_glucose(9.0)) == date(2026, 3, 24)
+
+
+def _bp(status):
+    return {C: classify_bp(120, 80, 50), U: classify_bp(150, 95, 50), R: classify_bp(185, 95, 50)}[
+        status
+    ]
+
+
+@pytest.mark.parametrize(
+    ("history", "refer", "urgent"),
+    [
+        ([], False, False),
+        ([U], False, False),
+        ([C, U], False, False),
+        ([U, C], False, False),
+        ([U, C, U], False, False),
+        ([C, U, U], True, False),
+        ([U, U], True, False),
+        ([C, R], True, True),
+        ([R, U], True, False),  # urgent earlier, uncontrolled now: still two in a row
+        ([R, C], False, False),
+    ],
+)
+def test_needs_referral(history, refer, urgent):
+    advice = needs_referral([_bp(s) for s in history])
+    assert (advice.refer, advice.urgent) == (refer, urgent)
+    assert bool(advice.reason) == refer
+
+
+def test_referral_reasons():
+    advice = needs_referral([_bp(U), classify_bp(160, 98, 50)])
+    assert advice.reason == (
+        "连续两次随访控制不满意（血压 150/95 mmHg；血压 160/98 mmHg），建议转诊到上级医院，"
+        "2 周内主动随访转诊情况"
+    )
+    urgent = needs_referral([_bp(R)])
+    assert urgent.reason == _bp(R).reason
+    complication = needs_referral([_bp(C)], new_complication=True)
+    assert complication.refer and not complication.urgent
+    assert "并发症" in complication.reason
+
+
+def test_glucose_history_refers_too():
+    history = [classify_fasting_glucose(8.0), classify_fasting_glucose(9.5)]
+    advice = needs_referral(history)
+    assert advice.refer
+    assert "空腹血糖 8 mmol/L；空腹血糖 9.5 mmol/L" in advice.reason

@@ -1,0 +1,191 @@
+"""Key-population tags, ages and birth-date bounds."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fdclient.errors import ValidationError
+from fdclient.services.key_populations import (
+    AGE_BASED,
+    CHILD_MAX_AGE,
+    ELDERLY_MIN_AGE,
+    KeyPopulation,
+    PersonFacts,
+    age_on,
+    birth_date_bounds,
+    compute_tags,
+)
+
+AS_OF = date(2026, 11, 22)
+K = KeyPopulation
+
+
+def test_constants():
+    assert ELDERLY_MIN_AGE == 65
+    assert CHILD_MAX_AGE == 6
+    assert AGE_BASED == {K.ELDERLY, K.CHILD}
+
+
+def test_labels():
+    assert {tag.value: tag.label for tag in KeyPopulation} == {
+        "elderly": "65岁及以上老年人",
+        "child": "0-6岁儿童",
+        "maternal": "孕产妇",
+        "disabled": "残疾人",
+        "poverty": "脱贫人口/低保/特困",
+        "family_planning_special": "计划生育特殊家庭",
+        "hypertension": "高血压患者",
+        "diabetes": "2型糖尿病患者",
+        "tuberculosis": "肺结核患者",
+        "severe_mental": "严重精神障碍患者",
+    }
+    assert K("elderly") is K.ELDERLY
+    assert K.DIABETES == "diabetes"  # StrEnum: stored as its value
+
+
+@pytest.mark.parametrize(
+    ("born", "on", "age"),
+    [
+        (date(1961, 11, 22), date(2026, 11, 22), 65),
+        (date(1961, 11, 23), date(2026, 11, 22), 64),
+        (date(2026, 11, 22), date(2026, 11, 22), 0),
+        (date(2000, 2, 29), date(2001, 2, 28), 0),
+        (date(2000, 2, 29), date(2001, 3, 1), 1),
+        (date(2000, 2, 29), date(2004, 2, 28), 3),
+        (date(2000, 2, 29), date(2004, 2, 29), 4),
+        (date(1999, 12, 31), date(2000, 1, 1), 0),
+    ],
+)
+def test_age_on(born, on, age):
+    assert age_on(born, on) == age
+
+
+def test_age_on_rejects_birth_after_the_date():
+    with pytest.raises(ValidationError, match="晚于计算年龄的日期") as info:
+        age_on(date(2026, 11, 23), AS_OF)
+    assert info.value.field == "birth_date"
+
+
+def test_elderly_from_the_65th_birthday():
+    assert K.ELDERLY in compute_tags(PersonFacts(birth_date=date(1961, 11, 22)), AS_OF)
+    assert K.ELDERLY not in compute_tags(PersonFacts(birth_date=date(1961, 11, 23)), AS_OF)
+
+
+def test_child_until_the_day_before_the_7th_birthday():
+    assert compute_tags(PersonFacts(birth_date=date(2019, 11, 23)), AS_OF) == {K.CHILD}
+    assert compute_tags(PersonFacts(birth_date=date(2019, 11, 22)), AS_OF) == frozenset()
+    assert compute_tags(PersonFacts(birth_date=AS_OF), AS_OF) == {K.CHILD}  # born today
+
+
+def test_no_age_tags_without_or_before_a_birth_date():
+    assert compute_tags(PersonFacts(birth_date=None), AS_OF) == frozenset()
+    assert compute_tags(PersonFacts(birth_date=AS_OF + timedelta(days=1)), AS_OF) == frozenset()
+
+
+def test_maternal():
+    adult = date(1995, 1, 1)
+    assert compute_tags(PersonFacts(birth_date=adult, pregnant=True), AS_OF) == {K.MATERNAL}
+    postpartum = PersonFacts(birth_date=adult, postpartum_until=AS_OF)
+    assert compute_tags(postpartum, AS_OF) == {K.MATERNAL}
+    assert compute_tags(postpartum, AS_OF + timedelta(days=1)) == frozenset()
+    assert compute_tags(PersonFacts(birth_date=adult), AS_OF) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("flag", "tag"),
+    [
+        ("has_hypertension", K.HYPERTENSION),
+        ("has_diabetes", K.DIABETES),
+        ("has_tuberculosis", K.TUBERCULOSIS),
+        ("has_severe_mental_disorder", K.SEVERE_MENTAL),
+        ("has_disability", K.DISABLED),
+        ("in_poverty_programme", K.POVERTY),
+        ("family_planning_special", K.FAMILY_PLANNING_SPECIAL),
+    ],
+)
+def test_record_flags(flag, tag):
+    facts = PersonFacts(birth_date=date(1980, 6, 1), **{flag: True})
+    assert compute_tags(facts, AS_OF) == {tag}
+
+
+def test_tags_combine():
+    facts = PersonFacts(
+        birth_date=date(1950, 1, 1),
+        has_hypertension=True,
+        has_diabetes=True,
+        in_poverty_programme=True,
+    )
+    assert compute_tags(facts, AS_OF) == {K.ELDERLY, K.HYPERTENSION, K.DIABETES, K.POVERTY}
+
+
+def test_facts_are_frozen():
+    facts = PersonFacts(birth_date=None)
+    with pytest.raises(AttributeError):
+        facts.pregnant = True  # type: ignore[misc]
+
+
+def test_birth_date_bounds_examples():
+    assert birth_date_bounds(AS_OF, min_age=65) == (None, date(1961, 11, 22))
+    assert birth_date_bounds(AS_OF, max_age=6) == (date(2019, 11, 23), None)
+    assert birth_date_bounds(AS_OF, min_age=0, max_age=6) == (date(2019, 11, 23), AS_OF)
+    assert birth_date_bounds(AS_OF, 35, 35) == (date(1990, 11, 23), date(1991, 11, 22))
+    assert birth_date_bounds(AS_OF) == (None, None)
+    # Reference date 29 Feb: 65 years earlier has no 29 Feb.
+    assert birth_date_bounds(date(2024, 2, 29), min_age=65) == (None, date(1959, 2, 28))
+    assert birth_date_bounds(date(2024, 2, 29), max_age=0) == (date(2023, 3, 1), None)
+
+
+@pytest.mark.parametrize(
+    ("min_age", "max_age", "expected"),
+    [(-1, None, "年龄应在 0 到 150 岁之间"), (None, 151, "年龄应在"), (10, 5, "起始年龄 10 大于截止年龄 5")],
+)
+def test_birth_date_bounds_rejects_bad_ranges(min_age, max_age, expected):
+    with pytest.raises(ValidationError, match=expected):
+        birth_date_bounds(AS_OF, min_age, max_age)
+
+
+@given(
+    as_of=st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31)),
+    born_days_before=st.integers(min_value=0, max_value=120 * 366),
+    min_age=st.one_of(st.none(), st.integers(0, 110)),
+    span=st.one_of(st.none(), st.integers(0, 30)),
+)
+def test_birth_date_bounds_agree_with_age_on(as_of, born_days_before, min_age, span):
+    max_age = None if span is None else (min_age or 0) + span
+    born = as_of - timedelta(days=born_days_before)
+    earliest, latest = birth_date_bounds(as_of, min_age, max_age)
+    age = age_on(born, as_of)
+    in_range = (min_age is None or age >= min_age) and (max_age is None or age <= max_age)
+    in_interval = (earliest is None or earliest <= born) and (latest is None or born <= latest)
+    assert in_range == in_interval
+
+
+@given(
+    born=st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)),
+    as_of=st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)),
+)
+def test_age_tags_agree_with_age_on(born, as_of):
+    tags = compute_tags(PersonFacts(birth_date=born), as_of)
+    if born > as_of:
+        assert tags == frozenset()
+        return
+    age = age_on(born, as_of)
+    assert (K.ELDERLY in tags) == (age >= 65)
+    assert (K.CHILD in tags) == (age <= 6)
+    assert age == _birthdays_passed(born, as_of)
+
+
+def _birthdays_passed(born: date, as_of: date) -> int:
+    """Count birthdays up to as_of; a 29 Feb birthday falls on 1 Mar in common years."""
+    count = 0
+    for year in range(born.year + 1, as_of.year + 1):
+        try:
+            birthday = born.replace(year=year)
+        except ValueError:
+            birthday = date(year, 3, 1)
+        count += birthday <= as_of
+    return count
