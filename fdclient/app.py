@@ -70,9 +70,10 @@ def remove_translators(app: QCoreApplication, translators: Sequence[QTranslator]
 
 
 def _parse_gui_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
-    parser = argparse.ArgumentParser(prog="fdclient", add_help=False)
-    i18n.add_language_option(parser)
-    parser.add_argument("--screenshot", type=Path, default=None, metavar="PATH")
+    # Values are checked later (resolve_language raises a Chinese ValidationError).
+    parser = argparse.ArgumentParser(prog="fdclient", add_help=False, allow_abbrev=False)
+    parser.add_argument("--lang", default=None)
+    parser.add_argument("--screenshot", type=Path, default=None)
     return parser.parse_known_args(list(argv))
 
 
@@ -91,23 +92,24 @@ def run_gui(
     """Start the GUI and return its exit status.
 
     ``summary_loader`` is called once the application exists (so its errors can be shown)
-    and returns the summary for the main window. ``argv`` are the command line arguments
-    without the program name (default ``sys.argv[1:]``); ``--lang LANG`` and
-    ``--screenshot PATH`` are taken from them, the rest goes to Qt. ``language`` and
-    ``screenshot`` override the arguments and the environment (``FDCLIENT_LANG``,
-    ``FDCLIENT_SCREENSHOT``).
+    and returns the summary for the main window. ``argv`` is a command line as in
+    ``sys.argv`` (the default): the program name, then arguments; ``--lang LANG`` and
+    ``--screenshot PATH`` are taken from them, the rest goes to Qt (``-platform ...``).
+    ``language`` and ``screenshot`` override the arguments, which override the environment
+    (``FDCLIENT_LANG``, ``FDCLIENT_SCREENSHOT``).
 
     Screenshot mode shows the window, saves it as a PNG and exits (status 0, or 1 when the
     file could not be written); errors are printed instead of shown in a dialog.
     """
-    args, qt_args = _parse_gui_args(sys.argv[1:] if argv is None else argv)
+    command_line = list(sys.argv if argv is None else argv) or ["fdclient"]
+    args, qt_args = _parse_gui_args(command_line[1:])
     language = i18n.resolve_language(language if language is not None else args.lang)
     shot_value = screenshot or args.screenshot or os.environ.get(SCREENSHOT_ENV) or None
     shot = Path(shot_value) if shot_value else None
 
     app = QApplication.instance()
     if app is None:
-        app = QApplication(["fdclient", *qt_args])
+        app = QApplication([command_line[0], *qt_args])
     assert isinstance(app, QApplication)
     app.setApplicationName("fdclient")
     app.setOrganizationName("fdclient")
@@ -134,7 +136,7 @@ def run_gui(
         def take_screenshot() -> None:
             ok = _save_screenshot(window, shot)
             if not ok:
-                print(f"could not write screenshot {shot}", file=sys.stderr)
+                print(f"无法保存截图：{shot}", file=sys.stderr)
             status["code"] = 0 if ok else 1
             window.close()
             app.exit(status["code"])

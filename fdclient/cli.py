@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from . import __version__
 from .errors import FdError
+from .i18n import add_language_option
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -80,6 +81,8 @@ def build_parser() -> ChineseArgumentParser:
         metavar="DIR",
         help="数据目录（默认：环境变量 FDCLIENT_DATA_DIR，否则为系统的用户数据目录）",
     )
+    add_language_option(parser)
+    parser.add_argument("--screenshot", metavar="PNG", help="图形界面：显示窗口后保存截图并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
 
     p = sub.add_parser("init", help="为一个乡镇新建空的数据库")
@@ -183,7 +186,7 @@ def cmd_gui(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from .app import run_gui
 
     try:
-        return run_gui(load_summary, list(argv))
+        return run_gui(load_summary, list(argv), language=args.lang, screenshot=args.screenshot)
     finally:
         store.close()
 

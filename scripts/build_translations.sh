@@ -17,7 +17,10 @@ cd "$ROOT"
 
 BIN="${VENV:-$ROOT/.venv}/bin"
 for tool in pyside6-lupdate pyside6-lrelease; do
-    [ -x "$BIN/$tool" ] || { echo "missing $BIN/$tool: run 'bash scripts/dev.sh test' first" >&2; exit 1; }
+    if [ ! -x "$BIN/$tool" ]; then
+        echo "missing $BIN/$tool: run 'bash scripts/dev.sh test' first" >&2
+        exit 1
+    fi
 done
 
 shopt -s nullglob

@@ -88,7 +88,9 @@ ensure_packages() {
     for pkg in "$@"; do
         is_installed "$pkg" || missing+=("$pkg")
     done
-    [ "${#missing[@]}" -eq 0 ] && return 0
+    if [ "${#missing[@]}" -eq 0 ]; then
+        return 0
+    fi
     say "installing Debian packages: ${missing[*]}"
     if [ "$APT_UPDATED" -eq 0 ]; then
         quietly as_root apt-get update
@@ -99,12 +101,12 @@ ensure_packages() {
 }
 
 # The interpreter for the virtual environment: python3.11, or python3 if it is 3.11-3.13.
+PYTHON_OK='import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 14)))'
 find_python() {
     local candidate
     for candidate in python3.11 python3; do
         if command -v "$candidate" >/dev/null 2>&1 &&
-            "$candidate" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 14)))' \
-                >/dev/null 2>&1; then
+            "$candidate" -c "$PYTHON_OK" >/dev/null 2>&1; then
             printf '%s\n' "$candidate"
             return 0
         fi
@@ -137,11 +139,14 @@ ensure_venv() {
 ensure_project_installed() {
     local want have=""
     want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-    [ -f "$STAMP" ] && have="$(cat "$STAMP")"
+    if [ -f "$STAMP" ]; then
+        have="$(cat "$STAMP")"
+    fi
     if [ "$want" = "$have" ] && [ -x "$VENV/bin/fdclient" ]; then
         return 0
     fi
-    say "installing fdclient and its dependencies into .venv (pip install -e '.[dev]'; a few minutes the first time)"
+    say "installing fdclient and its dependencies into .venv (pip install -e '.[dev]')"
+    say "(pyproject.toml changed or first install: a few minutes the first time)"
     quietly "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[dev]'
     printf '%s\n' "$want" >"$STAMP"
 }
@@ -159,19 +164,25 @@ has_display() {
 cmd_demo() {
     local gui=()
     if has_display; then
-        [ -n "${DISPLAY:-}" ] && ensure_packages "${XCB_PACKAGES[@]}"
+        if [ -n "${DISPLAY:-}" ]; then
+            ensure_packages "${XCB_PACKAGES[@]}"
+        fi
     else
-        say "no display (DISPLAY and WAYLAND_DISPLAY are unset): running the GUI under xvfb-run;"
-        say "the window is invisible there. FDCLIENT_SCREENSHOT=/tmp/shot.png saves a picture and exits."
+        say "no display (DISPLAY/WAYLAND_DISPLAY unset): running under xvfb-run, window invisible"
+        say "(FDCLIENT_SCREENSHOT=/tmp/shot.png saves a picture of the window and exits)"
         ensure_packages "${XVFB_PACKAGES[@]}" "${XCB_PACKAGES[@]}"
         gui=(xvfb-run -a -s "-screen 0 1280x800x24")
     fi
     setup
 
-    if [ -z "$(ls -A "$DEMO_DIR" 2>/dev/null)" ]; then
+    local database
+    database="$("$VENV/bin/python" -c 'from fdclient.paths import DATABASE_FILE as f; print(f)' \
+        2>/dev/null || echo fdclient.db)"
+    if [ ! -f "$DEMO_DIR/$database" ]; then
         say "creating the demo township store in $DEMO_DIR"
         if ! "$VENV/bin/fdclient" --data-dir "$DEMO_DIR" demo; then
-            rm -rf "$DEMO_DIR"
+            # No half-made store: the next run tries again (logs/ stays for reading).
+            rm -f "$DEMO_DIR/$database" "$DEMO_DIR/$database-wal" "$DEMO_DIR/$database-shm"
             die "creating the demo store failed (see above)"
         fi
     else
@@ -190,7 +201,9 @@ cmd_test() {
 
 main() {
     local command="${1:-}"
-    [ "$#" -gt 0 ] && shift
+    if [ "$#" -gt 0 ]; then
+        shift
+    fi
     case "$command" in
         demo) cmd_demo "$@" ;;
         test) cmd_test "$@" ;;

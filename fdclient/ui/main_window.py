@@ -12,9 +12,9 @@ from PySide6.QtGui import QAction, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QGroupBox,
     QLabel,
     QMainWindow,
+    QProgressBar,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -37,7 +37,7 @@ def format_count(value: int) -> str:
 
 
 def format_coverage(coverage: float | None) -> str:
-    """A share from 0.0 to 1.0 as a percentage with one decimal, or a dash-like "n/a"."""
+    """A share from 0.0 to 1.0 as a percentage with one decimal, or "n/a" (暂无) when unknown."""
     if coverage is None:
         return QCoreApplication.translate("MainWindow", "n/a")
     return QLocale().toString(coverage * 100.0, "f", 1) + "%"
@@ -61,7 +61,7 @@ class StatCard(QFrame):
         self.setObjectName(f"{name}Card")
         self.setProperty("statCard", True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(150)
 
         self.value_label = QLabel(self)
@@ -83,6 +83,8 @@ class StatCard(QFrame):
         layout.addWidget(self.value_label)
         layout.addWidget(self.caption_label)
         layout.addWidget(self.detail_label)
+        layout.addStretch(1)
+        self.content_layout = layout
 
     def set_content(self, value: str, caption: str, detail: str = "") -> None:
         self.value_label.setText(value)
@@ -115,25 +117,45 @@ class MainWindow(QMainWindow):
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
 
-        self.summary_box = QGroupBox(central)
-        self.summary_box.setObjectName("summaryBox")
-        grid = QGridLayout(self.summary_box)
-        grid.setContentsMargins(16, 20, 16, 16)
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(14)
-        self.cards: dict[str, StatCard] = {}
-        for index, name in enumerate(FIGURES):
-            card = StatCard(name, self.summary_box)
-            self.cards[name] = card
-            grid.addWidget(card, index // 3, index % 3)
+        self.section_label = QLabel(central)
+        self.section_label.setObjectName("summaryHeading")
+        self.section_label.setFont(_scaled_font(self.font(), 1.1, bold=True))
+
+        # Three figures on the first row; contracted residents and the coverage (twice as
+        # wide, with a bar) on the second.
+        self.summary_panel = QWidget(central)
+        self.summary_panel.setObjectName("summaryPanel")
+        grid = QGridLayout(self.summary_panel)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(16)
+        self.cards: dict[str, StatCard] = {
+            name: StatCard(name, self.summary_panel) for name in FIGURES
+        }
+        grid.addWidget(self.cards["villages"], 0, 0)
+        grid.addWidget(self.cards["households"], 0, 1)
+        grid.addWidget(self.cards["residents"], 0, 2)
+        grid.addWidget(self.cards["contracted"], 1, 0)
+        grid.addWidget(self.cards["coverage"], 1, 1, 1, 2)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
+
+        self.coverage_bar = QProgressBar(self.cards["coverage"])
+        self.coverage_bar.setObjectName("coverageBar")
+        self.coverage_bar.setRange(0, 1000)
+        self.coverage_bar.setTextVisible(False)
+        self.coverage_bar.setFixedHeight(8)
+        self.cards["coverage"].content_layout.insertWidget(2, self.coverage_bar)
 
         layout = QVBoxLayout(central)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(8)
         layout.addWidget(self.title_label)
         layout.addWidget(self.township_label)
-        layout.addSpacing(16)
-        layout.addWidget(self.summary_box)
+        layout.addSpacing(20)
+        layout.addWidget(self.section_label)
+        layout.addSpacing(4)
+        layout.addWidget(self.summary_panel)
         layout.addStretch(1)
 
         self.quit_action = QAction(self)
@@ -163,7 +185,9 @@ class MainWindow(QMainWindow):
     def retranslate_ui(self) -> None:
         """Set every user-visible text in the current language."""
         self.title_label.setText(app_title())
-        self.summary_box.setTitle(QCoreApplication.translate("MainWindow", "Township overview"))
+        self.section_label.setText(
+            QCoreApplication.translate("MainWindow", "Township overview")
+        )
         self.file_menu.setTitle(QCoreApplication.translate("MainWindow", "&File"))
         self.quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
         self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Ready"))
@@ -177,28 +201,35 @@ class MainWindow(QMainWindow):
     def _show_summary(self) -> None:
         s = self._summary
         self.setWindowTitle(f"{s.township_name} — {app_title()}")
-        self.township_label.setText(
-            QCoreApplication.translate("MainWindow", "{name} (division code {code})").format(
-                name=s.township_name, code=s.township_code
-            )
-        )
-        self.cards["villages"].set_content(
-            format_count(s.villages), QCoreApplication.translate("MainWindow", "Villages")
-        )
-        self.cards["households"].set_content(
-            format_count(s.households), QCoreApplication.translate("MainWindow", "Households")
-        )
-        self.cards["residents"].set_content(
-            format_count(s.residents), QCoreApplication.translate("MainWindow", "Residents")
-        )
-        self.cards["contracted"].set_content(
-            format_count(s.contracted_residents), QCoreApplication.translate("MainWindow", "Contracted residents")
-        )
+        code_line = QCoreApplication.translate("MainWindow", "{name} (division code {code})")
+        self.township_label.setText(code_line.format(name=s.township_name, code=s.township_code))
+
+        captions = {
+            "villages": QCoreApplication.translate("MainWindow", "Villages"),
+            "households": QCoreApplication.translate("MainWindow", "Households"),
+            "residents": QCoreApplication.translate("MainWindow", "Residents"),
+            "contracted": QCoreApplication.translate("MainWindow", "Contracted residents"),
+        }
+        counts = {
+            "villages": s.villages,
+            "households": s.households,
+            "residents": s.residents,
+            "contracted": s.contracted_residents,
+        }
+        for name, caption in captions.items():
+            self.cards[name].set_content(format_count(counts[name]), caption)
+
+        detail = QCoreApplication.translate("MainWindow", "{contracted} of {residents} residents")
         self.cards["coverage"].set_content(
             format_coverage(s.coverage),
             QCoreApplication.translate("MainWindow", "Contract coverage"),
-            QCoreApplication.translate("MainWindow", "{contracted} of {residents} residents").format(
+            detail.format(
                 contracted=format_count(s.contracted_residents),
                 residents=format_count(s.residents),
             ),
         )
+        if s.coverage is None:
+            self.coverage_bar.hide()
+        else:
+            self.coverage_bar.setValue(round(min(max(s.coverage, 0.0), 1.0) * 1000))
+            self.coverage_bar.show()

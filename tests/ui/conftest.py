@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,19 @@ from fdclient.services.summary import TownshipSummary  # noqa: E402
 from fdclient.ui.fonts import apply_application_font  # noqa: E402
 
 
+HERE = Path(__file__).resolve().parent
+
+# Qt warnings fail tests (qt_log_level_fail = WARNING); this one is the offscreen platform
+# plugin saying it has no window manager to pass size hints to: noise, not a fault.
+OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(OFFSCREEN_NOISE)
+
+
 @pytest.fixture(scope="session")
 def qapp_args() -> list[str]:
     return ["fdclient-tests"]
@@ -40,7 +54,9 @@ def _application_font(qapp: QApplication) -> str | None:
 def ui_language(qapp: QApplication) -> Iterator[Callable[[str], None]]:
     """Switch the interface language for this test: ``ui_language("en")``.
 
-    The test starts in Chinese (the default); translators are removed afterwards.
+    The test starts in Chinese (the default); translators are removed afterwards. Open
+    windows receive the LanguageChange event through the event loop: wait for it
+    (``qtbot.waitUntil``).
     """
     installed: list[QTranslator] = []
 

@@ -49,7 +49,7 @@ def test_shows_chinese_title_and_township(qtbot: QtBot, summary: TownshipSummary
     assert window.title_label.text() == "家庭医生签约服务"
     assert window.windowTitle() == "罗家集镇 — 家庭医生签约服务"
     assert window.township_label.text() == "罗家集镇（区划代码 360111101）"
-    assert window.summary_box.title() == "乡镇概况"
+    assert window.section_label.text() == "乡镇概况"
     assert window.file_menu.title() == "文件(&F)"
 
 
@@ -72,6 +72,7 @@ def test_shows_the_figures_of_the_summary(qtbot: QtBot, summary: TownshipSummary
     ]
     detail = window.findChild(QLabel, "coverageDetail")
     assert detail is not None and detail.text() == "12,345 名居民中已签约 8,024 名"
+    assert window.coverage_bar.isVisible() and window.coverage_bar.value() == 650
 
 
 def test_set_summary_updates_the_figures(qtbot: QtBot, summary: TownshipSummary) -> None:
@@ -85,6 +86,7 @@ def test_set_summary_updates_the_figures(qtbot: QtBot, summary: TownshipSummary)
     assert window.summary is empty
     assert value(window, "residents") == "0"
     assert value(window, "coverage") == "暂无"
+    assert not window.coverage_bar.isVisible()
 
 
 def test_english_when_fdclient_lang_is_en(
@@ -108,11 +110,12 @@ def test_switching_language_retranslates_the_open_window(
     assert caption(window, "villages") == "村（居）"
 
     ui_language("en")
-    assert caption(window, "villages") == "Villages"
+    qtbot.waitUntil(lambda: caption(window, "villages") == "Villages")
     assert window.statusBar().currentMessage() == "Ready"
+    assert window.windowTitle() == "罗家集镇 — Family doctor contract service"
 
     ui_language("zh_CN")
-    assert caption(window, "villages") == "村（居）"
+    qtbot.waitUntil(lambda: caption(window, "villages") == "村（居）")
     assert window.statusBar().currentMessage() == "就绪"
 
 
@@ -141,7 +144,7 @@ def test_run_gui_reports_a_store_error_without_a_window(qapp: QApplication, tmp_
     def loader() -> TownshipSummary:
         raise StoreNotFoundError("数据目录中还没有数据库")
 
-    status = run_gui(loader, [], screenshot=tmp_path / "never.png")
+    status = run_gui(loader, ["fdclient"], screenshot=tmp_path / "never.png")
 
     assert status == StoreNotFoundError.exit_code
     assert "数据目录中还没有数据库" in capsys.readouterr().err
@@ -155,7 +158,7 @@ def test_screenshot_mode_writes_a_png_and_exits(tmp_path: Path) -> None:
         "from fdclient.app import run_gui\n"
         "from fdclient.services.summary import TownshipSummary\n"
         "summary = TownshipSummary('360111101', '罗家集镇', 12, 3456, 12345, 8024, 0.65)\n"
-        "sys.exit(run_gui(lambda: summary, sys.argv[1:]))\n"
+        "sys.exit(run_gui(lambda: summary, sys.argv))\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FDCLIENT_SCREENSHOT=str(shot))
     env.pop(i18n.LANGUAGE_ENV, None)
@@ -168,3 +171,10 @@ def test_screenshot_mode_writes_a_png_and_exits(tmp_path: Path) -> None:
     image = QImage(str(shot))
     assert not image.isNull()
     assert image.width() >= 800 and image.height() >= 500
+
+
+def test_run_gui_rejects_an_unknown_language_in_chinese(qapp: QApplication) -> None:
+    from fdclient.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="不支持的界面语言"):
+        run_gui(lambda: pytest.fail("must not load"), ["fdclient", "--lang", "fr"])
