@@ -151,7 +151,7 @@ class ElderlyCheck(Visit):
 
     __tablename__ = "elderly_checks"
     __table_args__ = (
-        CheckConstraint("self_care_score IS NULL OR self_care_score BETWEEN 0 AND 30", name="self_care_range"),
+        CheckConstraint("self_care_score IS NULL OR self_care_score BETWEEN 0 AND 37", name="self_care_range"),
         CheckConstraint(codes.sql_in("health_self_assessment", codes.SELF_ASSESSMENT, nullable=True), name="self_assessment_code"),
         CheckConstraint(codes.sql_in("cognition_screen", codes.SCREEN_RESULT, nullable=True), name="cognition_code"),
         CheckConstraint(codes.sql_in("emotion_screen", codes.SCREEN_RESULT, nullable=True), name="emotion_code"),

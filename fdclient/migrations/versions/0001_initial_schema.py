@@ -573,7 +573,7 @@ def upgrade() -> None:
     sa.CheckConstraint("(emotion_screen IS NULL OR emotion_screen IN ('1', '2'))", name=op.f('ck_elderly_checks_emotion_code')),
     sa.CheckConstraint("(evaluation IS NULL OR evaluation IN ('1', '2'))", name=op.f('ck_elderly_checks_evaluation_code')),
     sa.CheckConstraint("(health_self_assessment IS NULL OR health_self_assessment IN ('1', '2', '3', '4', '5'))", name=op.f('ck_elderly_checks_self_assessment_code')),
-    sa.CheckConstraint('self_care_score IS NULL OR self_care_score BETWEEN 0 AND 30', name=op.f('ck_elderly_checks_self_care_range')),
+    sa.CheckConstraint('self_care_score IS NULL OR self_care_score BETWEEN 0 AND 37', name=op.f('ck_elderly_checks_self_care_range')),
     sa.ForeignKeyConstraint(['id'], ['visits.id'], name=op.f('fk_elderly_checks_id_visits')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_elderly_checks'))
     )

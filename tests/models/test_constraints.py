@@ -1,0 +1,273 @@
+"""The database itself refuses bad rows, even when Python rules are bypassed.
+
+Every test writes through SQLAlchemy Core or raw SQL on a migrated store (so the schema
+under test is the one the migrations build, triggers included) and expects
+``sqlalchemy.exc.IntegrityError``; each also shows the corrected row is accepted, so the
+refusal is due to the rule and nothing else.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import builders
+import pytest
+from sqlalchemy import Connection, Table, insert, text, update
+from sqlalchemy.exc import IntegrityError
+
+from fdclient.models import (
+    Contract, ContractMember, ContractPackage, Resident, ServicePackage, Township, Village, Visit,
+)
+from fdclient.services import visits
+from fdclient.store import Store
+
+NOW = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class World:
+    village_id: uuid.UUID
+    township_id: uuid.UUID
+    team_id: uuid.UUID
+    doctor_id: uuid.UUID
+    household_id: uuid.UUID
+    head_id: uuid.UUID
+    head_id_number: str
+    package_id: uuid.UUID
+    contract_id: uuid.UUID
+    visit_id: uuid.UUID
+
+
+@pytest.fixture
+def world(store: Store) -> World:
+    with store.session() as s:
+        village = builders.make_village(s)
+        team, doctor = builders.make_team(s, villages=[village])
+        household = builders.make_household(s, village, has_hypertension=True)
+        package = builders.make_basic_package(s)
+        contract = builders.make_signed_contract(s, household, team, doctor, [package])
+        visit = visits.record_hypertension_followup(
+            s,
+            visits.HypertensionFollowupInput(
+                resident_id=household.head_id, visit_date=date(2026, 2, 1), doctor_id=doctor.id,
+                systolic=150, diastolic=95, medications=(visits.MedicationInput("氨氯地平", 1, "5mg"),),
+            ),
+            today=builders.TODAY,
+        )
+        head = s.get(Resident, household.head_id)
+        world = World(
+            village.id, village.township_id, team.id, doctor.id, household.id, head.id, head.id_number,
+            package.id, contract.id, visit.visit.id,
+        )
+        s.commit()
+    return world
+
+
+@pytest.fixture
+def conn(store: Store) -> Iterator[Connection]:
+    with store.engine.connect() as c:
+        c.begin()
+        yield c
+        c.rollback()
+
+
+def refused(conn: Connection, statement: Any, params: Any = None) -> IntegrityError:
+    """Run ``statement`` in a savepoint and return the IntegrityError it must raise."""
+    with pytest.raises(IntegrityError) as info:
+        with conn.begin_nested():
+            conn.execute(statement, params) if params is not None else conn.execute(statement)
+    return info.value
+
+
+def accepted(conn: Connection, statement: Any, params: Any = None) -> None:
+    """Run ``statement`` in a savepoint (rolled back): it must succeed and touch one row."""
+    with conn.begin_nested() as sp:
+        result = conn.execute(statement, params) if params is not None else conn.execute(statement)
+        assert result.rowcount == 1
+        sp.rollback()
+
+
+def table(model: type) -> Table:
+    return model.__table__
+
+
+def resident_row(w: World, **overrides: Any) -> dict[str, Any]:
+    row = {"village_id": w.village_id, "name": "赵六", "sex": 1, "birth_date": date(1970, 1, 1)}
+    return {**row, **overrides}
+
+
+def contract_row(w: World, **overrides: Any) -> dict[str, Any]:
+    row = {
+        "contract_no": f"QY-TEST-{uuid.uuid4().hex[:8]}", "scope": "household", "household_id": w.household_id,
+        "representative_id": w.head_id, "team_id": w.team_id, "doctor_id": w.doctor_id,
+        "start_date": date(2026, 1, 1), "end_date": date(2026, 12, 31), "term_years": 1, "status": "draft",
+    }
+    return {**row, **overrides}
+
+
+# --- residents ---------------------------------------------------------------------------
+
+
+def test_two_non_voided_residents_cannot_share_an_id_number(conn: Connection, world: World) -> None:
+    refused(conn, insert(table(Resident)), resident_row(world, id_number=world.head_id_number))
+    accepted(
+        conn, insert(table(Resident)),
+        resident_row(world, id_number=world.head_id_number, voided_at=NOW, void_reason="重复登记"),
+    )
+
+
+def test_an_id_number_of_type_01_must_have_18_characters(conn: Connection, world: World) -> None:
+    refused(conn, insert(table(Resident)), resident_row(world, id_number="36011119700101001"))
+    accepted(conn, insert(table(Resident)), resident_row(world, id_number="36011119700101001", id_type="03"))
+
+
+@pytest.mark.parametrize("column, bad", [("sex", 3), ("sex", 5), ("ethnicity", "57"), ("ethnicity", "1")])
+def test_sex_and_ethnicity_codes_are_checked(conn: Connection, world: World, column: str, bad: Any) -> None:
+    refused(conn, insert(table(Resident)), resident_row(world, **{column: bad}))
+    accepted(conn, insert(table(Resident)), resident_row(world, sex=9, ethnicity="56"))
+
+
+def test_a_void_needs_a_reason(conn: Connection, world: World) -> None:
+    t = table(Resident)
+    refused(conn, update(t).where(t.c.id == world.head_id).values(voided_at=NOW))
+    refused(conn, update(t).where(t.c.id == world.head_id).values(void_reason="重复登记"))
+    v = table(Visit)
+    refused(conn, update(v).where(v.c.id == world.visit_id).values(voided_at=NOW))
+    accepted(conn, update(v).where(v.c.id == world.visit_id).values(voided_at=NOW, void_reason="录错居民"))
+
+
+# --- geography -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["36011110120A", "36011110120", "3601111012011", "３６０１１１１０１２０１"])
+def test_a_village_code_is_twelve_ascii_digits(conn: Connection, world: World, code: str) -> None:
+    row = {"township_id": world.township_id, "name": "新村", "record_segment": "150"}
+    refused(conn, insert(table(Village)), {**row, "code": code})
+    accepted(conn, insert(table(Village)), {**row, "code": "360111101399"})
+
+
+@pytest.mark.parametrize("segment", ["15", "1a5", "1500"])
+def test_a_record_segment_is_three_digits(conn: Connection, world: World, segment: str) -> None:
+    row = {"township_id": world.township_id, "name": "新村", "code": "360111101398"}
+    refused(conn, insert(table(Village)), {**row, "record_segment": segment})
+
+
+@pytest.mark.parametrize("code", ["36011110", "3601111011", "36011110X"])
+def test_a_township_code_is_nine_digits(conn: Connection, code: str) -> None:
+    refused(conn, insert(table(Township)), {"code": code, "name": "新镇"})
+    accepted(conn, insert(table(Township)), {"code": "360111102", "name": "新镇"})
+
+
+# --- contracts ---------------------------------------------------------------------------
+
+
+def test_a_resident_has_at_most_one_active_contract_member_row(conn: Connection, world: World) -> None:
+    other = contract_row(world, id=uuid.uuid4())
+    conn.execute(insert(table(Contract)), other)
+    row = {"contract_id": other["id"], "resident_id": world.head_id}
+    refused(conn, insert(table(ContractMember)), {**row, "is_active": True})
+    accepted(conn, insert(table(ContractMember)), {**row, "is_active": False})
+
+
+def test_an_ended_member_is_not_active(conn: Connection, world: World) -> None:
+    t = table(ContractMember)
+    refused(conn, update(t).where(t.c.resident_id == world.head_id).values(ended_on=date(2026, 5, 1)))
+
+
+@pytest.mark.parametrize("term", [0, 4])
+def test_a_contract_term_is_one_to_three_years(conn: Connection, world: World, term: int) -> None:
+    refused(conn, insert(table(Contract)), contract_row(world, term_years=term))
+    accepted(conn, insert(table(Contract)), contract_row(world, term_years=3, end_date=date(2028, 12, 31)))
+
+
+@pytest.mark.parametrize("end", [date(2025, 12, 31), date(2026, 1, 1)])
+def test_a_contract_ends_after_it_starts(conn: Connection, world: World, end: date) -> None:
+    refused(conn, insert(table(Contract)), contract_row(world, end_date=end))
+
+
+def test_a_signed_contract_has_consent(conn: Connection, world: World) -> None:
+    signed = {"status": "active", "signed_at": NOW, "consented_at": NOW}
+    refused(conn, insert(table(Contract)), contract_row(world, **signed, consent_given=False))
+    refused(conn, insert(table(Contract)), contract_row(world, status="active", consent_given=True, signed_at=NOW))
+    accepted(conn, insert(table(Contract)), contract_row(world, **signed, consent_given=True))
+    t = table(Contract)
+    refused(conn, update(t).where(t.c.id == world.contract_id).values(consent_given=False))
+
+
+def test_a_terminated_contract_has_a_reason_and_a_date(conn: Connection, world: World) -> None:
+    t = table(Contract)
+    refused(conn, update(t).where(t.c.id == world.contract_id).values(status="terminated", terminated_on=date(2026, 5, 1)))
+    refused(conn, update(t).where(t.c.id == world.contract_id).values(status="terminated", termination_reason="death"))
+    refused(
+        conn,
+        update(t).where(t.c.id == world.contract_id).values(status="terminated", termination_reason="bored", terminated_on=date(2026, 5, 1)),
+    )
+    refused(conn, update(t).where(t.c.id == world.contract_id).values(termination_reason="death", terminated_on=date(2026, 5, 1)))
+    accepted(
+        conn,
+        update(t).where(t.c.id == world.contract_id).values(status="terminated", termination_reason="death", terminated_on=date(2026, 5, 1)),
+    )
+
+
+def test_a_household_contract_names_its_household(conn: Connection, world: World) -> None:
+    refused(conn, insert(table(Contract)), contract_row(world, household_id=None))
+    accepted(conn, insert(table(Contract)), contract_row(world, household_id=None, scope="individual"))
+
+
+@pytest.mark.parametrize(
+    "split", [(5500, 2000, 3000, 600), (5500, 2000, 3000, 0), (5500, 6000, -500, 0)], ids=["over", "under", "negative"]
+)
+def test_a_fee_split_adds_up_to_the_total(conn: Connection, world: World, split: tuple[int, int, int, int]) -> None:
+    names = ("fee_total_fen", "fee_insurance_fen", "fee_public_health_fen", "fee_resident_fen")
+    fees = dict(zip(names, split))
+    package = {"code": "BAD", "name": "错误包", "kind": "basic"}
+    refused(conn, insert(table(ServicePackage)), {**package, **fees})
+    accepted(conn, insert(table(ServicePackage)), {**package, **dict(zip(names, (5500, 2000, 3000, 500)))})
+    t = table(ContractPackage)
+    refused(conn, update(t).where(t.c.contract_id == world.contract_id).values(**fees))
+
+
+# --- visit records -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE visits SET visit_date = '2026-02-02' WHERE id = :id",
+        "UPDATE visits SET doctor_id = doctor_id WHERE id = :id",
+        "UPDATE visits SET notes = '改了' WHERE id = :id",
+        "UPDATE visits SET revision = 2 WHERE id = :id",
+        "DELETE FROM visits WHERE id = :id",
+        "UPDATE hypertension_followups SET systolic = 120 WHERE id = :id",
+        "UPDATE hypertension_followups SET classification = '1' WHERE id = :id",
+        "DELETE FROM hypertension_followups WHERE id = :id",
+        "UPDATE medications SET dose = '10mg' WHERE visit_id = :id",
+        "DELETE FROM medications WHERE visit_id = :id",
+    ],
+)
+def test_visit_records_are_never_edited_or_deleted(conn: Connection, world: World, sql: str) -> None:
+    error = refused(conn, text(sql), {"id": world.visit_id.hex})
+    assert "visit records are" in str(error.orig)
+
+
+def test_voiding_a_visit_is_the_one_update_allowed(conn: Connection, world: World) -> None:
+    accepted(
+        conn,
+        text("UPDATE visits SET voided_at = '2026-03-01 02:00:00', void_reason = '录错居民' WHERE id = :id"),
+        {"id": world.visit_id.hex},
+    )
+
+
+def test_a_revision_after_the_first_supersedes_one(conn: Connection, world: World) -> None:
+    t = table(Visit)
+    row = {
+        "record_id": world.visit_id, "kind": "home_visit", "resident_id": world.head_id, "visit_date": date(2026, 2, 1),
+        "doctor_id": world.doctor_id,
+    }
+    refused(conn, insert(t), {**row, "revision": 2})
+    refused(conn, insert(t), {**row, "revision": 1, "supersedes_id": world.visit_id})
+    accepted(conn, insert(t), {**row, "revision": 2, "supersedes_id": world.visit_id})

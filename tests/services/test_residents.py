@@ -1,0 +1,261 @@
+"""Residents: form validation, ID numbers, health record numbers, status changes, voiding."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date
+
+import builders
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import AuditEntry, ContractMember, PlannedService, Resident, Staff, Village
+from fdclient.services import contracts, residents
+from fdclient.services.key_populations import KeyPopulation
+from fdclient.services.residents import ResidentInput
+from fdclient.store import Store
+
+TODAY = builders.TODAY
+# 11010519491231002X: a woman born 31 Dec 1949 (DOMAIN.md example).
+ID_WOMAN_1949 = "11010519491231002X"
+
+
+@pytest.fixture
+def session(store: Store) -> Iterator[Session]:
+    with store.session() as s:
+        admin = builders.make_staff(s, name="周管理", role="admin")
+        builders.act_as(s, admin.id)
+        yield s
+
+
+@pytest.fixture
+def village(session: Session) -> Village:
+    return builders.make_village(session, name="罗家村", record_segment="101")
+
+
+def form(village: Village, **fields: object) -> ResidentInput:
+    return ResidentInput(village_id=village.id, **{"name": "王秀英", **fields})
+
+
+def register(session: Session, village: Village, **fields: object) -> residents.ResidentInfo:
+    return residents.register_resident(session, form(village, **fields), today=TODAY)
+
+
+# --- identity -----------------------------------------------------------------------------
+
+
+def test_birth_date_and_sex_come_from_the_id_number(session: Session, village: Village) -> None:
+    info = register(session, village, id_number="110105 19491231 002x")
+    assert (info.id_number, info.birth_date, info.sex) == (ID_WOMAN_1949, date(1949, 12, 31), 2)
+    assert info.warnings == ()
+
+
+def test_a_legacy_15_digit_number_is_stored_as_18_digits(session: Session, village: Village) -> None:
+    info = register(session, village, id_number="110105491231002")
+    assert info.id_number == ID_WOMAN_1949
+
+
+def test_a_wrong_check_character_is_refused(session: Session, village: Village) -> None:
+    with pytest.raises(ValidationError, match="校验位"):
+        register(session, village, id_number="110105194912310021")
+
+
+def test_typed_values_that_disagree_with_the_id_are_refused_with_each_mismatch(session: Session, village: Village) -> None:
+    with pytest.raises(ValidationError) as info:
+        register(session, village, id_number=ID_WOMAN_1949, sex=1, birth_date=date(1950, 1, 1))
+    assert "出生日期与身份证号不一致" in info.value.message
+    assert "性别与身份证号不一致" in info.value.message
+    assert "确认" in info.value.message
+    assert session.scalar(select(Resident).where(Resident.name == "王秀英")) is None
+
+
+def test_confirmed_mismatches_keep_the_typed_values_and_come_back_as_warnings(session: Session, village: Village) -> None:
+    info = register(session, village, id_number=ID_WOMAN_1949, birth_date=date(1950, 2, 1), confirm_mismatch=True)
+    assert info.birth_date == date(1950, 2, 1)
+    assert len(info.warnings) == 1 and "出生日期" in info.warnings[0]
+    # Editing the record later keeps the confirmation.
+    assert residents.resident_form(session, info.id).confirm_mismatch is True
+
+
+def test_without_an_id_number_sex_and_birth_date_are_required(session: Session, village: Village) -> None:
+    with pytest.raises(ValidationError, match="性别"):
+        register(session, village, id_number=None, birth_date=date(2026, 1, 5))
+    info = register(session, village, id_number=None, sex=2, birth_date=date(2026, 1, 5))
+    assert info.id_number is None and KeyPopulation.CHILD in info.key_populations
+
+
+def test_other_document_types_are_stored_as_typed(session: Session, village: Village) -> None:
+    info = register(session, village, id_type="03", id_number=" e1234 5678 ", sex=1, birth_date=date(1980, 1, 1))
+    assert info.id_number == "E12345678"
+
+
+def test_a_second_resident_with_the_same_number_names_the_first(session: Session, village: Village) -> None:
+    first = register(session, village, id_number=ID_WOMAN_1949)
+    other_village = builders.make_village(session, name="石岗村")
+    with pytest.raises(RuleError) as info:
+        residents.register_resident(
+            session, ResidentInput(village_id=other_village.id, name="王秀", id_number=ID_WOMAN_1949.lower()), today=TODAY
+        )
+    assert "王秀英（罗家村）" in info.value.message and info.value.field == "id_number"
+    # Once the first file is voided (registered twice by mistake), the number is free again.
+    residents.void_resident(session, first.id, "重复建档")
+    again = residents.register_resident(session, ResidentInput(village_id=other_village.id, name="王秀", id_number=ID_WOMAN_1949), today=TODAY)
+    assert again.id_number == ID_WOMAN_1949
+
+
+# --- other fields -------------------------------------------------------------------------
+
+
+def test_name_is_normalised_and_pinyin_kept(session: Session, village: Village) -> None:
+    info = register(session, village, name=" 曾 小 明 ", id_number=builders.new_id_number(date(1990, 1, 1)))
+    assert (info.name, info.name_pinyin, info.name_initials) == ("曾小明", "zeng xiao ming", "zxm")
+
+
+def test_phones_are_normalised_and_a_bad_one_is_named(session: Session, village: Village) -> None:
+    info = register(session, village, id_number=ID_WOMAN_1949, phone="+86 138-0013-8000")
+    assert info.phone == "13800138000"
+    with pytest.raises(ValidationError, match="联系人电话") as error:
+        register(session, village, id_number=builders.new_id_number(date(1990, 1, 1)), contact_phone="8812345")
+    assert error.value.field == "contact_phone"
+
+
+@pytest.mark.parametrize(
+    "fields, words",
+    [
+        ({"ethnicity": "60"}, "民族代码“60”不存在"),
+        ({"education": "11"}, "文化程度"),
+        ({"drug_allergies": ("1", "2")}, "药物过敏史选了“无”"),
+        ({"payment_methods": ("2", "9")}, "医疗费用支付方式代码“9”"),
+        ({"id_type": "10"}, "证件类型"),
+    ],
+)
+def test_codes_are_checked_against_the_national_tables(session: Session, village: Village, fields: dict, words: str) -> None:
+    with pytest.raises(ValidationError, match=words):
+        register(session, village, id_number=ID_WOMAN_1949, **fields)
+
+
+def test_a_man_cannot_be_recorded_as_pregnant(session: Session, village: Village) -> None:
+    with pytest.raises(ValidationError, match="孕产妇"):
+        register(session, village, id_number=builders.new_id_number(date(1990, 1, 1), sex=1), pregnant=True)
+
+
+def test_key_population_tags_are_on_the_result(session: Session, village: Village) -> None:
+    info = register(session, village, id_number=ID_WOMAN_1949, has_hypertension=True, poverty_status="3")
+    assert info.key_populations == {KeyPopulation.ELDERLY, KeyPopulation.HYPERTENSION, KeyPopulation.POVERTY}
+
+
+# --- health record numbers ------------------------------------------------------------------
+
+
+def test_health_record_numbers_count_up_per_village_and_are_never_reused(session: Session, village: Village) -> None:
+    a = register(session, village, id_number=builders.new_id_number(date(1980, 1, 1)))
+    b = register(session, village, id_number=builders.new_id_number(date(1981, 1, 1)))
+    assert a.health_record_no == "360111101" + "101" + "00001"
+    assert b.health_record_no == "36011110110100002"
+    residents.void_resident(session, b.id, "录入错误")
+    c = register(session, village, id_number=builders.new_id_number(date(1982, 1, 1)))
+    assert c.health_record_no == "36011110110100003"
+    other = builders.make_village(session, record_segment="102")
+    d = residents.register_resident(session, builders.resident_input(other), today=TODAY)
+    assert d.health_record_no == "36011110110200001"
+
+
+# --- update ----------------------------------------------------------------------------------
+
+
+def test_update_keeps_the_record_number_and_writes_an_audit_entry(session: Session, village: Village) -> None:
+    info = register(session, village, id_number=ID_WOMAN_1949)
+    edited = dataclasses.replace(residents.resident_form(session, info.id), phone="13912345678", name="王秀华")
+    after = residents.update_resident(session, info.id, edited, today=TODAY)
+    assert after.health_record_no == info.health_record_no and after.name_pinyin == "wang xiu hua"
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.row_id == info.id, AuditEntry.action == "update")
+    ).one()
+    assert entry.changes["name"] == ["王秀英", "王秀华"] and entry.changes["phone"] == [None, "13912345678"]
+    assert entry.actor_id == session.info["actor_id"]
+    insert = session.scalars(select(AuditEntry).where(AuditEntry.row_id == info.id, AuditEntry.action == "insert")).one()
+    assert insert.changes["id_number"] == ID_WOMAN_1949
+
+
+def test_update_may_keep_its_own_id_number_but_not_take_another(session: Session, village: Village) -> None:
+    a = register(session, village, id_number=ID_WOMAN_1949)
+    b = register(session, village, name="李四", id_number=builders.new_id_number(date(1980, 1, 1)))
+    residents.update_resident(session, a.id, residents.resident_form(session, a.id), today=TODAY)
+    taken = dataclasses.replace(residents.resident_form(session, b.id), id_number=ID_WOMAN_1949, sex=None, birth_date=None)
+    with pytest.raises(RuleError, match="王秀英"):
+        residents.update_resident(session, b.id, taken, today=TODAY)
+
+
+# --- status changes and voiding ------------------------------------------------------------
+
+
+def _contracted_household(session: Session, village: Village, members: int):
+    team, doctor = builders.make_team(session, villages=[village])
+    people = [("张三", date(1950, 3, 1), 1, "01"), ("李梅", date(1952, 8, 9), 2, "10")][:members]
+    household = builders.make_household(session, village, members=people)
+    contract = builders.make_signed_contract(session, household, team, doctor, [builders.make_basic_package(session)])
+    return household, contract
+
+
+def test_death_of_the_only_member_terminates_the_contract(session: Session, village: Village) -> None:
+    household, contract = _contracted_household(session, village, 1)
+    change = residents.mark_deceased(session, household.head_id, date(2026, 4, 10), today=TODAY)
+    assert change.resident.status == "deceased" and change.resident.status_changed_on == date(2026, 4, 10)
+    assert change.terminated_contracts == (contract.contract_no,)
+    after = contracts.get_contract(session, contract.id)
+    assert (after.status, after.termination_reason, after.terminated_on) == ("terminated", "death", date(2026, 4, 10))
+    assert after.members[0].is_active is False and after.members[0].ended_on == date(2026, 4, 10)
+    assert "户主" in change.warnings[0]
+
+
+def test_death_of_one_member_ends_only_their_membership(session: Session, village: Village) -> None:
+    household, contract = _contracted_household(session, village, 2)
+    spouse = session.scalars(select(Resident).where(Resident.household_id == household.id, Resident.relationship_to_head == "10")).one()
+    change = residents.mark_deceased(session, spouse.id, date(2026, 4, 10), today=TODAY)
+    assert change.left_contracts == (contract.contract_no,) and change.terminated_contracts == ()
+    assert contracts.get_contract(session, contract.id).status == "active"
+    assert session.scalar(select(ContractMember.is_active).where(ContractMember.resident_id == spouse.id)) is False
+    later = session.scalars(
+        select(PlannedService.status).where(PlannedService.resident_id == spouse.id, PlannedService.window_start > date(2026, 4, 10))
+    ).all()
+    assert later and set(later) == {"cancelled"}
+    # The representative (the head) is still alive: nothing to do.
+    assert change.warnings == ()
+
+
+def test_death_of_the_representative_asks_for_a_new_one(session: Session, village: Village) -> None:
+    household, contract = _contracted_household(session, village, 2)
+    change = residents.mark_deceased(session, household.head_id, date(2026, 4, 10), today=TODAY)
+    assert any("家庭代表" in w for w in change.warnings)
+
+
+def test_moved_out_sets_the_status_once(session: Session, village: Village) -> None:
+    info = register(session, village, id_number=ID_WOMAN_1949)
+    change = residents.mark_moved_out(session, info.id, date(2026, 5, 1), today=TODAY)
+    assert change.resident.status == "moved_out"
+    with pytest.raises(RuleError, match="已迁出"):
+        residents.mark_deceased(session, info.id, date(2026, 5, 2), today=TODAY)
+    with pytest.raises(ValidationError, match="日期"):
+        residents.mark_moved_out(session, register(session, village, name="李四", id_number=builders.new_id_number(date(1990, 1, 1))).id,
+                                 date(2027, 1, 1), today=TODAY)
+
+
+def test_void_needs_a_reason_and_is_refused_while_under_contract(session: Session, village: Village) -> None:
+    household, _ = _contracted_household(session, village, 1)
+    with pytest.raises(RuleError, match="解约"):
+        residents.void_resident(session, household.head_id, "重复建档")
+    info = register(session, village, id_number=ID_WOMAN_1949)
+    with pytest.raises(ValidationError, match="原因"):
+        residents.void_resident(session, info.id, "  ")
+    voided = residents.void_resident(session, info.id, "重复建档")
+    assert voided.voided
+    row = session.get(Resident, info.id)
+    assert row.voided_by_id == session.info["actor_id"] and row.void_reason == "重复建档"
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.row_id == info.id, AuditEntry.action == "void")).one()
+    assert entry.changes["void_reason"] == [None, "重复建档"]
+    with pytest.raises(RuleError, match="已于"):
+        residents.void_resident(session, info.id, "再来一次")
+    assert session.get(Staff, session.info["actor_id"]).name == "周管理"
