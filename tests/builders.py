@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from fdclient.models import Household, Resident, ServicePackage, Staff, Team, Village
 from fdclient.services import contracts, households, packages, residents, staff
 from fdclient.services.identity import make_id_number
-from fdclient.services.residents import ResidentInput
+from fdclient.services.resident_forms import ResidentInput
 from fdclient.store import store_township
 
 #: A date safely after every default birth date and contract start used below.

@@ -1,9 +1,9 @@
 """Visit records (履约记录): hypertension and diabetes follow-ups, the elderly yearly check and
-door-to-door visits (DOMAIN.md §5).
+door-to-door visits (DOMAIN.md §5). The forms and their checking are in :mod:`visit_forms`.
 
-* Forms are frozen dataclasses whose field names are the model's columns; BMI is computed.
-* Readings are checked (:mod:`validation`) and classified (:mod:`followup_rules`): when the
-  form leaves them empty, the classification and next visit date are the suggested ones
+* Readings are checked (:mod:`validation`) and classified (:mod:`followup_rules`) against the
+  township's BP target (setting ``bp_target``) unless the caller names one: when the form
+  leaves them empty, the classification and next visit date are the suggested ones
   (uncontrolled → within 2 weeks); readings at danger level are flagged for urgent referral
   and a Referral row is written when the user confirms one (``referral=``).
 * A visit fulfils the open planned service of its kind whose window contains the visit date
@@ -25,256 +25,27 @@ from sqlalchemy.orm import Session, with_polymorphic
 
 from ..errors import RuleError, ValidationError
 from ..models import (
-    ContractMember, DiabetesFollowup, ElderlyCheck, HomeVisit, HypertensionFollowup, Medication, Referral, Staff,
-    Visit, codes, new_id,
+    ContractMember, DiabetesFollowup, HypertensionFollowup, Medication, Referral, Staff, Visit, codes, new_id,
 )
+from ..settings import get_setting
 from . import followup_rules as rules
 from . import service_plan
 from .key_populations import age_on
 from .residents import get_resident_row
-from .validation import bmi, check_blood_pressure, check_measurement
+from .validation import bmi
+from .visit_forms import (
+    FORM_OF_KIND, MODEL_OF_FORM, DiabetesFollowupInput, ElderlyCheckInput, HomeVisitInput, HypertensionFollowupInput,
+    MedicationInput, ReferralInput, VisitInput, check_form,
+)
 from .voiding import clean_reason, void_row
 
 __all__ = [
-    "DiabetesFollowupInput", "ElderlyCheckInput", "FollowupAdvice", "HomeVisitInput", "HypertensionFollowupInput",
-    "MedicationInput", "RecordedVisit", "ReferralInput", "VisitRecord", "assess_followup", "correct_visit",
-    "current_visits", "record_diabetes_followup", "record_elderly_check", "record_home_visit",
-    "record_hypertension_followup", "record_visit", "visit_history", "void_visit",
+    "FollowupAdvice", "RecordedVisit", "VisitRecord", "assess_followup", "correct_visit", "current_visits",
+    "record_diabetes_followup", "record_elderly_check", "record_home_visit", "record_hypertension_followup",
+    "record_visit", "visit_history", "void_visit",
 ]
 
-# --- forms ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MedicationInput:
-    name: str
-    times_per_day: int | None = None
-    dose: str | None = None
-
-
-@dataclass(frozen=True)
-class ReferralInput:
-    """A referral the user confirmed; reason and urgency default to the advice."""
-
-    institution: str
-    reason: str | None = None
-    department: str | None = None
-    urgent: bool | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class VisitInput:
-    resident_id: uuid.UUID
-    visit_date: date
-    doctor_id: uuid.UUID
-    mode: str = "2"
-    #: None on a follow-up → the suggested date.
-    next_visit_date: date | None = None
-    notes: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class _ChronicInput(VisitInput):
-    symptoms: tuple[str, ...] = ()
-    symptom_other: str | None = None
-    systolic: int | None = None
-    diastolic: int | None = None
-    weight_kg: float | None = None
-    weight_target_kg: float | None = None
-    height_cm: float | None = None
-    bmi_target: float | None = None
-    other_signs: str | None = None
-    cigarettes_per_day: int | None = None
-    cigarettes_target: int | None = None
-    alcohol_per_day: float | None = None
-    alcohol_target: float | None = None
-    exercise_times_per_week: int | None = None
-    exercise_minutes: int | None = None
-    exercise_target_times: int | None = None
-    exercise_target_minutes: int | None = None
-    psychological_adjustment: str | None = None
-    compliance_behaviour: str | None = None
-    auxiliary_exam: str | None = None
-    medication_compliance: str | None = None
-    adverse_reaction: str | None = None
-    #: None → the suggested classification.
-    classification: str | None = None
-    referral_reason: str | None = None
-    referral_institution: str | None = None
-    medications: tuple[MedicationInput, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class HypertensionFollowupInput(_ChronicInput):
-    heart_rate: int | None = None
-    salt_intake: str | None = None
-    salt_target: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class DiabetesFollowupInput(_ChronicInput):
-    dorsalis_pedis: str | None = None
-    staple_food_g: int | None = None
-    staple_food_target_g: int | None = None
-    fasting_glucose: float | None = None
-    hba1c: float | None = None
-    hba1c_date: date | None = None
-    hypoglycaemia: str | None = None
-    insulin_type: str | None = None
-    insulin_dose: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class ElderlyCheckInput(VisitInput):
-    symptoms: str | None = None
-    temperature_c: float | None = None
-    pulse: int | None = None
-    respiration: int | None = None
-    systolic_left: int | None = None
-    diastolic_left: int | None = None
-    systolic_right: int | None = None
-    diastolic_right: int | None = None
-    height_cm: float | None = None
-    weight_kg: float | None = None
-    waist_cm: float | None = None
-    health_self_assessment: str | None = None
-    self_care_score: int | None = None
-    cognition_screen: str | None = None
-    emotion_screen: str | None = None
-    haemoglobin_g_l: float | None = None
-    fasting_glucose: float | None = None
-    total_cholesterol: float | None = None
-    triglycerides: float | None = None
-    ldl_cholesterol: float | None = None
-    hdl_cholesterol: float | None = None
-    creatinine_umol_l: float | None = None
-    alt_u_l: float | None = None
-    ast_u_l: float | None = None
-    ecg: str | None = None
-    abdominal_ultrasound: str | None = None
-    evaluation: str | None = None
-    abnormal_findings: str | None = None
-    health_guidance: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class HomeVisitInput(VisitInput):
-    purposes: tuple[str, ...] = ()
-    summary: str | None = None
-    systolic: int | None = None
-    diastolic: int | None = None
-    blood_glucose: float | None = None
-
-
-_CODES = {
-    "mode": ("随访方式", codes.VISIT_MODE), "classification": ("此次随访分类", codes.FOLLOWUP_CLASSIFICATION),
-    "psychological_adjustment": ("心理调整", codes.ADJUSTMENT), "compliance_behaviour": ("遵医行为", codes.ADJUSTMENT),
-    "medication_compliance": ("服药依从性", codes.MEDICATION_COMPLIANCE),
-    "salt_intake": ("摄盐情况", codes.SALT_INTAKE), "salt_target": ("摄盐目标", codes.SALT_INTAKE),
-    "dorsalis_pedis": ("足背动脉搏动", codes.DORSALIS_PEDIS), "hypoglycaemia": ("低血糖反应", codes.HYPOGLYCAEMIA),
-    "health_self_assessment": ("健康状态自我评估", codes.SELF_ASSESSMENT),
-    "cognition_screen": ("认知功能", codes.SCREEN_RESULT), "emotion_screen": ("情感状态", codes.SCREEN_RESULT),
-    "ecg": ("心电图", codes.EXAM_RESULT), "abdominal_ultrasound": ("腹部B超", codes.EXAM_RESULT),
-    "evaluation": ("健康评价", codes.EXAM_RESULT),
-}
-# Fields checked against validation.MEASUREMENTS.
-_MEASURED = {
-    "weight_kg": "weight", "weight_target_kg": "weight", "height_cm": "height", "heart_rate": "heart_rate",
-    "pulse": "heart_rate", "fasting_glucose": "fasting_glucose", "hba1c": "hba1c", "temperature_c": "temperature",
-    "waist_cm": "waist", "blood_glucose": "random_glucose",
-}
-# Other numbers: (label, unit, minimum, maximum, whole number).
-_RANGES = {
-    "bmi_target": ("目标体质指数", "kg/m²", 10, 60, False),
-    "cigarettes_per_day": ("日吸烟量", "支", 0, 200, True), "cigarettes_target": ("日吸烟量目标", "支", 0, 200, True),
-    "alcohol_per_day": ("日饮酒量", "两", 0, 50, False), "alcohol_target": ("日饮酒量目标", "两", 0, 50, False),
-    "exercise_times_per_week": ("运动次数", "次/周", 0, 50, True), "exercise_target_times": ("运动次数目标", "次/周", 0, 50, True),
-    "exercise_minutes": ("每次运动时间", "分钟", 0, 600, True), "exercise_target_minutes": ("每次运动时间目标", "分钟", 0, 600, True),
-    "staple_food_g": ("主食量", "克/天", 0, 3000, True), "staple_food_target_g": ("主食量目标", "克/天", 0, 3000, True),
-    "respiration": ("呼吸频率", "次/分钟", 5, 80, True),
-    "self_care_score": ("老年人生活自理能力评分", "分", 0, 37, True),
-    "haemoglobin_g_l": ("血红蛋白", "g/L", 20, 250, False),
-    "total_cholesterol": ("总胆固醇", "mmol/L", 0.5, 30, False), "triglycerides": ("甘油三酯", "mmol/L", 0.1, 60, False),
-    "ldl_cholesterol": ("低密度脂蛋白胆固醇", "mmol/L", 0.1, 20, False),
-    "hdl_cholesterol": ("高密度脂蛋白胆固醇", "mmol/L", 0.1, 10, False),
-    "creatinine_umol_l": ("血清肌酐", "μmol/L", 5, 3000, False),
-    "alt_u_l": ("血清谷丙转氨酶", "U/L", 0, 5000, False), "ast_u_l": ("血清谷草转氨酶", "U/L", 0, 5000, False),
-}
-_BP_PAIRS = (("systolic", "diastolic"), ("systolic_left", "diastolic_left"), ("systolic_right", "diastolic_right"))
-
-
-def _multi(form: VisitInput) -> dict[str, tuple[str, dict[str, str]]]:
-    if isinstance(form, HypertensionFollowupInput):
-        return {"symptoms": ("症状", codes.HYPERTENSION_SYMPTOM)}
-    if isinstance(form, DiabetesFollowupInput):
-        return {"symptoms": ("症状", codes.DIABETES_SYMPTOM)}
-    if isinstance(form, HomeVisitInput):
-        return {"purposes": ("服务内容", codes.HOME_VISIT_PURPOSE)}
-    return {}
-
-
-def _number(name: str, value: Any) -> float | int:
-    if name in _MEASURED:
-        number = check_measurement(_MEASURED[name], value)
-        return int(number) if name in ("heart_rate", "pulse") else number
-    label, unit, low, high, whole = _RANGES[name]
-    number = float(value)
-    if whole and number != int(number):
-        raise ValidationError(f"{label}应为整数（{unit}），实际为 {number:g}。", field=name)
-    if not low <= number <= high:
-        raise ValidationError(f"{label} {number:g} {unit} 超出合理范围（{low}–{high} {unit}），请核对。", field=name)
-    return int(number) if whole else number
-
-
-def check_form(form: VisitInput) -> dict[str, Any]:
-    """Checked, normalised column values of a form (medications apart)."""
-    columns = _MODELS[type(form)].__mapper__.columns
-    multi = _multi(form)
-    values: dict[str, Any] = {}
-    for f in fields(form):
-        name, value = f.name, getattr(form, f.name)
-        if name == "medications":
-            continue
-        if name in multi:
-            label, table = multi[name]
-            chosen = tuple(dict.fromkeys(str(c).strip() for c in value if str(c).strip()))
-            bad = [c for c in chosen if c not in table]
-            if bad:
-                raise ValidationError(f"{label}代码“{bad[0]}”不存在。", field=name)
-            if name == "symptoms" and "1" in chosen and len(chosen) > 1:
-                raise ValidationError("症状选了“无症状”就不能再选其他症状。", field=name)
-            value = chosen
-        elif isinstance(value, str):
-            value = value.strip() or None
-            if value is not None and name in _CODES and value not in _CODES[name][1]:
-                label, table = _CODES[name]
-                raise ValidationError(f"{label}代码“{value}”不存在，应为：{'、'.join(f'{k} {v}' for k, v in table.items())}。", field=name)
-            limit = getattr(columns[name].type, "length", None)
-            if value is not None and limit and len(value) > limit:
-                raise ValidationError(f"“{value[:10]}…”太长：最多 {limit} 个字。", field=name)
-        elif value is not None and (name in _MEASURED or name in _RANGES):
-            value = _number(name, value)
-        values[name] = value
-    for high, low in _BP_PAIRS:
-        if high in values and (values[high] is None) != (values[low] is None):
-            raise ValidationError("血压要同时填写收缩压和舒张压。", field=high)
-        if values.get(high) is not None:
-            values[high], values[low] = check_blood_pressure(values[high], values[low])
-    if form.next_visit_date is not None and form.next_visit_date <= form.visit_date:
-        raise ValidationError("下次随访日期应晚于本次随访日期。", field="next_visit_date")
-    for position, med in enumerate(getattr(form, "medications", ()), 1):
-        if not med.name.strip():
-            raise ValidationError(f"第 {position} 种药物缺少药名。", field="medications")
-        if med.times_per_day is not None and not 1 <= med.times_per_day <= 12:
-            raise ValidationError(f"药物“{med.name}”每日次数应在 1 到 12 之间，实际为 {med.times_per_day}。", field="medications")
-    return values
-
-
-_MODELS: dict[type[VisitInput], type[Visit]] = {
-    HypertensionFollowupInput: HypertensionFollowup, DiabetesFollowupInput: DiabetesFollowup,
-    ElderlyCheckInput: ElderlyCheck, HomeVisitInput: HomeVisit,
-}
-_FORMS = {model.__mapper__.polymorphic_identity: form for form, model in _MODELS.items()}
+# --- results -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -329,7 +100,7 @@ class RecordedVisit:
 
 
 def visit_record(v: Visit) -> VisitRecord:
-    form_cls = _FORMS[v.kind]
+    form_cls = FORM_OF_KIND[v.kind]
     values = {f.name: getattr(v, f.name) for f in fields(form_cls) if f.name != "medications"}
     meds = tuple(MedicationInput(m.name, m.times_per_day, m.dose) for m in v.medications)
     form = form_cls(**values, medications=meds) if "medications" in {f.name for f in fields(form_cls)} else form_cls(**values)
@@ -358,13 +129,16 @@ def _previous_classification(session: Session, form: VisitInput, kind: str, befo
 
 def assess_followup(
     session: Session, form: HypertensionFollowupInput | DiabetesFollowupInput, *,
-    bp_target: str = rules.DEFAULT_BP_TARGET, glucose_target: str = rules.DEFAULT_GLUCOSE_TARGET,
+    bp_target: str | None = None, glucose_target: str = rules.DEFAULT_GLUCOSE_TARGET,
     _record_id: uuid.UUID | None = None,
 ) -> FollowupAdvice:
-    """Classify the readings on a follow-up form (nothing is written)."""
+    """Classify the readings on a follow-up form (nothing is written). ``bp_target`` is a key
+    of ``followup_rules.BP_TARGETS``; None → the township's setting ``bp_target``."""
     resident = get_resident_row(session, form.resident_id)
     bp = glucose = None
     if form.systolic is not None and form.diastolic is not None:
+        if bp_target is None:
+            bp_target = get_setting(session, "bp_target")
         bp = rules.classify_bp(form.systolic, form.diastolic, age_on(resident.birth_date, form.visit_date), bp_target)
     if isinstance(form, DiabetesFollowupInput) and form.fasting_glucose is not None:
         glucose = rules.classify_fasting_glucose(form.fasting_glucose, glucose_target)
@@ -393,8 +167,8 @@ class _Prepared:
     warnings: tuple[str, ...]
 
 
-def _prepare(session: Session, form: VisitInput, today: date, bp_target: str, record_id: uuid.UUID | None) -> _Prepared:
-    if type(form) not in _MODELS:
+def _prepare(session: Session, form: VisitInput, today: date, bp_target: str | None, record_id: uuid.UUID | None) -> _Prepared:
+    if type(form) not in MODEL_OF_FORM:
         raise TypeError(f"not a visit form: {type(form).__name__}")
     resident = get_resident_row(session, form.resident_id)
     if resident.voided_at is not None:
@@ -439,7 +213,7 @@ def _prepare(session: Session, form: VisitInput, today: date, bp_target: str, re
 
 def _insert(session: Session, form: VisitInput, prepared: _Prepared, **revision: Any) -> Visit:
     visit_id = new_id()
-    visit = _MODELS[type(form)](id=visit_id, **prepared.values, **{"record_id": visit_id, **revision})
+    visit = MODEL_OF_FORM[type(form)](id=visit_id, **prepared.values, **{"record_id": visit_id, **revision})
     session.add(visit)
     for position, med in enumerate(getattr(form, "medications", ()), 1):
         visit.medications.append(Medication(position=position, name=med.name.strip(), times_per_day=med.times_per_day, dose=med.dose))
@@ -454,11 +228,12 @@ def _active_contract_id(session: Session, resident_id: uuid.UUID) -> uuid.UUID |
 
 def record_visit(
     session: Session, form: VisitInput, *, referral: ReferralInput | None = None,
-    bp_target: str = rules.DEFAULT_BP_TARGET, today: date | None = None,
+    bp_target: str | None = None, today: date | None = None,
 ) -> RecordedVisit:
-    """Record any visit form; see the module docstring for what happens."""
+    """Record any visit form; see the module docstring for what happens. ``bp_target``: a key
+    of ``followup_rules.BP_TARGETS``; None → the township's setting ``bp_target``."""
     prepared = _prepare(session, form, today or date.today(), bp_target, None)
-    kind = _MODELS[type(form)].__mapper__.polymorphic_identity
+    kind = MODEL_OF_FORM[type(form)].__mapper__.polymorphic_identity
     service = service_plan.find_open_service(session, form.resident_id, service_plan.VISIT_SERVICE_KIND[kind], form.visit_date)
     contract_id = service.contract_id if service is not None else _active_contract_id(session, form.resident_id)
     if referral is not None and {"referral_reason", "referral_institution"} <= prepared.values.keys():
@@ -530,12 +305,12 @@ def _current_row(session: Session, visit_id: uuid.UUID) -> Visit:
 
 def correct_visit(
     session: Session, visit_id: uuid.UUID, new_data: VisitInput, reason: str, *,
-    bp_target: str = rules.DEFAULT_BP_TARGET, today: date | None = None,
+    bp_target: str | None = None, today: date | None = None,
 ) -> RecordedVisit:
     """Write a corrected revision of a visit record; the old revision stays unchanged."""
     old = _current_row(session, visit_id)
     text = clean_reason(reason, what="更正")
-    if _FORMS[old.kind] is not type(new_data):
+    if FORM_OF_KIND[old.kind] is not type(new_data):
         raise RuleError(f"更正不能改变记录类型（原记录是{codes.VISIT_KIND[old.kind]}）。")
     if new_data.resident_id != old.resident_id:
         raise RuleError("更正不能改变记录所属的居民：请作废该记录，再为正确的居民重新录入。")
@@ -579,4 +354,3 @@ def visit_history(session: Session, record_id: uuid.UUID) -> tuple[VisitRecord, 
     poly = with_polymorphic(Visit, "*")
     rows = session.scalars(select(poly).where(poly.record_id == record_id).order_by(poly.revision))
     return tuple(visit_record(v) for v in rows)
-

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from fdclient.models import (
     Contract, ContractMember, ContractPackage, Resident, ServicePackage, Township, Village, Visit,
 )
-from fdclient.services import visits
+from fdclient.services import visit_forms, visits
 from fdclient.store import Store
 
 NOW = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
@@ -52,9 +52,9 @@ def world(store: Store) -> World:
         contract = builders.make_signed_contract(s, household, team, doctor, [package])
         visit = visits.record_hypertension_followup(
             s,
-            visits.HypertensionFollowupInput(
+            visit_forms.HypertensionFollowupInput(
                 resident_id=household.head_id, visit_date=date(2026, 2, 1), doctor_id=doctor.id,
-                systolic=150, diastolic=95, medications=(visits.MedicationInput("氨氯地平", 1, "5mg"),),
+                systolic=150, diastolic=95, medications=(visit_forms.MedicationInput("氨氯地平", 1, "5mg"),),
             ),
             today=builders.TODAY,
         )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import AuditEntry, Contract, ContractMember, Household, PlannedService, ServicePackage, Staff, Team
-from fdclient.services import contract_numbers, contracts, packages, residents, staff
+from fdclient.services import contract_numbers, contract_renewal, contracts, packages, resident_status, staff
 from fdclient.store import Store
 
 START = date(2026, 1, 1)
@@ -163,7 +163,7 @@ def test_a_draft_cannot_be_terminated_or_renewed(w: World) -> None:
     with pytest.raises(RuleError, match="当前状态为“草稿”，不能改为“已解约”"):
         contracts.terminate_contract(w.session, draft.id, reason="voluntary", on_date=date(2026, 2, 1))
     with pytest.raises(RuleError, match="当前状态为“草稿”，不能改为“已续约”"):
-        contracts.renew_contract(w.session, draft.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 12, 1))
+        contract_renewal.renew_contract(w.session, draft.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 12, 1))
 
 
 def test_terminate_ends_members_and_cancels_later_services(w: World) -> None:
@@ -180,20 +180,20 @@ def test_terminate_ends_members_and_cancels_later_services(w: World) -> None:
     by_status = {(p.window_start > date(2026, 5, 1), p.status) for p in planned(w.session, signed.id)}
     assert by_status == {(False, "planned"), (True, "cancelled")}
     with pytest.raises(RuleError, match="当前状态为“已解约”，不能改为“已续约”"):
-        contracts.renew_contract(w.session, signed.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 12, 1))
+        contract_renewal.renew_contract(w.session, signed.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 12, 1))
 
 
 def test_renewal_opens_near_the_end(w: World) -> None:
     signed = w.sign(w.draft().id)
     with pytest.raises(RuleError, match="才能续约"):
-        contracts.renew_contract(w.session, signed.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 9, 1))
+        contract_renewal.renew_contract(w.session, signed.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 9, 1))
     with pytest.raises(RuleError, match="个人信息保护法"):
-        contracts.renew_contract(w.session, signed.id, consent_given=False, signed_at=builders.signed_at(START), today=date(2026, 12, 1))
+        contract_renewal.renew_contract(w.session, signed.id, consent_given=False, signed_at=builders.signed_at(START), today=date(2026, 12, 1))
 
 
 def test_renewal_moves_members_to_a_new_contract_from_the_day_after_the_end(w: World) -> None:
     old = w.sign(w.draft().id)
-    new = contracts.renew_contract(
+    new = contract_renewal.renew_contract(
         w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2026, 12, 1)), today=date(2026, 12, 1), term_years=2
     )
     assert contracts.get_contract(w.session, old.id).status == "renewed"
@@ -209,29 +209,29 @@ def test_renewal_moves_members_to_a_new_contract_from_the_day_after_the_end(w: W
 
 def test_expiry_deactivates_members_and_an_expired_contract_can_still_be_renewed(w: World) -> None:
     old = w.sign(w.draft().id)
-    assert contracts.expire_due_contracts(w.session, date(2026, 12, 31)).expired == ()
-    result = contracts.expire_due_contracts(w.session, date(2027, 1, 1))
+    assert contract_renewal.expire_due_contracts(w.session, date(2026, 12, 31)).expired == ()
+    result = contract_renewal.expire_due_contracts(w.session, date(2027, 1, 1))
     assert result.expired == (old.contract_no,) and result.renewed == ()
     expired = contracts.get_contract(w.session, old.id)
     assert expired.status == "expired" and all(not m.is_active and m.ended_on == date(2026, 12, 31) for m in expired.members)
     with pytest.raises(RuleError, match="当前状态为“已到期”，不能改为“已解约”"):
         contracts.terminate_contract(w.session, old.id, reason="voluntary", on_date=date(2026, 12, 5))
-    new = contracts.renew_contract(w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2027, 1, 20)), today=date(2027, 1, 20))
+    new = contract_renewal.renew_contract(w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2027, 1, 20)), today=date(2027, 1, 20))
     assert new.start_date == date(2027, 1, 1) and len([m for m in new.members if m.is_active]) == 2
 
 
 def test_renewal_closes_90_days_after_the_end(w: World) -> None:
     old = w.sign(w.draft().id)
-    contracts.expire_due_contracts(w.session, date(2027, 1, 1))
+    contract_renewal.expire_due_contracts(w.session, date(2027, 1, 1))
     with pytest.raises(RuleError, match="超过 90 天不能续约"):
-        contracts.renew_contract(w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2027, 4, 1)), today=date(2027, 4, 1))
-    renewed = contracts.renew_contract(w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2027, 3, 31)), today=date(2027, 3, 31))
+        contract_renewal.renew_contract(w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2027, 4, 1)), today=date(2027, 4, 1))
+    renewed = contract_renewal.renew_contract(w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2027, 3, 31)), today=date(2027, 3, 31))
     assert renewed.status == "active"
 
 
 def test_auto_renew_at_expiry(w: World) -> None:
     old = w.sign(w.draft(auto_renew=True).id)
-    result = contracts.expire_due_contracts(w.session, date(2027, 1, 3))
+    result = contract_renewal.expire_due_contracts(w.session, date(2027, 1, 3))
     assert result.expired == () and len(result.renewed) == 1 and result.renewed[0][0] == old.contract_no
     new = w.session.scalars(select(Contract).where(Contract.renewal_of_id == old.id)).one()
     assert (new.status, new.start_date, new.auto_renew, new.consent_given) == ("active", date(2027, 1, 1), True, True)
@@ -242,8 +242,8 @@ def test_auto_renew_at_expiry(w: World) -> None:
 def test_auto_renew_of_a_contract_nobody_is_left_in_expires_it(w: World) -> None:
     old = w.sign(w.draft(auto_renew=True).id)
     for member in old.members:  # moving out does not end a membership by itself
-        residents.mark_moved_out(w.session, member.resident_id, date(2026, 6, 1), today=date(2026, 6, 1))
-    result = contracts.expire_due_contracts(w.session, date(2027, 1, 3))
+        resident_status.mark_moved_out(w.session, member.resident_id, date(2026, 6, 1), today=date(2026, 6, 1))
+    result = contract_renewal.expire_due_contracts(w.session, date(2027, 1, 3))
     assert result.expired == (old.contract_no,) and result.renewed == ()
 
 

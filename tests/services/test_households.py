@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import AuditEntry, Household, Resident, Village
-from fdclient.services import households, residents, staff
+from fdclient.services import households, resident_forms, resident_status, staff
 from fdclient.store import Store
 
 TODAY = builders.TODAY
@@ -52,7 +52,7 @@ def test_a_refused_head_leaves_no_household_behind(session: Session, village: Vi
     with pytest.raises(ValidationError, match="校验位"):
         households.register_household(
             session, village_id=village.id, address="罗家村 1 号",
-            head=residents.ResidentInput(village_id=village.id, name="张三", id_number="110105194912310021"), today=TODAY,
+            head=resident_forms.ResidentInput(village_id=village.id, name="张三", id_number="110105194912310021"), today=TODAY,
         )
     assert session.scalar(select(func.count()).select_from(Household)) == 0
     # The session is still usable.
@@ -124,7 +124,7 @@ def test_only_a_living_member_becomes_head(session: Session, village: Village) -
     with pytest.raises(RuleError, match="不是该家庭的成员"):
         households.change_head(session, info.id, stranger.id, old_head_relationship="80")
     wife = households.add_member(session, info.id, builders.resident_input(village, name="李梅", sex=2), "10", today=TODAY)
-    residents.mark_deceased(session, wife.id, date(2026, 3, 1), today=TODAY)
+    resident_status.mark_deceased(session, wife.id, date(2026, 3, 1), today=TODAY)
     with pytest.raises(RuleError, match="已死亡"):
         households.change_head(session, info.id, wife.id, old_head_relationship="10")
 
@@ -133,7 +133,7 @@ def test_void_a_household_once_its_members_are_gone(session: Session, village: V
     info = register(session, village, name="张三")
     with pytest.raises(RuleError, match="张三"):
         households.void_household(session, info.id, "重复登记")
-    residents.void_resident(session, info.head_id, "重复登记")
+    resident_status.void_resident(session, info.head_id, "重复登记")
     with pytest.raises(ValidationError, match="原因"):
         households.void_household(session, info.id, "")
     voided = households.void_household(session, info.id, "重复登记")

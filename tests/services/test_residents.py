@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import AuditEntry, ContractMember, PlannedService, Resident, Staff, Village
-from fdclient.services import contracts, residents
+from fdclient.services import contracts, resident_status, residents
 from fdclient.services.key_populations import KeyPopulation
-from fdclient.services.residents import ResidentInput
+from fdclient.services.resident_forms import ResidentInput
 from fdclient.store import Store
 
 TODAY = builders.TODAY
@@ -101,7 +101,7 @@ def test_a_second_resident_with_the_same_number_names_the_first(session: Session
         )
     assert "王秀英（罗家村）" in info.value.message and info.value.field == "id_number"
     # Once the first file is voided (registered twice by mistake), the number is free again.
-    residents.void_resident(session, first.id, "重复建档")
+    resident_status.void_resident(session, first.id, "重复建档")
     again = residents.register_resident(session, ResidentInput(village_id=other_village.id, name="王秀", id_number=ID_WOMAN_1949), today=TODAY)
     assert again.id_number == ID_WOMAN_1949
 
@@ -155,7 +155,7 @@ def test_health_record_numbers_count_up_per_village_and_are_never_reused(session
     b = register(session, village, id_number=builders.new_id_number(date(1981, 1, 1)))
     assert a.health_record_no == "360111101" + "101" + "00001"
     assert b.health_record_no == "36011110110100002"
-    residents.void_resident(session, b.id, "录入错误")
+    resident_status.void_resident(session, b.id, "录入错误")
     c = register(session, village, id_number=builders.new_id_number(date(1982, 1, 1)))
     assert c.health_record_no == "36011110110100003"
     other = builders.make_village(session, record_segment="102")
@@ -202,7 +202,7 @@ def _contracted_household(session: Session, village: Village, members: int):
 
 def test_death_of_the_only_member_terminates_the_contract(session: Session, village: Village) -> None:
     household, contract = _contracted_household(session, village, 1)
-    change = residents.mark_deceased(session, household.head_id, date(2026, 4, 10), today=TODAY)
+    change = resident_status.mark_deceased(session, household.head_id, date(2026, 4, 10), today=TODAY)
     assert change.resident.status == "deceased" and change.resident.status_changed_on == date(2026, 4, 10)
     assert change.terminated_contracts == (contract.contract_no,)
     after = contracts.get_contract(session, contract.id)
@@ -214,7 +214,7 @@ def test_death_of_the_only_member_terminates_the_contract(session: Session, vill
 def test_death_of_one_member_ends_only_their_membership(session: Session, village: Village) -> None:
     household, contract = _contracted_household(session, village, 2)
     spouse = session.scalars(select(Resident).where(Resident.household_id == household.id, Resident.relationship_to_head == "10")).one()
-    change = residents.mark_deceased(session, spouse.id, date(2026, 4, 10), today=TODAY)
+    change = resident_status.mark_deceased(session, spouse.id, date(2026, 4, 10), today=TODAY)
     assert change.left_contracts == (contract.contract_no,) and change.terminated_contracts == ()
     assert contracts.get_contract(session, contract.id).status == "active"
     assert session.scalar(select(ContractMember.is_active).where(ContractMember.resident_id == spouse.id)) is False
@@ -228,34 +228,34 @@ def test_death_of_one_member_ends_only_their_membership(session: Session, villag
 
 def test_death_of_the_representative_asks_for_a_new_one(session: Session, village: Village) -> None:
     household, contract = _contracted_household(session, village, 2)
-    change = residents.mark_deceased(session, household.head_id, date(2026, 4, 10), today=TODAY)
+    change = resident_status.mark_deceased(session, household.head_id, date(2026, 4, 10), today=TODAY)
     assert any("家庭代表" in w for w in change.warnings)
 
 
 def test_moved_out_sets_the_status_once(session: Session, village: Village) -> None:
     info = register(session, village, id_number=ID_WOMAN_1949)
-    change = residents.mark_moved_out(session, info.id, date(2026, 5, 1), today=TODAY)
+    change = resident_status.mark_moved_out(session, info.id, date(2026, 5, 1), today=TODAY)
     assert change.resident.status == "moved_out"
     with pytest.raises(RuleError, match="已迁出"):
-        residents.mark_deceased(session, info.id, date(2026, 5, 2), today=TODAY)
+        resident_status.mark_deceased(session, info.id, date(2026, 5, 2), today=TODAY)
     with pytest.raises(ValidationError, match="日期"):
-        residents.mark_moved_out(session, register(session, village, name="李四", id_number=builders.new_id_number(date(1990, 1, 1))).id,
+        resident_status.mark_moved_out(session, register(session, village, name="李四", id_number=builders.new_id_number(date(1990, 1, 1))).id,
                                  date(2027, 1, 1), today=TODAY)
 
 
 def test_void_needs_a_reason_and_is_refused_while_under_contract(session: Session, village: Village) -> None:
     household, _ = _contracted_household(session, village, 1)
     with pytest.raises(RuleError, match="解约"):
-        residents.void_resident(session, household.head_id, "重复建档")
+        resident_status.void_resident(session, household.head_id, "重复建档")
     info = register(session, village, id_number=ID_WOMAN_1949)
     with pytest.raises(ValidationError, match="原因"):
-        residents.void_resident(session, info.id, "  ")
-    voided = residents.void_resident(session, info.id, "重复建档")
+        resident_status.void_resident(session, info.id, "  ")
+    voided = resident_status.void_resident(session, info.id, "重复建档")
     assert voided.voided
     row = session.get(Resident, info.id)
     assert row.voided_by_id == session.info["actor_id"] and row.void_reason == "重复建档"
     entry = session.scalars(select(AuditEntry).where(AuditEntry.row_id == info.id, AuditEntry.action == "void")).one()
     assert entry.changes["void_reason"] == [None, "重复建档"]
     with pytest.raises(RuleError, match="已于"):
-        residents.void_resident(session, info.id, "再来一次")
+        resident_status.void_resident(session, info.id, "再来一次")
     assert session.get(Staff, session.info["actor_id"]).name == "周管理"

@@ -18,10 +18,11 @@ from fdclient.errors import RuleError, ValidationError
 from fdclient.models import (
     AuditEntry, HypertensionFollowup, Medication, PlannedService, Referral, Resident, ServicePackage, Staff, Village,
 )
-from fdclient.services import contracts, packages, residents, visits
-from fdclient.services.visits import (
+from fdclient.services import contracts, packages, resident_status, visits
+from fdclient.services.visit_forms import (
     DiabetesFollowupInput, ElderlyCheckInput, HomeVisitInput, HypertensionFollowupInput, MedicationInput, ReferralInput,
 )
+from fdclient.settings import set_setting
 from fdclient.store import Store
 
 TODAY = builders.TODAY
@@ -94,6 +95,27 @@ def test_the_bp_target_is_a_setting(w: World) -> None:
     assert later.visit.form.classification == "2" and "2025" in later.advice.reasons[0]
 
 
+def test_without_a_named_target_the_township_setting_decides(w: World) -> None:
+    # 135/85 at 60 years: controlled under the default setting (2017 specification), not once the
+    # township follows the 2025 guideline (<130/80 below 80 years).
+    head = w.session.get(Resident, w.head_id)
+    village = w.session.get(Village, head.village_id)
+    resident = builders.make_resident(w.session, village, name="王芳", birth_date=date(1965, 6, 1), sex=2)
+    form = w.htn(resident_id=resident.id, systolic=135, diastolic=85)
+    first = w.record(form)
+    assert first.visit.form.classification == "1" and first.advice.bp.age == 60
+    assert w.session.get(HypertensionFollowup, first.visit.id).bp_target == "spec2017"
+    set_setting(w.session, "bp_target", "guideline2025")
+    later = w.record(dataclasses.replace(form, visit_date=date(2026, 2, 10)))
+    assert later.visit.form.classification == "2" and "2025" in later.advice.reasons[0]
+    assert w.session.get(HypertensionFollowup, later.visit.id).bp_target == "guideline2025"
+    # A correction is classified the same way; a target the caller names still wins.
+    corrected = visits.correct_visit(w.session, first.visit.id, form, "按新目标复核", today=TODAY)
+    assert corrected.visit.form.classification == "2"
+    named = w.record(dataclasses.replace(form, visit_date=date(2026, 2, 20)), bp_target="spec2017")
+    assert named.visit.form.classification == "1"
+
+
 def test_typed_values_win_but_disagreement_is_reported(w: World) -> None:
     result = w.record(w.htn(systolic=150, diastolic=95, classification="1", next_visit_date=date(2026, 5, 1)))
     assert result.visit.form.classification == "1" and result.visit.form.next_visit_date == date(2026, 5, 1)
@@ -162,7 +184,7 @@ def test_medications_are_kept_in_order(w: World) -> None:
 
 
 def test_no_visits_after_death(w: World) -> None:
-    residents.mark_deceased(w.session, w.head_id, date(2026, 3, 1), today=TODAY)
+    resident_status.mark_deceased(w.session, w.head_id, date(2026, 3, 1), today=TODAY)
     with pytest.raises(RuleError, match="死亡"):
         w.record(w.htn(visit_date=date(2026, 3, 5)))
 
