@@ -84,7 +84,9 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             AuditEntry(
                 actor_id=actor,
                 action=action,
-                table_name=obj.__tablename__,
+                # Joined-inheritance rows (follow-up forms) are logged under their base
+                # table, so one row id has one audit history.
+                table_name=inspect(obj).mapper.base_mapper.local_table.name,
                 row_id=obj.id,
                 changes=json.loads(json.dumps(changes, ensure_ascii=False, default=str)),
             )

@@ -284,7 +284,7 @@ def test_current_visits_by_kind_newest_first(w: World) -> None:
 def test_recording_is_audited_with_the_actor(w: World) -> None:
     visit = w.record(w.htn(systolic=130, diastolic=80)).visit
     entries = w.session.scalars(select(AuditEntry).where(AuditEntry.row_id == visit.id)).all()
-    assert ("insert", "hypertension_followups") in {(e.action, e.table_name) for e in entries}
+    assert ("insert", "visits") in {(e.action, e.table_name) for e in entries}
     assert all(e.actor_id == w.doctor.id for e in entries)
     insert = next(e for e in entries if e.action == "insert")
     assert insert.changes["systolic"] == 130 and insert.changes["visit_date"] == "2026-02-01"
