@@ -1,11 +1,20 @@
 """Township summary: the figures the main window shows for the township of this store.
 
-Plain data only (no Qt): the query that fills it is added with the store services.
+Plain data only (no Qt); :func:`load_summary` fills it with the indicators' definitions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fdclient.models import Village
+from fdclient.services.indicator_defs import DEFAULT_DEFINITIONS
+from fdclient.services.indicator_queries import households_by_village, population_by_village
+from fdclient.store import store_township
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,3 +32,35 @@ class TownshipSummary:
     residents: int
     contracted_residents: int
     coverage: float | None
+
+
+def load_summary(session: Session, as_of: date | None = None) -> TownshipSummary:
+    """The store's township summary on *as_of* (today by default), with the same
+    definitions as the indicators (``fdclient stats``): registered residents, households
+    with at least one of them, residents covered by a signed contract in force that day.
+
+    Two aggregate queries (residents grouped by village and contracted, households);
+    no rows are loaded.
+    """
+    # No key-population counts are needed here: leave them out of the scan.
+    definitions = replace(DEFAULT_DEFINITIONS, key_populations=())
+    day = as_of or date.today()
+    township = store_township(session)
+    villages = session.scalar(
+        select(func.count()).select_from(Village).where(Village.township_id == township.id)
+    ) or 0
+    totals = {"residents": 0, "contracted": 0, "households": 0}
+    for source in (population_by_village(session, day, definitions), households_by_village(session, day)):
+        for _village, name, value in source:
+            if name in totals:
+                totals[name] += value
+    residents = totals["residents"]
+    return TownshipSummary(
+        township_code=township.code,
+        township_name=township.name,
+        villages=villages,
+        households=totals["households"],
+        residents=residents,
+        contracted_residents=totals["contracted"],
+        coverage=totals["contracted"] / residents if residents else None,
+    )

@@ -1,0 +1,175 @@
+"""SQL building blocks of the indicators: who is registered, who is contracted, who is a
+key population, whose reading is controlled, all as of a date and all from dates only.
+
+Each function returns a SQLAlchemy Core expression over the tables of the models, so the
+queries in :mod:`fdclient.services.indicators` aggregate in the database (GROUP BY
+village) without loading rows. The definitions are spelled out in
+:mod:`fdclient.services.indicator_defs`.
+
+:func:`key_population_conditions` is the SQL twin of
+:func:`fdclient.services.key_populations.compute_tags`, built from the same constants
+(``ELDERLY_MIN_AGE``, ``CHILD_MAX_AGE`` through ``birth_date_bounds``); it belongs beside
+``compute_tags`` and can move to ``key_populations.py`` once that module takes SQL helpers.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
+from sqlalchemy import (
+    ColumnElement,
+    UnaryExpression,
+    Exists,
+    FromClause,
+    String,
+    and_,
+    exists,
+    false,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.sql.operators import custom_op
+
+from fdclient.models import (
+    Contract,
+    ContractMember,
+    DiabetesFollowup,
+    Household,
+    HypertensionFollowup,
+    PlannedService,
+    Resident,
+    SatisfactionSurvey,
+    Village,
+    Visit,
+)
+from fdclient.services.followup_rules import BpTarget
+from fdclient.services.key_populations import (
+    CHILD_MAX_AGE,
+    ELDERLY_MIN_AGE,
+    KeyPopulation,
+    birth_date_bounds,
+)
+
+__all__ = [
+    "CONTRACTS", "HOUSEHOLDS", "HYPERTENSION", "DIABETES", "MEMBERS", "PLANNED", "RESIDENTS",
+    "SURVEYS", "VILLAGES", "VISITS", "bp_controlled", "contracted_on", "day_end_utc",
+    "key_population_conditions", "registered_on", "signed_by", "unindexed",
+]
+
+RESIDENTS = Resident.__table__
+HOUSEHOLDS = Household.__table__
+VILLAGES = Village.__table__
+CONTRACTS = Contract.__table__
+MEMBERS = ContractMember.__table__
+PLANNED = PlannedService.__table__
+VISITS = Visit.__table__
+HYPERTENSION = HypertensionFollowup.__table__
+DIABETES = DiabetesFollowup.__table__
+SURVEYS = SatisfactionSurvey.__table__
+
+
+def unindexed(column: ColumnElement) -> ColumnElement:
+    """``+column``: the same value, but SQLite will not drive the scan through an index
+    on it (its documented way to disqualify an index). Used where a condition matches
+    nearly every row (``birth_date <= D``) or where reading the table in index order
+    (``GROUP BY village_id``) would turn one sequential scan into a random lookup per row;
+    without ``ANALYZE`` statistics the planner picks those indexes."""
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
+
+def registered_on(r: FromClause, as_of: date) -> ColumnElement[bool]:
+    """Resident ``r`` is in the registered population on *as_of*: not voided, not merged,
+    born by then, and active on that day (no status change, or one after *as_of*)."""
+    return and_(
+        r.c.voided_at.is_(None),
+        r.c.merged_into_id.is_(None),
+        unindexed(r.c.birth_date) <= as_of,
+        or_(r.c.status_changed_on.is_(None), r.c.status_changed_on > as_of),
+    )
+
+
+def day_end_utc(as_of: date, utc_offset_hours: int) -> datetime:
+    """The first instant after local day *as_of*, in UTC: ``signed_at`` (a UTC timestamp)
+    is "on or before *as_of*" when it is before this."""
+    local = timezone(timedelta(hours=utc_offset_hours))
+    return datetime.combine(as_of + timedelta(days=1), time(), local).astimezone(UTC)
+
+
+def signed_by(c: FromClause, as_of: date, utc_offset_hours: int) -> ColumnElement[bool]:
+    """Contract ``c`` had been signed by the end of *as_of* (local time)."""
+    return and_(c.c.status != "draft", c.c.signed_at < day_end_utc(as_of, utc_offset_hours))
+
+
+def contracted_on(resident_id: ColumnElement, as_of: date, utc_offset_hours: int) -> Exists:
+    """The resident is covered on *as_of* by a signed contract in force, judged by dates
+    only (today's ``status`` / ``is_active`` describe today, not *as_of*)."""
+    c, cm = CONTRACTS.alias("c_on"), MEMBERS.alias("cm_on")
+    return exists(
+        select(1)
+        .select_from(cm.join(c, c.c.id == cm.c.contract_id))
+        .where(
+            cm.c.resident_id == resident_id,
+            signed_by(c, as_of, utc_offset_hours),
+            c.c.start_date <= as_of,
+            c.c.end_date >= as_of,
+            or_(c.c.terminated_on.is_(None), c.c.terminated_on > as_of),
+            or_(cm.c.ended_on.is_(None), cm.c.ended_on > as_of),
+        )
+    )
+
+
+def key_population_conditions(
+    r: FromClause, as_of: date
+) -> dict[KeyPopulation, ColumnElement[bool]]:
+    """For every key population, the SQL condition that resident ``r`` belongs to it on
+    *as_of*, mirroring ``compute_tags``: the age-based ones are birth-date ranges (indexed
+    column, no per-row age computation)."""
+    _, elderly_latest = birth_date_bounds(as_of, min_age=ELDERLY_MIN_AGE)
+    child_earliest, _ = birth_date_bounds(as_of, max_age=CHILD_MAX_AGE)
+    disabilities = type_coerce(r.c.disabilities, String)
+    conditions = {
+        KeyPopulation.ELDERLY: r.c.birth_date <= elderly_latest,
+        KeyPopulation.CHILD: r.c.birth_date.between(child_earliest, as_of),
+        KeyPopulation.MATERNAL: or_(r.c.pregnant.is_(True), r.c.postpartum_until >= as_of),
+        # CodeSet: '' is no answer and '1' is 无残疾; any other code is a disability.
+        KeyPopulation.DISABLED: disabilities.not_in(("", "1")),
+        KeyPopulation.POVERTY: r.c.poverty_status.is_not(None),
+        KeyPopulation.FAMILY_PLANNING_SPECIAL: r.c.family_planning_special.is_(True),
+        KeyPopulation.HYPERTENSION: r.c.has_hypertension.is_(True),
+        KeyPopulation.DIABETES: r.c.has_diabetes.is_(True),
+        KeyPopulation.TUBERCULOSIS: r.c.has_tuberculosis.is_(True),
+        KeyPopulation.SEVERE_MENTAL: r.c.has_severe_mental_disorder.is_(True),
+    }
+    missing = set(KeyPopulation) - set(conditions)
+    if missing:  # a new tag in key_populations.py needs its SQL here
+        raise NotImplementedError(f"no SQL condition for key populations {sorted(missing)}")
+    return conditions
+
+
+def any_of(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    return or_(*conditions) if conditions else false()
+
+
+def bp_controlled(
+    birth_date: ColumnElement,
+    systolic: ColumnElement,
+    diastolic: ColumnElement,
+    as_of: date,
+    target: BpTarget,
+) -> ColumnElement[bool]:
+    """The reading is below the target band of the patient's age on *as_of* (a missing
+    reading is not controlled)."""
+    branches = []
+    for i, band in enumerate(target.bands):
+        upper = target.bands[i + 1].min_age - 1 if i + 1 < len(target.bands) else None
+        earliest, latest = birth_date_bounds(as_of, min_age=band.min_age, max_age=upper)
+        age_ok = []
+        if earliest is not None:
+            age_ok.append(birth_date >= earliest)
+        if latest is not None:
+            age_ok.append(birth_date <= latest)
+        branches.append(
+            and_(*age_ok, systolic < band.systolic_below, diastolic < band.diastolic_below)
+        )
+    return or_(*branches)

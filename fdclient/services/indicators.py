@@ -1,0 +1,181 @@
+"""Indicators (考核指标, DOMAIN.md §6) for the township and each village, as of a date.
+
+``compute_indicators(session, as_of)`` runs nine aggregate queries, grouped by village,
+and never loads ORM objects or loops over residents in Python (its cost on a 100k-resident
+demo store is measured by ``bench/stats_bench.py``; most of it is reading the planned
+services due in the period). The township figures are
+the sums of the village figures, so the breakdown always adds up (the per-service-kind
+fulfilment rows exist for the township only).
+
+What is counted is configuration (:mod:`fdclient.services.indicator_defs`); the queries are
+in :mod:`fdclient.services.indicator_queries`, built from the conditions in
+:mod:`fdclient.services.indicator_sql`. Rates are fractions from 0 to 1, or ``None`` when
+the denominator is 0.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fdclient.models import codes
+from fdclient.services import indicator_queries as queries
+from fdclient.services.indicator_defs import (
+    DEFAULT_DEFINITIONS,
+    IndicatorDefinition,
+    IndicatorDefinitions,
+)
+from fdclient.services.indicator_sql import VILLAGES
+from fdclient.store import store_township
+
+__all__ = [
+    "AreaIndicators",
+    "Indicator",
+    "IndicatorReport",
+    "compute_indicators",
+]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name_zh: str
+    formula_zh: str
+    numerator: int
+    denominator: int
+    #: numerator ÷ denominator (0..1), None when the denominator is 0.
+    value: float | None
+
+
+@dataclass(frozen=True)
+class AreaIndicators:
+    """The figures of one area (the township or a village)."""
+
+    code: str
+    name: str
+    residents: int
+    households: int
+    contracted_residents: int
+    indicators: tuple[Indicator, ...]
+
+    def indicator(self, key: str) -> Indicator:
+        for item in self.indicators:
+            if item.key == key:
+                return item
+        raise KeyError(key)
+
+    def value(self, key: str) -> float | None:
+        return self.indicator(key).value
+
+
+@dataclass(frozen=True)
+class IndicatorReport:
+    as_of: date
+    township: AreaIndicators
+    villages: tuple[AreaIndicators, ...]
+
+
+Counts = dict[str, int]
+
+
+def compute_indicators(
+    session: Session, as_of: date, definitions: IndicatorDefinitions = DEFAULT_DEFINITIONS
+) -> IndicatorReport:
+    """All indicators on *as_of* for the store's township and each of its villages."""
+    township = store_township(session)
+    villages = session.execute(
+        select(VILLAGES.c.id, VILLAGES.c.code, VILLAGES.c.name)
+        .where(VILLAGES.c.township_id == township.id)
+        .order_by(VILLAGES.c.code)
+    ).all()
+    counts: dict[uuid.UUID, Counts] = defaultdict(lambda: defaultdict(int))
+    for source in (
+        queries.population_by_village(session, as_of, definitions),
+        queries.households_by_village(session, as_of),
+        queries.renewals(session, as_of, definitions),
+        queries.fulfilment(session, as_of, definitions),
+        queries.followups(session, as_of, definitions, "hypertension"),
+        queries.followups(session, as_of, definitions, "diabetes"),
+        queries.satisfaction(session, as_of, definitions),
+    ):
+        for village_id, name, value in source:
+            counts[village_id][name] += value
+
+    known = {row.id for row in villages}
+    total: Counts = defaultdict(int)
+    for village_id, figures in counts.items():
+        if village_id in known:
+            for name, value in figures.items():
+                total[name] += value
+    if definitions.per_service_rows:
+        for kind, due, done in queries.fulfilment_by_kind(session, as_of, definitions):
+            total[f"kind_due:{kind}"], total[f"kind_done:{kind}"] = due, done
+    kinds = [k for k in codes.SERVICE_KIND if total.get(f"kind_due:{k}")]
+    build = _Builder(definitions)
+    return IndicatorReport(
+        as_of=as_of,
+        township=build.area(township.code, township.name, total, kinds),
+        villages=tuple(build.area(row.code, row.name, counts.get(row.id, {})) for row in villages),
+    )
+
+
+# --- assembling ----------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, definitions: IndicatorDefinitions) -> None:
+        self.d = definitions
+        self.params = definitions.params()
+
+    def area(self, code: str, name: str, c: Counts, kinds: Iterable[str] = ()) -> AreaIndicators:
+        """The indicators of one area; *kinds* are the service kinds shown with a row of
+        their own (the township only)."""
+        d = self.d
+        rows = [
+            self._make(d.coverage, c, "contracted", "residents"),
+            self._make(d.key_population_coverage, c, "kp_contracted", "kp"),
+        ]
+        if d.per_population_rows:
+            rows += [
+                self._make(d.tag_coverage, c, f"tag_contracted:{tag}", f"tag:{tag}",
+                           tag=tag.label, tag_key=tag.value)
+                for tag in d.key_populations
+            ]
+        rows += [
+            self._make(d.renewal_rate, c, "renewed", "expired"),
+            self._make(d.fulfilment_rate, c, "fulfilled", "with_due"),
+        ]
+        rows += [
+            self._make(d.kind_fulfilment, c, f"kind_done:{k}", f"kind_due:{k}",
+                       kind=codes.SERVICE_KIND.get(k, k), kind_key=k)
+            for k in kinds
+        ]
+        rows += [
+            self._make(d.hypertension_standardised, c, "hypertension_standard", "hypertension_patients"),
+            self._make(d.hypertension_controlled, c, "hypertension_controlled", "hypertension_followed"),
+            self._make(d.diabetes_standardised, c, "diabetes_standard", "diabetes_patients"),
+            self._make(d.diabetes_controlled, c, "diabetes_controlled", "diabetes_followed"),
+            self._make(d.satisfaction, c, "satisfied", "surveys"),
+        ]
+        return AreaIndicators(
+            code=code,
+            name=name,
+            residents=c.get("residents", 0),
+            households=c.get("households", 0),
+            contracted_residents=c.get("contracted", 0),
+            indicators=tuple(rows),
+        )
+
+    def _make(self, definition: IndicatorDefinition, c: Counts, num: str, den: str,
+              **extra: str) -> Indicator:
+        name, formula = definition.render(self.params, **extra)
+        key = definition.key.format_map({**self.params, **extra})
+        numerator, denominator = c.get(num, 0), c.get(den, 0)
+        return Indicator(key, name, formula, numerator, denominator,
+                         numerator / denominator if denominator else None)

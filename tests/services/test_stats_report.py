@@ -1,0 +1,149 @@
+"""``fdclient stats`` output: the JSON object county scripts parse and the Chinese table."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from fdclient.services.indicators import AreaIndicators, Indicator, IndicatorReport, compute_indicators
+from fdclient.services.stats_report import (
+    JSON_FORMAT,
+    display_width,
+    format_percent,
+    report_to_json,
+    report_to_text,
+)
+from fdclient.store import Store
+
+REQUIRED = {
+    "as_of", "households", "residents", "contracted_residents", "coverage", "key_population",
+    "key_population_contracted", "key_population_coverage", "renewal_rate", "fulfilment_rate",
+    "villages", "indicators", "township_code", "township_name",
+}
+VILLAGE_REQUIRED = {"code", "name", "residents", "contracted_residents", "coverage"}
+INDICATOR_KEYS = {"key", "name", "formula", "numerator", "denominator", "value"}
+
+
+def ind(key: str, name: str, num: int, den: int) -> Indicator:
+    return Indicator(key, name, f"{name}的分子 ÷ 分母", num, den, num / den if den else None)
+
+
+def area(code: str, name: str, residents: int, contracted: int, *, kp=(0, 0), renewal=(0, 0),
+         fulfil=(0, 0), satisfied=(0, 0)) -> AreaIndicators:
+    return AreaIndicators(
+        code=code, name=name, residents=residents, households=residents // 2,
+        contracted_residents=contracted,
+        indicators=(
+            ind("coverage", "签约覆盖率", contracted, residents),
+            ind("key_population_coverage", "重点人群签约覆盖率", *kp),
+            ind("renewal_rate", "续约率", *renewal),
+            ind("fulfilment_rate", "履约率", *fulfil),
+            ind("satisfaction", "满意度", *satisfied),
+        ),
+    )
+
+
+def sample_report() -> IndicatorReport:
+    east = area("360111101201", "东村", 6, 3, kp=(2, 3), renewal=(1, 2), fulfil=(1, 3), satisfied=(2, 2))
+    west = area("360111101202", "西湖社区居委会", 2, 0, kp=(0, 1))
+    south = area("360111101203", "南村", 0, 0)
+    township = area("360111101", "罗家镇", 8, 3, kp=(2, 4), renewal=(1, 2), fulfil=(1, 3), satisfied=(2, 2))
+    return IndicatorReport(as_of=date(2025, 6, 30), township=township, villages=(east, west, south))
+
+
+def test_json_has_the_keys_county_scripts_parse() -> None:
+    data = report_to_json(sample_report())
+    assert REQUIRED <= set(data)
+    assert set(data) - REQUIRED == {"format"} and data["format"] == JSON_FORMAT
+    assert data["as_of"] == "2025-06-30"
+    assert (data["township_code"], data["township_name"]) == ("360111101", "罗家镇")
+    assert (data["households"], data["residents"], data["contracted_residents"]) == (4, 8, 3)
+    assert data["coverage"] == 0.375
+    assert (data["key_population"], data["key_population_contracted"]) == (4, 2)
+    assert data["key_population_coverage"] == 0.5
+    assert data["renewal_rate"] == 0.5
+    assert data["fulfilment_rate"] == 0.333333  # rounded to 6 places
+    assert [i["key"] for i in data["indicators"]] == [
+        "coverage", "key_population_coverage", "renewal_rate", "fulfilment_rate", "satisfaction"]
+    assert all(set(i) == INDICATOR_KEYS for i in data["indicators"])
+    first = data["indicators"][0]
+    assert (first["name"], first["numerator"], first["denominator"], first["value"]) == ("签约覆盖率", 3, 8, 0.375)
+    assert "÷" in first["formula"]
+
+
+def test_json_villages_and_nulls() -> None:
+    data = report_to_json(sample_report())
+    east, west, south = data["villages"]
+    assert all(VILLAGE_REQUIRED <= set(v) for v in data["villages"])
+    assert (east["code"], east["name"], east["residents"], east["contracted_residents"]) == (
+        "360111101201", "东村", 6, 3)
+    assert east["coverage"] == 0.5 and west["coverage"] == 0.0
+    # Zero denominators are null, never 0 and never NaN.
+    assert south["coverage"] is None and west["renewal_rate"] is None
+    assert all(i["value"] is None for i in south["indicators"])
+    # Every rate anywhere is a fraction or null, and the object is plain JSON.
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    for scope in [data, *data["villages"]]:
+        for key in ("coverage", "key_population_coverage", "renewal_rate", "fulfilment_rate"):
+            assert scope[key] is None or 0.0 <= scope[key] <= 1.0
+    assert json.loads(text) == data
+
+
+def test_percent_and_width() -> None:
+    assert format_percent(0.5) == "50.0%"
+    assert format_percent(2 / 3) == "66.7%"
+    assert format_percent(1.0) == "100.0%"
+    assert format_percent(None) == "无"
+    assert display_width("东村") == 4
+    assert display_width("ab（c）") == 7  # full-width brackets take two columns
+    assert display_width("50.0%") == 5
+
+
+def test_text_table_shows_value_fraction_and_formula() -> None:
+    text = report_to_text(sample_report())
+    assert text.startswith("罗家镇（360111101）家庭医生签约服务考核指标\n统计日期：2025-06-30\n")
+    line = next(l for l in text.splitlines() if l.startswith("签约覆盖率"))
+    assert "37.5%" in line and "3/8" in line and "签约覆盖率的分子 ÷ 分母" in line
+    fulfil = next(l for l in text.splitlines() if l.startswith("履约率"))
+    assert "33.3%" in fulfil and "1/3" in fulfil
+
+
+def test_text_village_table_is_aligned_for_cjk() -> None:
+    lines = report_to_text(sample_report()).splitlines()
+    start = lines.index("分村（居）情况") + 1
+    table = lines[start:start + 5]  # header, three villages, total
+    assert table[0].startswith("村（居）委会")
+    assert table[-1].startswith("合计")
+    assert "西湖社区居委会" in table[2]
+    # Right-aligned columns end in the same display column on every row.
+    widths = {display_width(row) for row in table}
+    assert len(widths) == 1, table
+    # The coverage column starts at the same display column in every row.
+    offsets = set()
+    for row in table[1:]:
+        cell = "50.0%" if "东村" in row else ("0.0%" if "西湖" in row else ("无" if "南村" in row else "37.5%"))
+        offsets.add(display_width(row[: row.index(cell) + len(cell)]))
+    assert len(offsets) == 1, table
+
+
+def test_indicator_table_columns_line_up() -> None:
+    report = sample_report()
+    lines = report_to_text(report).splitlines()
+    header = next(i for i, l in enumerate(lines) if l.startswith("指标"))
+    rows = lines[header:header + 1 + len(report.township.indicators)]
+    formulas = ["计算公式", *(i.formula_zh for i in report.township.indicators)]
+    fractions = ["分子/分母", *(f"{i.numerator}/{i.denominator}" for i in report.township.indicators)]
+    # Formulas start in one display column; "n/d" cells are right-aligned to one column.
+    assert len({display_width(row[: row.index(f)]) for row, f in zip(rows, formulas)}) == 1, rows
+    assert len({display_width(row[: row.index(f) + len(f)]) for row, f in zip(rows, fractions)}) == 1, rows
+
+
+def test_empty_store_reports_nulls(store: Store) -> None:
+    with store.sessions() as session:
+        report = compute_indicators(session, date(2025, 6, 30))
+    data = report_to_json(report)
+    assert (data["residents"], data["households"], data["villages"]) == (0, 0, [])
+    assert all(data[k] is None for k in ("coverage", "key_population_coverage", "renewal_rate", "fulfilment_rate"))
+    assert all(i["value"] is None for i in data["indicators"])
+    text = report_to_text(report)
+    assert "签约覆盖率" in text and "0/0" in text and "无" in text
