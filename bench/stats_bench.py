@@ -6,10 +6,9 @@ services and follow-ups), closes it (so the write-ahead log is checkpointed, as 
 laptop) and reopens it, then times ``compute_indicators`` (median of 5) and each of its
 queries, beside two baselines measured in the same run: one raw ``sqlite3``
 ``SELECT count(*) FROM residents``, and the naive way, a Python loop over every resident
-and contract member computing coverage only. Finally the same on a copy of the store with
-the indexes proposed for the models (:data:`PROPOSED_INDEXES`), to show what they buy.
+and contract member computing coverage only.
 
-    python bench/stats_bench.py [STORE_DIR] [--plans] [--no-proposed]
+    python bench/stats_bench.py [STORE_DIR] [--plans]
 
 STORE_DIR is kept and reused when it already holds a store (building takes minutes).
 ``--plans`` prints EXPLAIN QUERY PLAN of every statement.
@@ -26,11 +25,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from fdclient import paths
 from fdclient.services import indicator_queries as queries
 from fdclient.services.indicator_defs import DEFAULT_DEFINITIONS as DEFS
+from fdclient.services.indicator_sql import contracted_residents
 from fdclient.services.indicators import compute_indicators
 from fdclient.store import Store, create_store, open_store
 
@@ -40,33 +40,17 @@ TOWNSHIP = ("360111101", "罗家镇")
 VILLAGES, HOUSEHOLDS = 20, 30_800
 REPEAT = 5
 
-#: Indexes missing from the models for these queries (not created by migrations; the
-#: bench adds them to a copy of the store to measure them).
-PROPOSED_INDEXES = {
-    # Resident-level fulfilment: covering, read in resident order without a sort.
-    "ix_planned_services_resident_due":
-        "CREATE INDEX ix_planned_services_resident_due ON planned_services"
-        " (resident_id, window_end, status, fulfilled_on)",
-    # Fulfilment per service kind: covering range scan per kind.
-    "ix_planned_services_kind_due":
-        "CREATE INDEX ix_planned_services_kind_due ON planned_services"
-        " (service_kind, window_end, status, fulfilled_on)",
-    # "Contracted on D" per resident without reading contract_members rows.
-    "ix_contract_members_resident_cover":
-        "CREATE INDEX ix_contract_members_resident_cover ON contract_members"
-        " (resident_id, contract_id, ended_on)",
-}
-
+#: Each query alone, given a session and the temporary table of contracted residents.
 QUERIES: dict[str, Callable] = {
     "population (residents, contracted, key populations)":
-        lambda s: queries.population_by_village(s, AS_OF, DEFS),
-    "households": lambda s: queries.households_by_village(s, AS_OF),
-    "renewals": lambda s: queries.renewals(s, AS_OF, DEFS),
-    "fulfilment per resident": lambda s: queries.fulfilment(s, AS_OF, DEFS),
-    "fulfilment per service kind": lambda s: queries.fulfilment_by_kind(s, AS_OF, DEFS),
-    "hypertension follow-ups": lambda s: queries.followups(s, AS_OF, DEFS, "hypertension"),
-    "diabetes follow-ups": lambda s: queries.followups(s, AS_OF, DEFS, "diabetes"),
-    "satisfaction": lambda s: queries.satisfaction(s, AS_OF, DEFS),
+        lambda s, c: queries.population_by_village(s, AS_OF, c, DEFS),
+    "households": lambda s, c: queries.households_by_village(s, AS_OF),
+    "renewals": lambda s, c: queries.renewals(s, AS_OF, DEFS),
+    "fulfilment per resident": lambda s, c: queries.fulfilment(s, AS_OF, DEFS, c),
+    "fulfilment per service kind": lambda s, c: queries.fulfilment_by_kind(s, AS_OF, DEFS),
+    "hypertension follow-ups": lambda s, c: queries.followups(s, AS_OF, DEFS, "hypertension"),
+    "diabetes follow-ups": lambda s, c: queries.followups(s, AS_OF, DEFS, "diabetes"),
+    "satisfaction": lambda s, c: queries.satisfaction(s, AS_OF, DEFS),
 }
 
 
@@ -138,35 +122,20 @@ def _median_ms(fn, repeat: int = REPEAT) -> tuple[float, object]:
     return statistics.median(times) * 1000, result
 
 
-def time_indicators(store: Store) -> tuple[float, object, list[tuple[str, float, str]]]:
-    """compute_indicators (median of REPEAT, after one warm-up run) and each query (median
-    of 3)."""
+def time_indicators(store: Store) -> tuple[float, float, object, list[tuple[str, float, str]]]:
+    """compute_indicators on one connection and on two side by side (as ``fdclient stats``
+    runs it), median of REPEAT after a warm-up run; and each query alone (median of 3)."""
     with store.sessions() as session:
-        compute_indicators(session, AS_OF)
-        ms, report = _median_ms(lambda: compute_indicators(session, AS_OF))
-        parts = [(f"  query: {name}", _median_ms(lambda: list(fn(session)), 3)[0], "ms")
-                 for name, fn in QUERIES.items()]
-    return ms, report, parts
+        compute_indicators(session, AS_OF, sessions=store.sessions)
+        serial_ms, report = _median_ms(lambda: compute_indicators(session, AS_OF))
+        concurrent_ms, _ = _median_ms(lambda: compute_indicators(session, AS_OF, sessions=store.sessions))
+        with contracted_residents(session, AS_OF, DEFS.utc_offset_hours) as contracted:
+            parts = [(f"  query: {name}", _median_ms(lambda: list(fn(session, contracted)), 3)[0], "ms")
+                     for name, fn in QUERIES.items()]
+    return serial_ms, concurrent_ms, report, parts
 
 
-def with_proposed_indexes(db: Path, folder: Path) -> Store:
-    """A copy of the store at *db* in *folder* with PROPOSED_INDEXES created."""
-    target = paths.database_path(folder)
-    folder.mkdir(parents=True)
-    src, dst = sqlite3.connect(db), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    store = open_store(folder)
-    with store.engine.begin() as conn:
-        for sql in PROPOSED_INDEXES.values():
-            conn.execute(text(sql))
-    return store
-
-
-def run(store_dir: Path, proposed: bool = True) -> list[tuple[str, float | str, str]]:
+def run(store_dir: Path) -> list[tuple[str, float | str, str]]:
     t0 = time.perf_counter()
     source = build_store(Path(store_dir))
     rows: list[tuple[str, float | str, str]] = [
@@ -182,11 +151,12 @@ def run(store_dir: Path, proposed: bool = True) -> list[tuple[str, float | str, 
             con.close()
         rows.append(("residents rows", count, "rows"))
         rows += [(f"{table} rows", n, "rows") for table, n in sizes.items()]
-        ms, report, parts = time_indicators(store)
+        serial_ms, ms, report, parts = time_indicators(store)
         naive_ms, (naive_res, naive_con) = _median_ms(lambda: naive_coverage(db, AS_OF))
         t = report.township
         rows += [
-            ("compute_indicators (median of 5)", ms, "ms"),
+            ("compute_indicators, two connections (as fdclient stats)", ms, "ms"),
+            ("compute_indicators, one connection", serial_ms, "ms"),
             *parts,
             ("baseline: raw sqlite3 SELECT count(*) FROM residents", count_ms, "ms"),
             ("baseline: naive Python loop, coverage only", naive_ms, "ms"),
@@ -196,22 +166,16 @@ def run(store_dir: Path, proposed: bool = True) -> list[tuple[str, float | str, 
             ("coverage", 100 * (t.value("coverage") or 0), "%"),
             ("indicators (township)", len(t.indicators), ""),
         ]
-    if proposed:
-        with tempfile.TemporaryDirectory() as tmp:
-            with with_proposed_indexes(db, Path(tmp) / "indexed") as indexed:
-                ms, _, parts = time_indicators(indexed)
-        rows += [("with proposed indexes: compute_indicators", ms, "ms"), *parts]
     return rows
 
 
 def main(argv: list[str]) -> None:
     args = [a for a in argv[1:] if not a.startswith("--")]
-    proposed = "--no-proposed" not in argv
     if args:
-        rows = run(Path(args[0]), proposed)
+        rows = run(Path(args[0]))
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            rows = run(Path(tmp) / "store", proposed)
+            rows = run(Path(tmp) / "store")
     if "--plans" in argv and args:
         with open_store(Path(args[0])) as store:
             for sql, plan in query_plans(store):

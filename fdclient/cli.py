@@ -152,7 +152,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         from .services.indicators import compute_indicators
         from .services.stats_report import report_to_json, report_to_text
 
-        report = compute_indicators(session, args.as_of or date.today())
+        report = compute_indicators(session, args.as_of or date.today(), sessions=store.sessions)
     if args.json:
         json.dump(report_to_json(report), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -22,6 +22,10 @@ class PlannedService(Synced, Base):
         CheckConstraint("window_end >= window_start", name="window_order"),
         Index("ix_planned_services_resident_kind", "resident_id", "service_kind", "window_start"),
         Index("ix_planned_services_contract", "contract_id"),
+        # Covering indexes for the indicators: a resident's services due in a period, and
+        # the services of one kind due in a period, read without touching the table.
+        Index("ix_planned_services_resident_due", "resident_id", "window_end", "status", "fulfilled_on"),
+        Index("ix_planned_services_kind_due", "service_kind", "window_end", "status", "fulfilled_on"),
     )
 
     contract_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("contracts.id"))

@@ -29,7 +29,9 @@ class Visit(Synced, Voidable, Base):
         CheckConstraint("revision >= 1", name="revision_positive"),
         CheckConstraint("(revision = 1) = (supersedes_id IS NULL)", name="revision_chain"),
         CheckConstraint("next_visit_date IS NULL OR next_visit_date > visit_date", name="next_after"),
-        Index("ix_visits_resident_kind_date", "resident_id", "kind", "visit_date"),
+        # Covers a patient's follow-ups in a period (voided_at and id included so the
+        # indicators never read the table for them).
+        Index("ix_visits_resident_kind_date", "resident_id", "kind", "visit_date", "voided_at", "id"),
         Index("uq_visits_record_revision", "record_id", "revision", unique=True),
     )
     __mapper_args__ = {"polymorphic_on": "kind"}

@@ -16,7 +16,9 @@ import uuid
 from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy import ColumnElement, String, and_, case, exists, func, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement, FromClause, String, and_, case, exists, func, literal_column, or_, select, type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from fdclient.services import indicator_sql as q
@@ -37,14 +39,16 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def population_by_village(
-    session: Session, as_of: date, definitions: IndicatorDefinitions = DEFAULT_DEFINITIONS
+    session: Session, as_of: date, contracted_set: FromClause,
+    definitions: IndicatorDefinitions = DEFAULT_DEFINITIONS,
 ) -> Rows:
     """Registered residents, contracted ones, key populations and chronic patients, per
-    village: one scan of ``residents``. Grouped by (village, contracted) so the contract
-    test runs once per resident and every count exists for the contracted group too."""
+    village: one scan of ``residents``, each looked up in *contracted_set* (the table of
+    :func:`~fdclient.services.indicator_sql.contracted_residents`). Grouped by (village,
+    contracted) so every count exists for the contracted group too."""
     r = q.RESIDENTS
     village = q.unindexed(r.c.village_id).label("village_id")
-    contracted = case((q.contracted_on(r.c.id, as_of, definitions.utc_offset_hours), 1), else_=0)
+    contracted = case((contracted_set.c.resident_id.is_not(None), 1), else_=0)
     tags = q.key_population_conditions(r, as_of)
     chosen = list(definitions.key_populations)
     # Patients are counted whether or not the county counts them as key populations.
@@ -57,6 +61,7 @@ def population_by_village(
             _count_if(q.any_of([tags[t] for t in chosen])).label("kp"),
             *(_count_if(tags[t]).label(t.value) for t in counted),
         )
+        .select_from(r.outerjoin(contracted_set, contracted_set.c.resident_id == r.c.id))
         .where(q.registered_on(r, as_of))
         .group_by(village, "contracted")
     )
@@ -125,21 +130,26 @@ def _due_in_period(as_of: date, d: IndicatorDefinitions) -> tuple[ColumnElement[
     return due, done
 
 
-def fulfilment(session: Session, as_of: date, d: IndicatorDefinitions) -> Rows:
+def fulfilment(session: Session, as_of: date, d: IndicatorDefinitions, contracted_set: FromClause) -> Rows:
     """Residents contracted on *as_of* with planned services due in the period, and those
-    whose every such service was done by *as_of*, per village."""
+    whose every such service was done by *as_of*, per village.
+
+    Driven from *contracted_set*: each contracted resident's services due come from the
+    covering index ``ix_planned_services_resident_due`` (resident, window end, status,
+    fulfilled on), so no planned-service row is read and nothing is sorted."""
     ps, r = q.PLANNED, q.RESIDENTS
     due, done = _due_in_period(as_of, d)
     per_resident = (
-        select(ps.c.resident_id, func.min(case((done, 1), else_=0)).label("all_done"))
+        select(contracted_set.c.resident_id, func.min(case((done, 1), else_=0)).label("all_done"))
+        .select_from(contracted_set.join(ps, ps.c.resident_id == contracted_set.c.resident_id))
         .where(due)
-        .group_by(ps.c.resident_id)
+        .group_by(contracted_set.c.resident_id)
         .subquery("per_resident")
     )
     stmt = (
         select(r.c.village_id, func.count(), func.coalesce(func.sum(per_resident.c.all_done), 0))
         .select_from(per_resident.join(r, r.c.id == per_resident.c.resident_id))
-        .where(q.registered_on(r, as_of), q.contracted_on(r.c.id, as_of, d.utc_offset_hours))
+        .where(q.registered_on(r, as_of))
         .group_by(r.c.village_id)
     )
     for village, with_due, fulfilled in session.execute(stmt):
@@ -189,7 +199,9 @@ def followups(session: Session, as_of: date, d: IndicatorDefinitions, kind: str)
             v.c.visit_date <= as_of,
             ~exists(select(1).where(sup.c.supersedes_id == v.c.id)),  # current revision
         )
-        .group_by(r.c.id)
+        # Grouping by rowid keeps the scan of residents sequential (the id index
+        # would turn it into 100k random reads).
+        .group_by(literal_column("residents.rowid"))
         .subquery("per_patient")
     )
     latest_id = func.substr(per_patient.c.latest, _DATE_TEXT_LENGTH + 1)

@@ -14,10 +14,17 @@ village) without loading rows. The definitions are spelled out in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
+    MetaData,
+    Table,
+    Uuid,
+    insert,
     UnaryExpression,
     Exists,
     FromClause,
@@ -29,6 +36,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.operators import custom_op
 
 from fdclient.models import (
@@ -52,8 +60,8 @@ from fdclient.services.key_populations import (
 )
 
 __all__ = [
-    "CONTRACTS", "HOUSEHOLDS", "HYPERTENSION", "DIABETES", "MEMBERS", "PLANNED", "RESIDENTS",
-    "SURVEYS", "VILLAGES", "VISITS", "bp_controlled", "contracted_on", "day_end_utc",
+    "CONTRACTED", "CONTRACTS", "HOUSEHOLDS", "HYPERTENSION", "DIABETES", "MEMBERS", "PLANNED", "RESIDENTS",
+    "SURVEYS", "VILLAGES", "VISITS", "bp_controlled", "contracted_on", "contracted_residents", "day_end_utc",
     "key_population_conditions", "registered_on", "signed_by", "unindexed",
 ]
 
@@ -117,6 +125,39 @@ def contracted_on(resident_id: ColumnElement, as_of: date, utc_offset_hours: int
             or_(cm.c.ended_on.is_(None), cm.c.ended_on > as_of),
         )
     )
+
+
+#: Residents covered on the statistics date, computed once per report (see
+#: :func:`contracted_residents`) so the population and fulfilment queries look each
+#: resident up in a small temporary table instead of re-testing their contracts.
+CONTRACTED = Table("stats_contracted", MetaData(), Column("resident_id", Uuid, primary_key=True))
+
+
+@contextmanager
+def contracted_residents(session: Session, as_of: date, utc_offset_hours: int) -> Iterator[Table]:
+    """A temporary table of the residents covered on *as_of* (:func:`contracted_on`'s
+    rule), driven from the contracts in force rather than from every resident."""
+    c, cm = CONTRACTS, MEMBERS
+    covered = (
+        select(cm.c.resident_id)
+        .distinct()
+        .select_from(c.join(cm, cm.c.contract_id == c.c.id))
+        .where(
+            signed_by(c, as_of, utc_offset_hours),
+            c.c.start_date <= as_of,
+            c.c.end_date >= as_of,
+            or_(c.c.terminated_on.is_(None), c.c.terminated_on > as_of),
+            or_(cm.c.ended_on.is_(None), cm.c.ended_on > as_of),
+        )
+    )
+    conn = session.connection()
+    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.stats_contracted")
+    conn.exec_driver_sql("CREATE TEMP TABLE stats_contracted (resident_id CHAR(32) PRIMARY KEY) WITHOUT ROWID")
+    try:
+        conn.execute(insert(CONTRACTED).from_select(["resident_id"], covered))
+        yield CONTRACTED
+    finally:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS temp.stats_contracted")
 
 
 def key_population_conditions(

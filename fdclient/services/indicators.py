@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from fdclient.models import codes
 from fdclient.services import indicator_queries as queries
@@ -31,7 +32,7 @@ from fdclient.services.indicator_defs import (
     IndicatorDefinition,
     IndicatorDefinitions,
 )
-from fdclient.services.indicator_sql import VILLAGES
+from fdclient.services.indicator_sql import VILLAGES, contracted_residents
 from fdclient.store import store_township
 
 __all__ = [
@@ -84,38 +85,77 @@ class IndicatorReport:
 Counts = dict[str, int]
 
 
+Counted = Iterator[tuple[uuid.UUID, str, int]]
+
+
+def _contract_counts(session: Session, as_of: date, d: IndicatorDefinitions) -> Counted:
+    """The counts that need the residents covered on *as_of* (one temporary table)."""
+    with contracted_residents(session, as_of, d.utc_offset_hours) as contracted:
+        yield from queries.population_by_village(session, as_of, contracted, d)
+        yield from queries.fulfilment(session, as_of, d, contracted)
+
+
+def _other_counts(session: Session, as_of: date, d: IndicatorDefinitions) -> Counted:
+    yield from queries.households_by_village(session, as_of)
+    yield from queries.renewals(session, as_of, d)
+    yield from queries.followups(session, as_of, d, "hypertension")
+    yield from queries.followups(session, as_of, d, "diabetes")
+    yield from queries.satisfaction(session, as_of, d)
+    if d.per_service_rows:
+        for kind, due, done in queries.fulfilment_by_kind(session, as_of, d):
+            yield TOWNSHIP_ONLY, f"kind_due:{kind}", due
+            yield TOWNSHIP_ONLY, f"kind_done:{kind}", done
+
+
+#: Two groups of about equal cost: with a session factory they run side by side.
+_GROUPS = (_contract_counts, _other_counts)
+#: The "village" of counts that exist for the township only (per service kind).
+TOWNSHIP_ONLY = uuid.UUID(int=0)
+
+
+def _in_own_session(sessions: sessionmaker[Session], group, as_of: date, d: IndicatorDefinitions):  # noqa: ANN001, ANN202
+    with sessions() as session:
+        return list(group(session, as_of, d))
+
+
 def compute_indicators(
-    session: Session, as_of: date, definitions: IndicatorDefinitions = DEFAULT_DEFINITIONS
+    session: Session,
+    as_of: date,
+    definitions: IndicatorDefinitions = DEFAULT_DEFINITIONS,
+    *,
+    sessions: sessionmaker[Session] | None = None,
 ) -> IndicatorReport:
-    """All indicators on *as_of* for the store's township and each of its villages."""
+    """All indicators on *as_of* for the store's township and each of its villages.
+
+    The counts are read through *session*; or, given *sessions* (a factory of read
+    sessions on the same store, e.g. ``Store.sessions``), in two groups on two
+    connections at once. SQLite in WAL mode lets readers run side by side and releases
+    the GIL while it works, so on a two-core laptop the report takes about half the time.
+    Use it for read-only reporting: the groups see committed data only.
+    """
     township = store_township(session)
     villages = session.execute(
         select(VILLAGES.c.id, VILLAGES.c.code, VILLAGES.c.name)
         .where(VILLAGES.c.township_id == township.id)
         .order_by(VILLAGES.c.code)
     ).all()
+    if sessions is None:
+        results = [list(group(session, as_of, definitions)) for group in _GROUPS]
+    else:
+        with ThreadPoolExecutor(len(_GROUPS), thread_name_prefix="indicators") as pool:
+            futures = [pool.submit(_in_own_session, sessions, g, as_of, definitions) for g in _GROUPS]
+            results = [f.result() for f in futures]
     counts: dict[uuid.UUID, Counts] = defaultdict(lambda: defaultdict(int))
-    for source in (
-        queries.population_by_village(session, as_of, definitions),
-        queries.households_by_village(session, as_of),
-        queries.renewals(session, as_of, definitions),
-        queries.fulfilment(session, as_of, definitions),
-        queries.followups(session, as_of, definitions, "hypertension"),
-        queries.followups(session, as_of, definitions, "diabetes"),
-        queries.satisfaction(session, as_of, definitions),
-    ):
-        for village_id, name, value in source:
+    for rows in results:
+        for village_id, name, value in rows:
             counts[village_id][name] += value
 
     known = {row.id for row in villages}
     total: Counts = defaultdict(int)
     for village_id, figures in counts.items():
-        if village_id in known:
+        if village_id in known or village_id == TOWNSHIP_ONLY:
             for name, value in figures.items():
                 total[name] += value
-    if definitions.per_service_rows:
-        for kind, due, done in queries.fulfilment_by_kind(session, as_of, definitions):
-            total[f"kind_due:{kind}"], total[f"kind_done:{kind}"] = due, done
     kinds = [k for k in codes.SERVICE_KIND if total.get(f"kind_due:{k}")]
     build = _Builder(definitions)
     return IndicatorReport(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fdclient.models import Village
 from fdclient.services.indicator_defs import DEFAULT_DEFINITIONS
 from fdclient.services.indicator_queries import households_by_village, population_by_village
+from fdclient.services.indicator_sql import contracted_residents
 from fdclient.store import store_township
 
 
@@ -50,10 +51,14 @@ def load_summary(session: Session, as_of: date | None = None) -> TownshipSummary
         select(func.count()).select_from(Village).where(Village.township_id == township.id)
     ) or 0
     totals = {"residents": 0, "contracted": 0, "households": 0}
-    for source in (population_by_village(session, day, definitions), households_by_village(session, day)):
-        for _village, name, value in source:
-            if name in totals:
-                totals[name] += value
+    with contracted_residents(session, day, definitions.utc_offset_hours) as contracted:
+        for source in (
+            population_by_village(session, day, contracted, definitions),
+            households_by_village(session, day),
+        ):
+            for _village, name, value in source:
+                if name in totals:
+                    totals[name] += value
     residents = totals["residents"]
     return TownshipSummary(
         township_code=township.code,

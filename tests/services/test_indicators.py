@@ -475,3 +475,12 @@ def test_load_summary_of_an_empty_store(store: Store) -> None:
     with store.sessions() as session:
         summary = load_summary(session)
     assert summary == TownshipSummary(TOWNSHIP_CODE, TOWNSHIP_NAME, 0, 0, 0, 0, None)
+
+
+@pytest.mark.parametrize("as_of", [date(2025, 6, 30), date(2026, 3, 1)])
+def test_side_by_side_sessions_give_the_same_report(township: Store, as_of: date) -> None:
+    with township.session() as session:
+        serial = compute_indicators(session, as_of)
+        concurrent = compute_indicators(session, as_of, sessions=township.sessions)
+    assert concurrent == serial
+    assert serial.township.residents > 0

@@ -480,7 +480,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_visits_contract_id'), ['contract_id'], unique=False)
-        batch_op.create_index('ix_visits_resident_kind_date', ['resident_id', 'kind', 'visit_date'], unique=False)
+        batch_op.create_index('ix_visits_resident_kind_date', ['resident_id', 'kind', 'visit_date', 'voided_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visits_visit_date'), ['visit_date'], unique=False)
         batch_op.create_index('uq_visits_record_revision', ['record_id', 'revision'], unique=True)
 
@@ -678,6 +678,8 @@ def upgrade() -> None:
     with op.batch_alter_table('planned_services', schema=None) as batch_op:
         batch_op.create_index('ix_planned_services_contract', ['contract_id'], unique=False)
         batch_op.create_index('ix_planned_services_resident_kind', ['resident_id', 'service_kind', 'window_start'], unique=False)
+        batch_op.create_index('ix_planned_services_resident_due', ['resident_id', 'window_end', 'status', 'fulfilled_on'], unique=False)
+        batch_op.create_index('ix_planned_services_kind_due', ['service_kind', 'window_end', 'status', 'fulfilled_on'], unique=False)
 
     op.create_table('referrals',
     sa.Column('resident_id', sa.Uuid(), nullable=False),
@@ -765,6 +767,8 @@ def downgrade() -> None:
 
     op.drop_table('referrals')
     with op.batch_alter_table('planned_services', schema=None) as batch_op:
+        batch_op.drop_index('ix_planned_services_kind_due')
+        batch_op.drop_index('ix_planned_services_resident_due')
         batch_op.drop_index('ix_planned_services_resident_kind')
         batch_op.drop_index('ix_planned_services_contract')
 
