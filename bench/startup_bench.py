@@ -50,7 +50,7 @@ def _import_time(module: str) -> float:
     return float("nan")
 
 
-def run(store_dir: Path | None = None, repeat: int = 5) -> list[tuple[str, float, str]]:
+def run(store_dir: Path | None = None, repeat: int = 5, as_of: str | None = None) -> list[tuple[str, float, str]]:
     rows: list[tuple[str, float, str]] = []
     bare, _ = _wall([sys.executable, "-c", "pass"], repeat)
     rows.append(("baseline: python -c pass", bare * 1000, "ms"))
@@ -60,7 +60,8 @@ def run(store_dir: Path | None = None, repeat: int = 5) -> list[tuple[str, float
     rows.append(("import fdclient.cli (cumulative)", _import_time("fdclient.cli") * 1000, "ms"))
     rows.append(("import fdclient.models (SQLAlchemy, cumulative)", _import_time("fdclient.models") * 1000, "ms"))
     if store_dir is not None:
-        stats, info = _wall([sys.executable, "-c", _PROBE, "--data-dir", str(store_dir), "stats", "--json"], repeat)
+        stats_args = ["stats", "--json", *(["--as-of", as_of] if as_of else [])]
+        stats, info = _wall([sys.executable, "-c", _PROBE, "--data-dir", str(store_dir), *stats_args], repeat)
         rows.append(("fdclient stats --json wall time", stats * 1000, "ms"))
         rows.append(("fdclient stats heavy modules loaded", len(info.get("heavy", [])), "modules"))
     return rows

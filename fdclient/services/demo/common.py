@@ -1,0 +1,172 @@
+"""What every part of the demo generator shares: deterministic ids, dates as day numbers,
+the rows of one table, and the values exactly as SQLite stores them.
+
+Rows are built as plain tuples of *stored* values so that inserting them costs no more
+than SQLite itself (STACK-NOTES: bind processing is a large share of bulk-insert time):
+
+* ``Uuid`` columns hold the 32-digit lowercase hex SQLAlchemy writes on SQLite;
+* dates are ``YYYY-MM-DD`` and ``UTCDateTime`` values naive UTC
+  ``YYYY-MM-DD HH:MM:SS.ffffff``, as SQLAlchemy's SQLite types store them;
+* booleans are 0/1, multi-choice (CodeSet) answers their sorted ``"1,4"`` string.
+
+Internally dates are proleptic Gregorian ordinals (``date.toordinal()``): adding days is
+integer arithmetic and :class:`Days` turns them into stored text through a lookup table.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+#: China Standard Time: the demo's local day starts at 16:00 UTC the day before.
+CST = timedelta(hours=8)
+
+
+def stored_datetime(moment: datetime) -> str:
+    """An aware datetime as a UTCDateTime column stores it on SQLite."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def start_of_day_utc(day: date) -> datetime:
+    """Midnight of ``day`` in China, as an aware UTC datetime."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) - CST
+
+
+_COUNTER_HEX = tuple(f"7{c:03x}" for c in range(4096))
+#: First hex digit of the random half with the RFC 9562 variant bits (10xx) forced.
+_VARIANT_HEX = {f"{d:x}": f"{(d & 0x3) | 0x8:x}" for d in range(16)}
+
+
+def id_maker(rng: random.Random, reference: datetime) -> Callable[[], str]:
+    """UUIDv7-shaped ids (32 hex digits) from a seeded generator instead of the clock.
+
+    48-bit Unix milliseconds from the demo's reference time, version 7, a 12-bit counter
+    (RFC 9562 "fixed-length dedicated counter": 4096 ids per millisecond, then the next
+    millisecond), the variant bits and 62 random bits. Ids come out strictly increasing,
+    so every table's B-tree is appended to, as with real UUIDv7 keys. The random halves
+    are drawn 4096 at a time from their own generator (seeded from the demo's).
+    """
+    return _id_stream(int(reference.timestamp() * 1000), random.Random(rng.getrandbits(64)).randbytes).__next__
+
+
+def _id_stream(ms: int, randbytes: Callable[[int], bytes]) -> Iterator[str]:
+    counters, variants = _COUNTER_HEX, _VARIANT_HEX
+    while True:
+        prefix = f"{ms:012x}"
+        pool = randbytes(8 * 4096).hex()
+        for count in range(4096):
+            k = count * 16
+            yield prefix + counters[count] + variants[pool[k]] + pool[k + 1:k + 16]
+        ms += 1
+
+
+class Days:
+    """Stored text of day ordinals from ``first`` to ``last`` (a lookup, not strftime)."""
+
+    __slots__ = ("first", "last", "_text")
+
+    def __init__(self, first: date, last: date) -> None:
+        self.first = first.toordinal()
+        self.last = last.toordinal()
+        self._text = [date.fromordinal(o).isoformat() for o in range(self.first, self.last + 1)]
+
+    def __call__(self, ordinal: int) -> str:
+        return self._text[ordinal - self.first]
+
+    def at(self, ordinal: int, hour: int, minute: int) -> str:
+        """A local (China) time on that day as a stored UTC datetime."""
+        hour -= 8
+        if hour >= 0:
+            return f"{self._text[ordinal - self.first]} {hour:02d}:{minute:02d}:00.000000"
+        return f"{self._text[ordinal - 1 - self.first]} {hour + 24:02d}:{minute:02d}:00.000000"
+
+
+@dataclass
+class TableRows:
+    """The rows of one table, in insert order, as tuples in the order of ``columns``."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DemoTownship:
+    """The township the demo fills: the store's own township row."""
+
+    id_hex: str
+    code: str
+    name: str
+    county_name: str | None = None
+
+    @property
+    def county_code(self) -> str:
+        return self.code[:6]
+
+    @property
+    def stem(self) -> str:
+        """The name without its 镇/乡/街道 suffix (罗家镇 → 罗家)."""
+        for suffix in ("街道", "镇", "乡"):
+            if self.name.endswith(suffix) and len(self.name) > len(suffix):
+                return self.name[: -len(suffix)]
+        return self.name
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """Everything :func:`write_demo` inserts: tables in foreign-key order, then the
+    household heads (``households.head_id`` is set after the residents exist)."""
+
+    tables: tuple[TableRows, ...]
+    #: ``(head_id, household_id)`` for ``UPDATE households SET head_id = ? WHERE id = ?``.
+    household_heads: list[tuple[str, str]]
+    #: The created_at/updated_at of every row (stored text).
+    stamp: str
+    #: The reference time of the demo (midnight of as_of in China), aware UTC.
+    reference: datetime
+    #: Id of the audit-log summary entry written with the demo.
+    audit_id: str
+    #: Centre details for the township row where it has none (institution, phone, hours).
+    township_details: dict[str, str]
+
+    def counts(self) -> dict[str, int]:
+        return {t.name: len(t.rows) for t in self.tables}
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(t.rows) for t in self.tables) + len(self.household_heads)
+
+    def table(self, name: str) -> TableRows:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+
+@dataclass
+class Context:
+    """State shared by the builders of one demo."""
+
+    rng: random.Random
+    ids: Callable[[], str]
+    days: Days
+    as_of: int
+    stamp: str
+    township: DemoTownship
+
+    def __post_init__(self) -> None:
+        random = self.rng.random
+
+        def randint(low: int, high: int) -> int:
+            """Like ``Random.randint`` (both ends included), at a fraction of its cost."""
+            return low + int(random() * (high - low + 1))
+
+        self.randint = randint
+
+
+def weighted(values, weights) -> tuple:
+    """A lookup table for cheap weighted draws: each value repeated ``weight`` times (integer
+    weights), so ``table[int(random() * len(table))]`` draws with those weights."""
+    return tuple(v for v, w in zip(values, weights) for _ in range(int(w)))
