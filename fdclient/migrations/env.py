@@ -10,7 +10,7 @@ target_metadata = Base.metadata
 
 # Full-text search tables and their shadow tables are created by migrations with raw SQL
 # and are not part of the ORM metadata.
-NOT_IN_MODELS_PREFIXES = ("resident_search",)
+NOT_IN_MODELS_PREFIXES = ("resident_search",)  # tables and the view of search
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001 - Alembic hook
