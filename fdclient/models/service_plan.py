@@ -20,10 +20,10 @@ class PlannedService(Synced, Base):
         CheckConstraint(codes.sql_in("service_kind", codes.SERVICE_KIND), name="service_kind_code"),
         CheckConstraint("(status = 'done') = (fulfilled_on IS NOT NULL)", name="done_has_date"),
         CheckConstraint("window_end >= window_start", name="window_order"),
-        Index("ix_planned_services_resident_kind", "resident_id", "service_kind", "window_start"),
         Index("ix_planned_services_contract", "contract_id"),
-        # Covering indexes for the indicators: a resident's services due in a period, and
-        # the services of one kind due in a period, read without touching the table.
+        # Covering indexes for the indicators: a resident's services due in a period (also
+        # how a visit finds the service it fulfils), and the services of one kind due in a
+        # period, read without touching the table.
         Index("ix_planned_services_resident_due", "resident_id", "window_end", "status", "fulfilled_on"),
         Index("ix_planned_services_kind_due", "service_kind", "window_end", "status", "fulfilled_on"),
     )
@@ -39,4 +39,5 @@ class PlannedService(Synced, Base):
     window_end: Mapped[date] = mapped_column()
     status: Mapped[str] = mapped_column(String(10), default="planned")
     fulfilled_on: Mapped[date | None] = mapped_column(default=None)
-    visit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("visits.id"), default=None)
+    #: Indexed: correcting or voiding a visit finds the services it fulfilled.
+    visit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("visits.id"), index=True, default=None)

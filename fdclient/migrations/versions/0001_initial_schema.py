@@ -677,7 +677,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('planned_services', schema=None) as batch_op:
         batch_op.create_index('ix_planned_services_contract', ['contract_id'], unique=False)
-        batch_op.create_index('ix_planned_services_resident_kind', ['resident_id', 'service_kind', 'window_start'], unique=False)
+        batch_op.create_index(batch_op.f('ix_planned_services_visit_id'), ['visit_id'], unique=False)
         batch_op.create_index('ix_planned_services_resident_due', ['resident_id', 'window_end', 'status', 'fulfilled_on'], unique=False)
         batch_op.create_index('ix_planned_services_kind_due', ['service_kind', 'window_end', 'status', 'fulfilled_on'], unique=False)
 
@@ -769,7 +769,7 @@ def downgrade() -> None:
     with op.batch_alter_table('planned_services', schema=None) as batch_op:
         batch_op.drop_index('ix_planned_services_kind_due')
         batch_op.drop_index('ix_planned_services_resident_due')
-        batch_op.drop_index('ix_planned_services_resident_kind')
+        batch_op.drop_index(batch_op.f('ix_planned_services_visit_id'))
         batch_op.drop_index('ix_planned_services_contract')
 
     op.drop_table('planned_services')
