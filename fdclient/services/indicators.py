@@ -19,7 +19,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -33,6 +33,7 @@ from fdclient.services.indicator_defs import (
     IndicatorDefinitions,
 )
 from fdclient.services.indicator_sql import VILLAGES, contracted_residents
+from fdclient.settings import get_setting
 from fdclient.store import store_township
 
 __all__ = [
@@ -121,7 +122,7 @@ def _in_own_session(sessions: sessionmaker[Session], group, as_of: date, d: Indi
 def compute_indicators(
     session: Session,
     as_of: date,
-    definitions: IndicatorDefinitions = DEFAULT_DEFINITIONS,
+    definitions: IndicatorDefinitions | None = None,
     *,
     sessions: sessionmaker[Session] | None = None,
 ) -> IndicatorReport:
@@ -132,7 +133,13 @@ def compute_indicators(
     connections at once. SQLite in WAL mode lets readers run side by side and releases
     the GIL while it works, so on a two-core laptop the report takes about half the time.
     Use it for read-only reporting: the groups see committed data only.
+
+    Without *definitions*, the defaults apply with the township's own blood-pressure
+    target (the ``bp_target`` setting), so the control rate judges visits as the
+    follow-up forms did.
     """
+    if definitions is None:
+        definitions = replace(DEFAULT_DEFINITIONS, bp_target=get_setting(session, "bp_target"))
     township = store_township(session)
     villages = session.execute(
         select(VILLAGES.c.id, VILLAGES.c.code, VILLAGES.c.name)

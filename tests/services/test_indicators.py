@@ -484,3 +484,17 @@ def test_side_by_side_sessions_give_the_same_report(township: Store, as_of: date
         concurrent = compute_indicators(session, as_of, sessions=township.sessions)
     assert concurrent == serial
     assert serial.township.residents > 0
+
+
+def test_the_township_bp_target_setting_decides_the_control_rate(township: Store) -> None:
+    from fdclient.settings import set_setting
+
+    as_of = date(2024, 12, 31)  # a1's latest follow-up is 132/82: < 140/90, not < 130/80
+    with township.session() as session:
+        default = compute_indicators(session, as_of).township.indicator("hypertension_controlled")
+        set_setting(session, "bp_target", "guideline2025")
+        session.commit()
+        stricter = compute_indicators(session, as_of).township.indicator("hypertension_controlled")
+    assert "130/80" in stricter.formula_zh and "140/90" in default.formula_zh
+    assert stricter.denominator == default.denominator
+    assert stricter.numerator < default.numerator, (stricter, default)
