@@ -222,6 +222,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # a folder that cannot be created or written, a full disk ...
+        where = f"：{exc.filename}" if exc.filename else ""
+        print(f"错误：无法读写文件{where}（{exc.strerror or exc}）。请检查数据目录（--data-dir）的位置、权限和磁盘空间。",
+              file=sys.stderr)
+        return EXIT_PROBLEM
     except Exception as exc:  # a bug, not a user error: keep the details, say it plainly
         log = _log_internal_error(args)
         print(

@@ -95,3 +95,12 @@ def test_python_dash_m_runs_without_heavy_imports(tmp_path: Path) -> None:
     )
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome == {"code": 0, "heavy": []}
+
+
+def test_an_unusable_data_dir_is_a_plain_chinese_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code = main(["--data-dir", str(blocker / "store"), "init", "--township", "360111101", "--name", "罗家镇"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "数据目录" in err and "Traceback" not in err
