@@ -71,8 +71,11 @@ def _changes(obj: Synced, inserted: bool) -> dict[str, Any]:
 def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     actor = session.info.get("actor_id")
     entries: list[AuditEntry] = []
-    for obj, inserted in [(o, True) for o in session.new] + [(o, False) for o in session.dirty]:
-        if not isinstance(obj, Synced) or not session.is_modified(obj, include_collections=False) and not inserted:
+    changed = [(o, True) for o in session.new] + [
+        (o, False) for o in session.dirty if session.is_modified(o, include_collections=False)
+    ]
+    for obj, inserted in changed:
+        if not isinstance(obj, Synced):
             continue
         if obj.id is None:
             obj.id = new_id()
