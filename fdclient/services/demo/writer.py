@@ -3,8 +3,10 @@ one transaction.
 
 The rows already hold what SQLite stores (see common.py), so they go through the
 connection's ``exec_driver_sql`` (the DBAPI ``executemany``) with no bind processing.
-Two per-row costs are moved to the end of the load, where they are paid once:
+Three per-row costs are moved to the end of the load, where they are paid once:
 
+* secondary indexes are dropped and created again after the rows are in (one sort instead
+  of a random B-tree insert per row and index; :func:`indexes_built_after`);
 * the residents' full-text search indexes are rebuilt in one statement each
   (:func:`fdclient.services.search.deferred_search_index`);
 * CHECK constraints are verified by one scan per table at the end instead of row by row
@@ -61,7 +63,12 @@ def write_demo(connection: Connection, data: DemoData) -> WriteReport:
     transaction = nullcontext() if connection.in_transaction() else connection.begin()
     table_seconds: dict[str, float] = {}
     tables = [table.name for table in data.tables]
-    with transaction, deferred_search_index(connection), checks_verified_at_end(connection, tables):
+    with (
+        transaction,
+        indexes_built_after(connection, tables),
+        deferred_search_index(connection),
+        checks_verified_at_end(connection, tables),
+    ):
         for table in data.tables:
             table_started = time.perf_counter()
             sql = insert_sql(table)
@@ -72,6 +79,32 @@ def write_demo(connection: Connection, data: DemoData) -> WriteReport:
             table_seconds[table.name] = time.perf_counter() - table_started
     seconds = time.perf_counter() - started
     return WriteReport(MappingProxyType(data.counts()), data.row_count, seconds, MappingProxyType(table_seconds))
+
+
+@contextmanager
+def indexes_built_after(connection: Connection, tables: list[str]) -> Iterator[None]:
+    """Inside the caller's transaction, for a load into empty tables: drop the secondary
+    indexes of ``tables`` (and of the search map), let the block insert, then create them
+    again from their stored definitions.
+
+    Creating an index over loaded rows sorts once; keeping it up to date row by row is a
+    random B-tree insert per row and index, which was half of the write time (measured
+    on 300k planned services: 11.7 s with four indexes kept, 5.7 s loaded then indexed).
+    Unique and partial unique indexes are verified as they are created, and DDL is
+    transactional in SQLite, so a failure rolls the whole load back with the indexes.
+    """
+    wanted = [*tables, "resident_search_map"]
+    marks = ", ".join("?" * len(wanted))
+    indexes = connection.exec_driver_sql(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name IN ({marks}) ORDER BY name",
+        tuple(wanted),
+    ).all()
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
 
 
 @contextmanager
