@@ -431,3 +431,14 @@ def test_every_visit_has_one_detail_and_corrections_chain(demo):
     changed = rows(store, "SELECT o.weight_kg - n.weight_kg FROM visits v JOIN hypertension_followups n ON n.id = v.id "
                           "JOIN hypertension_followups o ON o.id = v.supersedes_id WHERE v.revision = 2")
     assert changed and all(abs(d - 1.0) < 0.05 for (d,) in changed)
+
+
+def test_the_indexes_dropped_for_the_load_are_all_back(demo, tmp_path) -> None:  # noqa: ANN001
+    store, _summary = demo
+    query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    with store.engine.connect() as conn:
+        after_demo = conn.exec_driver_sql(query).all()
+    with create_store(tmp_path / "fresh", CODE, NAME) as fresh, fresh.engine.connect() as conn:
+        fresh_store = conn.exec_driver_sql(query).all()
+    assert after_demo == fresh_store
+    assert any(name == "uq_contract_members_active_resident" for name, _ in after_demo)

@@ -14,7 +14,8 @@ Three per-row costs are moved to the end of the load, where they are paid once:
   half the time of the whole load; ``PRAGMA quick_check`` would verify them too but reads
   every index of the store, ~9 s for 100k residents against ~1.3 s); a violation raises
   and the transaction is rolled back, so the store never holds a row its checks refuse.
-  Foreign keys, NOT NULL and UNIQUE are enforced row by row as usual.
+  Foreign keys, NOT NULL and primary keys are enforced row by row as usual; unique
+  indexes when they are created again.
 """
 
 from __future__ import annotations
