@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from sqlalchemy.orm import Session
+
 from fdclient.store import Store, create_store
 
 TOWNSHIP_CODE = "360111101"
@@ -21,3 +23,14 @@ def store(tmp_path: Path) -> Iterator[Store]:
         yield s
     finally:
         s.close()
+
+
+@pytest.fixture
+def admin_session(store: Store) -> Iterator[Session]:
+    """A session of the empty store, signed in as an admin (the audit log's actor)."""
+    import builders
+
+    with store.session() as s:
+        admin = builders.make_staff(s, name="周管理", role="admin")
+        builders.act_as(s, admin.id)
+        yield s

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import builders
@@ -19,11 +18,8 @@ TODAY = builders.TODAY
 
 
 @pytest.fixture
-def session(store: Store) -> Iterator[Session]:
-    with store.session() as s:
-        admin = builders.make_staff(s, name="周管理", role="admin")
-        builders.act_as(s, admin.id)
-        yield s
+def session(admin_session: Session) -> Session:
+    return admin_session
 
 
 @pytest.fixture

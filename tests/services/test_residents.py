@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date
 
 import builders
@@ -24,11 +23,8 @@ ID_WOMAN_1949 = "11010519491231002X"
 
 
 @pytest.fixture
-def session(store: Store) -> Iterator[Session]:
-    with store.session() as s:
-        admin = builders.make_staff(s, name="周管理", role="admin")
-        builders.act_as(s, admin.id)
-        yield s
+def session(admin_session: Session) -> Session:
+    return admin_session
 
 
 @pytest.fixture

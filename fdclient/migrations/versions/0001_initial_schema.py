@@ -17,6 +17,76 @@ branch_labels = None
 depends_on = None
 
 
+def _chronic_followup_parts(table: str) -> list:
+    """Columns and checks the hypertension and diabetes follow-up forms share (the models'
+    ChronicFollowupFields and _chronic_checks)."""
+    return [
+        sa.Column('symptoms', sa.String(length=120), nullable=False),
+        sa.Column('symptom_other', sa.String(length=100), nullable=True),
+        sa.Column('systolic', sa.Integer(), nullable=True),
+        sa.Column('diastolic', sa.Integer(), nullable=True),
+        sa.Column('weight_kg', sa.Float(), nullable=True),
+        sa.Column('weight_target_kg', sa.Float(), nullable=True),
+        sa.Column('height_cm', sa.Float(), nullable=True),
+        sa.Column('bmi', sa.Float(), nullable=True),
+        sa.Column('bmi_target', sa.Float(), nullable=True),
+        sa.Column('other_signs', sa.String(length=100), nullable=True),
+        sa.Column('cigarettes_per_day', sa.Integer(), nullable=True),
+        sa.Column('cigarettes_target', sa.Integer(), nullable=True),
+        sa.Column('alcohol_per_day', sa.Float(), nullable=True),
+        sa.Column('alcohol_target', sa.Float(), nullable=True),
+        sa.Column('exercise_times_per_week', sa.Integer(), nullable=True),
+        sa.Column('exercise_minutes', sa.Integer(), nullable=True),
+        sa.Column('exercise_target_times', sa.Integer(), nullable=True),
+        sa.Column('exercise_target_minutes', sa.Integer(), nullable=True),
+        sa.Column('psychological_adjustment', sa.String(length=1), nullable=True),
+        sa.Column('compliance_behaviour', sa.String(length=1), nullable=True),
+        sa.Column('auxiliary_exam', sa.String(length=200), nullable=True),
+        sa.Column('medication_compliance', sa.String(length=1), nullable=True),
+        sa.Column('adverse_reaction', sa.String(length=100), nullable=True),
+        sa.Column('classification', sa.String(length=1), nullable=True),
+        sa.Column('referral_reason', sa.String(length=100), nullable=True),
+        sa.Column('referral_institution', sa.String(length=100), nullable=True),
+        sa.CheckConstraint("(classification IS NULL OR classification IN ('1', '2', '3', '4'))", name=op.f(f'ck_{table}_classification_code')),
+        sa.CheckConstraint("(compliance_behaviour IS NULL OR compliance_behaviour IN ('1', '2', '3'))", name=op.f(f'ck_{table}_behaviour_code')),
+        sa.CheckConstraint("(medication_compliance IS NULL OR medication_compliance IN ('1', '2', '3'))", name=op.f(f'ck_{table}_compliance_code')),
+        sa.CheckConstraint("(psychological_adjustment IS NULL OR psychological_adjustment IN ('1', '2', '3'))", name=op.f(f'ck_{table}_adjustment_code')),
+        sa.CheckConstraint('diastolic IS NULL OR diastolic BETWEEN 20 AND 200', name=op.f(f'ck_{table}_diastolic_range')),
+        sa.CheckConstraint('systolic IS NULL OR diastolic IS NULL OR systolic > diastolic', name=op.f(f'ck_{table}_bp_order')),
+        sa.CheckConstraint('systolic IS NULL OR systolic BETWEEN 40 AND 300', name=op.f(f'ck_{table}_systolic_range')),
+    ]
+
+
+#: Tables in creation order (dependencies first).
+TABLES = (
+    "audit_log",
+    "local_settings",
+    "service_packages",
+    "townships",
+    "package_items",
+    "staff",
+    "villages",
+    "households",
+    "teams",
+    "residents",
+    "team_members",
+    "team_villages",
+    "contracts",
+    "diagnoses",
+    "history_events",
+    "contract_members",
+    "contract_packages",
+    "satisfaction_surveys",
+    "visits",
+    "diabetes_followups",
+    "elderly_checks",
+    "home_visits",
+    "hypertension_followups",
+    "medications",
+    "planned_services",
+    "referrals",
+)
+
 def upgrade() -> None:
 
     op.create_table('audit_log',
@@ -495,43 +565,11 @@ def upgrade() -> None:
     sa.Column('hypoglycaemia', sa.String(length=1), nullable=True),
     sa.Column('insulin_type', sa.String(length=50), nullable=True),
     sa.Column('insulin_dose', sa.String(length=50), nullable=True),
-    sa.Column('symptoms', sa.String(length=120), nullable=False),
-    sa.Column('symptom_other', sa.String(length=100), nullable=True),
-    sa.Column('systolic', sa.Integer(), nullable=True),
-    sa.Column('diastolic', sa.Integer(), nullable=True),
-    sa.Column('weight_kg', sa.Float(), nullable=True),
-    sa.Column('weight_target_kg', sa.Float(), nullable=True),
-    sa.Column('height_cm', sa.Float(), nullable=True),
-    sa.Column('bmi', sa.Float(), nullable=True),
-    sa.Column('bmi_target', sa.Float(), nullable=True),
-    sa.Column('other_signs', sa.String(length=100), nullable=True),
-    sa.Column('cigarettes_per_day', sa.Integer(), nullable=True),
-    sa.Column('cigarettes_target', sa.Integer(), nullable=True),
-    sa.Column('alcohol_per_day', sa.Float(), nullable=True),
-    sa.Column('alcohol_target', sa.Float(), nullable=True),
-    sa.Column('exercise_times_per_week', sa.Integer(), nullable=True),
-    sa.Column('exercise_minutes', sa.Integer(), nullable=True),
-    sa.Column('exercise_target_times', sa.Integer(), nullable=True),
-    sa.Column('exercise_target_minutes', sa.Integer(), nullable=True),
-    sa.Column('psychological_adjustment', sa.String(length=1), nullable=True),
-    sa.Column('compliance_behaviour', sa.String(length=1), nullable=True),
-    sa.Column('auxiliary_exam', sa.String(length=200), nullable=True),
-    sa.Column('medication_compliance', sa.String(length=1), nullable=True),
-    sa.Column('adverse_reaction', sa.String(length=100), nullable=True),
-    sa.Column('classification', sa.String(length=1), nullable=True),
-    sa.Column('referral_reason', sa.String(length=100), nullable=True),
-    sa.Column('referral_institution', sa.String(length=100), nullable=True),
-    sa.CheckConstraint("(classification IS NULL OR classification IN ('1', '2', '3', '4'))", name=op.f('ck_diabetes_followups_classification_code')),
-    sa.CheckConstraint("(compliance_behaviour IS NULL OR compliance_behaviour IN ('1', '2', '3'))", name=op.f('ck_diabetes_followups_behaviour_code')),
     sa.CheckConstraint("(dorsalis_pedis IS NULL OR dorsalis_pedis IN ('1', '2', '3', '4', '5'))", name=op.f('ck_diabetes_followups_pulse_code')),
     sa.CheckConstraint("(hypoglycaemia IS NULL OR hypoglycaemia IN ('1', '2', '3'))", name=op.f('ck_diabetes_followups_hypo_code')),
-    sa.CheckConstraint("(medication_compliance IS NULL OR medication_compliance IN ('1', '2', '3'))", name=op.f('ck_diabetes_followups_compliance_code')),
-    sa.CheckConstraint("(psychological_adjustment IS NULL OR psychological_adjustment IN ('1', '2', '3'))", name=op.f('ck_diabetes_followups_adjustment_code')),
-    sa.CheckConstraint('diastolic IS NULL OR diastolic BETWEEN 20 AND 200', name=op.f('ck_diabetes_followups_diastolic_range')),
     sa.CheckConstraint('fasting_glucose IS NULL OR fasting_glucose BETWEEN 0.5 AND 50', name=op.f('ck_diabetes_followups_glucose_range')),
     sa.CheckConstraint('hba1c IS NULL OR hba1c BETWEEN 2 AND 25', name=op.f('ck_diabetes_followups_hba1c_range')),
-    sa.CheckConstraint('systolic IS NULL OR diastolic IS NULL OR systolic > diastolic', name=op.f('ck_diabetes_followups_bp_order')),
-    sa.CheckConstraint('systolic IS NULL OR systolic BETWEEN 40 AND 300', name=op.f('ck_diabetes_followups_systolic_range')),
+    *_chronic_followup_parts('diabetes_followups'),
     sa.ForeignKeyConstraint(['id'], ['visits.id'], name=op.f('fk_diabetes_followups_id_visits')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_diabetes_followups'))
     )
@@ -595,41 +633,9 @@ def upgrade() -> None:
     sa.Column('salt_intake', sa.String(length=1), nullable=True),
     sa.Column('salt_target', sa.String(length=1), nullable=True),
     sa.Column('bp_target', sa.String(length=30), nullable=True),
-    sa.Column('symptoms', sa.String(length=120), nullable=False),
-    sa.Column('symptom_other', sa.String(length=100), nullable=True),
-    sa.Column('systolic', sa.Integer(), nullable=True),
-    sa.Column('diastolic', sa.Integer(), nullable=True),
-    sa.Column('weight_kg', sa.Float(), nullable=True),
-    sa.Column('weight_target_kg', sa.Float(), nullable=True),
-    sa.Column('height_cm', sa.Float(), nullable=True),
-    sa.Column('bmi', sa.Float(), nullable=True),
-    sa.Column('bmi_target', sa.Float(), nullable=True),
-    sa.Column('other_signs', sa.String(length=100), nullable=True),
-    sa.Column('cigarettes_per_day', sa.Integer(), nullable=True),
-    sa.Column('cigarettes_target', sa.Integer(), nullable=True),
-    sa.Column('alcohol_per_day', sa.Float(), nullable=True),
-    sa.Column('alcohol_target', sa.Float(), nullable=True),
-    sa.Column('exercise_times_per_week', sa.Integer(), nullable=True),
-    sa.Column('exercise_minutes', sa.Integer(), nullable=True),
-    sa.Column('exercise_target_times', sa.Integer(), nullable=True),
-    sa.Column('exercise_target_minutes', sa.Integer(), nullable=True),
-    sa.Column('psychological_adjustment', sa.String(length=1), nullable=True),
-    sa.Column('compliance_behaviour', sa.String(length=1), nullable=True),
-    sa.Column('auxiliary_exam', sa.String(length=200), nullable=True),
-    sa.Column('medication_compliance', sa.String(length=1), nullable=True),
-    sa.Column('adverse_reaction', sa.String(length=100), nullable=True),
-    sa.Column('classification', sa.String(length=1), nullable=True),
-    sa.Column('referral_reason', sa.String(length=100), nullable=True),
-    sa.Column('referral_institution', sa.String(length=100), nullable=True),
-    sa.CheckConstraint("(classification IS NULL OR classification IN ('1', '2', '3', '4'))", name=op.f('ck_hypertension_followups_classification_code')),
-    sa.CheckConstraint("(compliance_behaviour IS NULL OR compliance_behaviour IN ('1', '2', '3'))", name=op.f('ck_hypertension_followups_behaviour_code')),
-    sa.CheckConstraint("(medication_compliance IS NULL OR medication_compliance IN ('1', '2', '3'))", name=op.f('ck_hypertension_followups_compliance_code')),
-    sa.CheckConstraint("(psychological_adjustment IS NULL OR psychological_adjustment IN ('1', '2', '3'))", name=op.f('ck_hypertension_followups_adjustment_code')),
     sa.CheckConstraint("(salt_intake IS NULL OR salt_intake IN ('1', '2', '3'))", name=op.f('ck_hypertension_followups_salt_code')),
     sa.CheckConstraint("(salt_target IS NULL OR salt_target IN ('1', '2', '3'))", name=op.f('ck_hypertension_followups_salt_target_code')),
-    sa.CheckConstraint('diastolic IS NULL OR diastolic BETWEEN 20 AND 200', name=op.f('ck_hypertension_followups_diastolic_range')),
-    sa.CheckConstraint('systolic IS NULL OR diastolic IS NULL OR systolic > diastolic', name=op.f('ck_hypertension_followups_bp_order')),
-    sa.CheckConstraint('systolic IS NULL OR systolic BETWEEN 40 AND 300', name=op.f('ck_hypertension_followups_systolic_range')),
+    *_chronic_followup_parts('hypertension_followups'),
     sa.ForeignKeyConstraint(['id'], ['visits.id'], name=op.f('fk_hypertension_followups_id_visits')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_hypertension_followups'))
     )
@@ -761,99 +767,6 @@ def _drop_triggers() -> None:
 
 def downgrade() -> None:
     _drop_triggers()
-
-    with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_referrals_resident_id'))
-
-    op.drop_table('referrals')
-    with op.batch_alter_table('planned_services', schema=None) as batch_op:
-        batch_op.drop_index('ix_planned_services_kind_due')
-        batch_op.drop_index('ix_planned_services_resident_due')
-        batch_op.drop_index(batch_op.f('ix_planned_services_visit_id'))
-        batch_op.drop_index('ix_planned_services_contract')
-
-    op.drop_table('planned_services')
-    with op.batch_alter_table('medications', schema=None) as batch_op:
-        batch_op.drop_index('uq_medications_visit_position')
-
-    op.drop_table('medications')
-    op.drop_table('hypertension_followups')
-    op.drop_table('home_visits')
-    op.drop_table('elderly_checks')
-    op.drop_table('diabetes_followups')
-    with op.batch_alter_table('visits', schema=None) as batch_op:
-        batch_op.drop_index('uq_visits_record_revision')
-        batch_op.drop_index(batch_op.f('ix_visits_visit_date'))
-        batch_op.drop_index('ix_visits_resident_kind_date')
-        batch_op.drop_index(batch_op.f('ix_visits_contract_id'))
-
-    op.drop_table('visits')
-    with op.batch_alter_table('satisfaction_surveys', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_satisfaction_surveys_surveyed_on'))
-        batch_op.drop_index(batch_op.f('ix_satisfaction_surveys_resident_id'))
-
-    op.drop_table('satisfaction_surveys')
-    with op.batch_alter_table('contract_packages', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_contract_packages_package_id'))
-
-    op.drop_table('contract_packages')
-    with op.batch_alter_table('contract_members', schema=None) as batch_op:
-        batch_op.drop_index('uq_contract_members_active_resident', sqlite_where=sa.text('is_active'), postgresql_where=sa.text('is_active'))
-        batch_op.drop_index(batch_op.f('ix_contract_members_resident_id'))
-        batch_op.drop_index('ix_contract_members_contract_resident')
-
-    op.drop_table('contract_members')
-    with op.batch_alter_table('history_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_history_events_resident_id'))
-
-    op.drop_table('history_events')
-    with op.batch_alter_table('diagnoses', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_diagnoses_resident_id'))
-
-    op.drop_table('diagnoses')
-    with op.batch_alter_table('contracts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_contracts_team_id'))
-        batch_op.drop_index(batch_op.f('ix_contracts_status'))
-        batch_op.drop_index(batch_op.f('ix_contracts_household_id'))
-        batch_op.drop_index(batch_op.f('ix_contracts_end_date'))
-        batch_op.drop_index(batch_op.f('ix_contracts_doctor_id'))
-
-    op.drop_table('contracts')
-    op.drop_table('team_villages')
-    op.drop_table('team_members')
-    with op.batch_alter_table('residents', schema=None) as batch_op:
-        batch_op.drop_index('uq_residents_active_id_number', sqlite_where=sa.text('voided_at IS NULL AND id_number IS NOT NULL'), postgresql_where=sa.text('voided_at IS NULL AND id_number IS NOT NULL'))
-        batch_op.drop_index(batch_op.f('ix_residents_village_id'))
-        batch_op.drop_index(batch_op.f('ix_residents_household_id'))
-        batch_op.drop_index(batch_op.f('ix_residents_birth_date'))
-
-    op.drop_table('residents')
-    with op.batch_alter_table('teams', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_teams_township_id'))
-
-    op.drop_table('teams')
-    with op.batch_alter_table('households', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_households_village_id'))
-
-    op.drop_table('households')
-    with op.batch_alter_table('villages', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_villages_township_id'))
-
-    op.drop_table('villages')
-    with op.batch_alter_table('staff', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_staff_township_id'))
-
-    op.drop_table('staff')
-    with op.batch_alter_table('package_items', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_package_items_package_id'))
-
-    op.drop_table('package_items')
-    op.drop_table('townships')
-    op.drop_table('service_packages')
-    op.drop_table('local_settings')
-    with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.drop_index('ix_audit_log_row')
-        batch_op.drop_index(batch_op.f('ix_audit_log_at'))
-
-    op.drop_table('audit_log')
-
+    # Dropping a table drops its indexes; reverse creation order respects foreign keys.
+    for table in reversed(TABLES):
+        op.drop_table(table)
