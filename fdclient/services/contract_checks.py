@@ -16,6 +16,7 @@ from ..errors import RuleError, ValidationError
 from ..models import Contract, ContractMember, Household, Resident, ServicePackage, Staff, codes
 from . import service_plan
 from .key_populations import KeyPopulation, compute_tags
+from .lookup import fetch
 from .packages import get_package
 from .residents import get_resident_row, person_facts, resident_label
 from .staff import DOCTOR_ROLES, get_team, is_team_member
@@ -57,9 +58,7 @@ def covered_members(
 def check_doctor(session: Session, team_id: uuid.UUID, doctor_id: uuid.UUID) -> None:
     """The doctor is an active doctor of the active team."""
     team = get_team(session, team_id)
-    doctor = session.get(Staff, doctor_id)
-    if doctor is None:
-        raise ValidationError("找不到所选的家庭医生，请刷新后重试。", field="doctor_id")
+    doctor = fetch(session, Staff, doctor_id, "所选的家庭医生", "doctor_id")
     if not team.active:
         raise RuleError(f"家庭医生团队“{team.name}”已停用，不能签约。")
     if not is_team_member(team, doctor.id):

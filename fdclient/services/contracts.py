@@ -31,6 +31,7 @@ from ..models import Contract, ContractMember, ContractPackage, Resident, Townsh
 from . import service_plan
 from .contract_checks import check_consent, check_doctor, check_packages, covered_members, refuse_other_contracts
 from .contract_numbers import next_contract_no
+from .lookup import fetch
 from .residents import get_resident_row
 from .staff import get_team
 
@@ -108,9 +109,7 @@ def contract_info(c: Contract) -> ContractInfo:
 
 
 def get_contract_row(session: Session, contract_id: uuid.UUID) -> Contract:
-    contract = session.get(Contract, contract_id)
-    if contract is None:
-        raise ValidationError("找不到该签约合同，请刷新后重试。", field="contract_id")
+    contract = fetch(session, Contract, contract_id, "该签约合同", "contract_id")
     return contract
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import RuleError, ValidationError
 from ..models import Contract, Household, Resident, Village, codes
+from .lookup import fetch
 from .residents import (
     ResidentInfo,
     ResidentInput,
@@ -73,18 +74,14 @@ def household_info(session: Session, h: Household) -> HouseholdInfo:
 
 
 def get_household_row(session: Session, household_id: uuid.UUID) -> Household:
-    household = session.get(Household, household_id)
-    if household is None:
-        raise ValidationError("找不到该家庭，请刷新后重试。", field="household_id")
+    household = fetch(session, Household, household_id, "该家庭", "household_id")
     if household.voided_at is not None:
         raise RuleError(f"该家庭（{household.address}）已作废，不能再修改。")
     return household
 
 
 def get_household(session: Session, household_id: uuid.UUID) -> HouseholdInfo:
-    household = session.get(Household, household_id)
-    if household is None:
-        raise ValidationError("找不到该家庭，请刷新后重试。", field="household_id")
+    household = fetch(session, Household, household_id, "该家庭", "household_id")
     return household_info(session, household)
 
 
@@ -123,9 +120,7 @@ def register_household(
     today: date | None = None,
 ) -> HouseholdInfo:
     """A household with its head: a new resident (form data) or an existing one (id)."""
-    village = session.get(Village, village_id)
-    if village is None:
-        raise ValidationError("找不到所选的村（居）委会，请刷新后重试。", field="village_id")
+    village = fetch(session, Village, village_id, "所选的村（居）委会", "village_id")
     household = Household(village_id=village.id, address=_address(address), phone=_phone(phone))
     if isinstance(head, ResidentInput) and head.village_id != village.id:
         raise RuleError("户主登记的村与家庭所在村不同。", field="village_id")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ..errors import RuleError, ValidationError
 from ..models import PackageItem, ServicePackage, codes
 from .key_populations import KeyPopulation
+from .lookup import fetch
 
 _YUAN = re.compile(r"[0-9]+(\.[0-9]{1,2})?", re.ASCII)
 
@@ -187,9 +188,7 @@ def _item(item: PackageItemInput, position: int) -> PackageItem:
 
 
 def get_package(session: Session, package_id: uuid.UUID) -> ServicePackage:
-    package = session.get(ServicePackage, package_id)
-    if package is None:
-        raise ValidationError("找不到该服务包，请刷新后重试。", field="package_ids")
+    package = fetch(session, ServicePackage, package_id, "该服务包", "package_ids")
     return package
 
 

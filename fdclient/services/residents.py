@@ -25,6 +25,7 @@ from ..errors import RuleError, ValidationError
 from ..models import Household, Resident, Township, Village, codes
 from .identity import check_consistency, parse_id_number
 from .key_populations import KeyPopulation, PersonFacts, compute_tags
+from .lookup import fetch
 from .pinyin import pinyin_of_name
 from .resident_forms import NOT_COLUMNS, ResidentInput, check_codes, check_identity, code_choices
 from .validation import normalise_name
@@ -81,9 +82,7 @@ def resident_info(r: Resident, *, today: date | None = None, warnings: tuple[str
 
 
 def get_resident_row(session: Session, resident_id: uuid.UUID) -> Resident:
-    resident = session.get(Resident, resident_id)
-    if resident is None:
-        raise ValidationError("找不到该居民档案，请刷新后重试。", field="resident_id")
+    resident = fetch(session, Resident, resident_id, "该居民档案", "resident_id")
     return resident
 
 
@@ -130,9 +129,7 @@ def _check_unique_id(session: Session, id_type: str, number: str | None, own_id:
 
 
 def _apply(session: Session, r: Resident, data: ResidentInput, today: date, own_id: uuid.UUID | None) -> tuple[str, ...]:
-    village = session.get(Village, data.village_id)
-    if village is None:
-        raise ValidationError("找不到所选的村（居）委会，请刷新后重试。", field="village_id")
+    village = fetch(session, Village, data.village_id, "所选的村（居）委会", "village_id")
     name = normalise_name(data.name)
     identity = check_identity(data, today)
     values = check_codes(data, identity.sex)

@@ -17,6 +17,7 @@ from ..errors import RuleError, ValidationError
 from ..models import Staff, Team, TeamMember, Village, codes
 from ..store import store_township
 from .geography import validate_village_code
+from .lookup import fetch
 from .validation import normalise_name, normalise_phone
 
 #: Roles that may be named family doctor on a contract.
@@ -147,16 +148,12 @@ def register_staff(
 
 
 def _staff(session: Session, staff_id: uuid.UUID) -> Staff:
-    staff = session.get(Staff, staff_id)
-    if staff is None:
-        raise ValidationError("找不到该工作人员，可能已被删除，请刷新后重试。", field="staff_id")
+    staff = fetch(session, Staff, staff_id, "该工作人员，可能已被删除", "staff_id")
     return staff
 
 
 def get_team(session: Session, team_id: uuid.UUID) -> Team:
-    team = session.get(Team, team_id)
-    if team is None:
-        raise ValidationError("找不到该家庭医生团队，请刷新后重试。", field="team_id")
+    team = fetch(session, Team, team_id, "该家庭医生团队", "team_id")
     return team
 
 

@@ -31,6 +31,7 @@ from ..settings import get_setting
 from . import followup_rules as rules
 from . import service_plan
 from .key_populations import age_on
+from .lookup import fetch
 from .residents import get_resident_row
 from .validation import bmi
 from .visit_forms import (
@@ -292,9 +293,7 @@ def _current(query, entity):
 
 
 def _current_row(session: Session, visit_id: uuid.UUID) -> Visit:
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise ValidationError("找不到该随访记录，请刷新后重试。", field="visit_id")
+    visit = fetch(session, Visit, visit_id, "该随访记录", "visit_id")
     if visit.voided_at is not None:
         raise RuleError(f"该记录已于 {visit.voided_at:%Y-%m-%d} 作废（原因：{visit.void_reason}），不能再更正或作废。")
     newer = session.scalar(select(Visit).where(Visit.supersedes_id == visit.id))
