@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import insert, text
 
 from fdclient.models import Resident, Village, new_id
-from fdclient.services.identity import make_id_number
-from fdclient.services.pinyin import pinyin_of_name
-from fdclient.services.search import deferred_search_index, search_residents
+from fdclient.domain.identity import make_id_number
+from fdclient.services.registry.pinyin import pinyin_of_name
+from fdclient.services.registry.search import deferred_search_index, search_residents
 from fdclient.store import Store, create_store
 
 SURNAMES = (

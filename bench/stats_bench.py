@@ -28,10 +28,10 @@ from pathlib import Path
 from sqlalchemy import event
 
 from fdclient import paths
-from fdclient.services import indicator_queries as queries
-from fdclient.services.indicator_defs import DEFAULT_DEFINITIONS as DEFS
-from fdclient.services.indicator_sql import contracted_residents
-from fdclient.services.indicators import compute_indicators
+from fdclient.services.indicators import queries
+from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS as DEFS
+from fdclient.services.indicators.sql import contracted_residents
+from fdclient.services.indicators.compute import compute_indicators
 from fdclient.store import Store, create_store, open_store
 
 AS_OF = date(2025, 6, 30)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fdclient import i18n
 from fdclient.errors import FdError
-from fdclient.services.summary import TownshipSummary
+from fdclient.services.indicators.summary import TownshipSummary
 from fdclient.ui.fonts import apply_application_font
 from fdclient.ui.main_window import MainWindow, app_title
 

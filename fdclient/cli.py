@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
-from .errors import FdError
-from .i18n import add_language_option
+from fdclient import __version__
+from fdclient.errors import FdError
+from fdclient.i18n import add_language_option
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -108,13 +108,13 @@ def build_parser() -> ChineseArgumentParser:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    from .paths import data_dir
+    from fdclient.paths import data_dir
 
     return data_dir(args.data_dir)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .store import create_store
+    from fdclient.store import create_store
 
     directory = _data_dir(args)
     extra = {k: v for k, v in (("county_name", args.county_name), ("institution_name", args.institution)) if v}
@@ -124,9 +124,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .paths import database_path
-    from .services.demo import generate_demo
-    from .store import create_store, open_store
+    from fdclient.paths import database_path
+    from fdclient.services.demo import generate_demo
+    from fdclient.store import create_store, open_store
 
     directory = _data_dir(args)
     if database_path(directory).exists():
@@ -146,11 +146,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .store import open_store
+    from fdclient.store import open_store
 
     with open_store(_data_dir(args)) as store, store.session() as session:
-        from .services.indicators import compute_indicators
-        from .services.stats_report import report_to_json, report_to_text
+        from fdclient.services.indicators.compute import compute_indicators
+        from fdclient.services.indicators.report import report_to_json, report_to_text
 
         report = compute_indicators(session, args.as_of or date.today(), sessions=store.sessions)
     if args.json:
@@ -162,8 +162,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .services.store_check import check_store
-    from .store import open_store
+    from fdclient.services.store_check import check_store
+    from fdclient.store import open_store
 
     with open_store(_data_dir(args)) as store:
         report = check_store(store)
@@ -172,18 +172,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from .store import open_store
+    from fdclient.store import open_store
 
     directory = _data_dir(args)
     store = open_store(directory)  # fail early, in Chinese, before Qt starts
 
     def load_summary():  # noqa: ANN202 - the GUI's summary loader
-        from .services.summary import load_summary as query
+        from fdclient.services.indicators.summary import load_summary as query
 
         with store.session() as session:
             return query(session)
 
-    from .app import run_gui
+    from fdclient.app import run_gui
 
     try:
         return run_gui(load_summary, list(argv), language=args.lang, screenshot=args.screenshot)

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .errors import ValidationError
-from .models import LocalSetting
+from fdclient.errors import ValidationError
+from fdclient.models import LocalSetting
 
 
 @dataclass(frozen=True)

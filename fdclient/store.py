@@ -17,11 +17,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import migrations, paths
-from .errors import StoreError, StoreExistsError, StoreNotFoundError, StoreTooNewError
-from .models import LocalSetting, Township, new_id
-from .models import local
-from .models.db import make_engine, make_session_factory
+from fdclient import migrations, paths
+from fdclient.errors import StoreError, StoreExistsError, StoreNotFoundError, StoreTooNewError
+from fdclient.models import LocalSetting, Township, new_id
+from fdclient.models import local
+from fdclient.models.db import make_engine, make_session_factory
 
 #: Backups kept per store; older ones are removed after a successful new backup.
 BACKUPS_KEPT = 5
@@ -154,7 +154,7 @@ def open_store(data_dir: Path) -> Store:
 
 def create_store(data_dir: Path, township_code: str, township_name: str, **township: str) -> Store:
     """A new, empty store for one township. Refuses to touch an existing store."""
-    from .services.geography import validate_township
+    from fdclient.domain.geography import validate_township
 
     code, name = validate_township(township_code, township_name)
     db = paths.database_path(data_dir)

@@ -32,9 +32,13 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from fdclient.models import Household, Resident, ServicePackage, Staff, Team, Village
-from fdclient.services import contracts, households, packages, residents, staff
-from fdclient.services.identity import make_id_number
-from fdclient.services.resident_forms import ResidentInput
+from fdclient.services.contracts import lifecycle as contracts
+from fdclient.services.registry import households
+from fdclient.services.contracts import packages
+from fdclient.services.registry import residents
+from fdclient.services.staff import organisation as staff
+from fdclient.domain.identity import make_id_number
+from fdclient.services.registry.resident_forms import ResidentInput
 from fdclient.store import store_township
 
 #: A date safely after every default birth date and contract start used below.

@@ -125,6 +125,6 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path: Path) -> None:
 
     with open_store(tmp_path) as store, store.session() as session:
         assert store.info.township_name == "罗家镇"
-        search = __import__("fdclient.services.search", fromlist=["search_residents"])
+        search = __import__("fdclient.services.registry.search", fromlist=["search_residents"])
         hits = search.search_residents(session, "zs")
         assert [h.name for h in hits] == ["张三"]

@@ -23,5 +23,5 @@ def test_a_value_outside_the_choices_is_refused_in_chinese(store) -> None:  # no
 
 
 def test_bp_target_choices_exist_in_the_rules() -> None:
-    rules = pytest.importorskip("fdclient.services.followup_rules")
+    rules = pytest.importorskip("fdclient.domain.followup_rules")
     assert set(SETTINGS["bp_target"].choices) <= set(rules.BP_TARGETS)

@@ -1,17 +1,17 @@
 """SQLAlchemy mapped classes: one aggregate per module, no Qt and no business rules."""
 
-from .audit import AuditEntry
-from .base import Base, new_id, utcnow
-from .contract import Contract, ContractMember, ContractPackage
-from .geography import Township, Village
-from .household import Household
-from .local import LocalSetting
-from .package import PackageItem, ServicePackage
-from .referral import Referral, SatisfactionSurvey
-from .resident import Diagnosis, HistoryEvent, Resident
-from .service_plan import PlannedService
-from .staff import Staff, Team, TeamMember, team_villages
-from .visit import (
+from fdclient.models.audit import AuditEntry
+from fdclient.models.base import Base, new_id, utcnow
+from fdclient.models.contract import Contract, ContractMember, ContractPackage
+from fdclient.models.geography import Township, Village
+from fdclient.models.household import Household
+from fdclient.models.local import LocalSetting
+from fdclient.models.package import PackageItem, ServicePackage
+from fdclient.models.referral import Referral, SatisfactionSurvey
+from fdclient.models.resident import Diagnosis, HistoryEvent, Resident
+from fdclient.models.service_plan import PlannedService
+from fdclient.models.staff import Staff, Team, TeamMember, team_villages
+from fdclient.models.visit import (
     DiabetesFollowup,
     ElderlyCheck,
     HomeVisit,

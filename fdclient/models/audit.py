@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Index, JSON, String, Uuid, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from . import codes
-from .base import Base, Synced, UTCDateTime, new_id, utcnow
+from fdclient.domain import codes
+from fdclient.models.base import Base, Synced, UTCDateTime, new_id, utcnow
 
 
 class AuditEntry(Base):

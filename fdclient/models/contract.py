@@ -16,9 +16,9 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from . import codes
-from .base import Base, Synced, UTCDateTime
-from .package import FEE_SPLIT_ADDS_UP, ServicePackage
+from fdclient.domain import codes
+from fdclient.models.base import Base, Synced, UTCDateTime
+from fdclient.models.package import FEE_SPLIT_ADDS_UP, ServicePackage
 
 
 class Contract(Synced, Base):

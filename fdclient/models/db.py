@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from .audit import install_audit
+from fdclient.models.audit import install_audit
 
 BUSY_TIMEOUT_MS = 10_000
 

@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Synced, digits_check
+from fdclient.models.base import Base, Synced, digits_check
 
 
 class Township(Synced, Base):

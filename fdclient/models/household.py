@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Synced, Voidable, voidable_args
+from fdclient.models.base import Base, Synced, Voidable, voidable_args
 
 if TYPE_CHECKING:
-    from .resident import Resident
+    from fdclient.models.resident import Resident
 
 
 class Household(Synced, Voidable, Base):

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from fdclient.models.base import Base
 
 
 class LocalSetting(Base):

@@ -11,8 +11,8 @@ import uuid
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from . import codes
-from .base import Base, Synced
+from fdclient.domain import codes
+from fdclient.models.base import Base, Synced
 
 FEE_SPLIT_ADDS_UP = (
     "fee_total_fen = fee_insurance_fen + fee_public_health_fen + fee_resident_fen"

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from . import codes
-from .base import Base, Synced, Voidable, voidable_args
+from fdclient.domain import codes
+from fdclient.models.base import Base, Synced, Voidable, voidable_args
 
 
 class Referral(Synced, Voidable, Base):

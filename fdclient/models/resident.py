@@ -14,9 +14,9 @@ from datetime import date
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from . import codes
-from .base import Base, Synced, Voidable, digits_check, voidable_args
-from .household import Household
+from fdclient.domain import codes
+from fdclient.models.base import Base, Synced, Voidable, digits_check, voidable_args
+from fdclient.models.household import Household
 
 
 class Resident(Synced, Voidable, Base):

@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from . import codes
-from .base import Base, Synced
+from fdclient.domain import codes
+from fdclient.models.base import Base, Synced
 
 
 class PlannedService(Synced, Base):

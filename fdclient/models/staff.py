@@ -7,9 +7,9 @@ import uuid
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from . import codes
-from .base import Base, Synced
-from .geography import Village
+from fdclient.domain import codes
+from fdclient.models.base import Base, Synced
+from fdclient.models.geography import Village
 
 team_villages = Table(
     "team_villages",

@@ -17,8 +17,8 @@ from datetime import date
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from . import codes
-from .base import Base, Synced, Voidable, voidable_args
+from fdclient.domain import codes
+from fdclient.models.base import Base, Synced, Voidable, voidable_args
 
 
 class Visit(Synced, Voidable, Base):

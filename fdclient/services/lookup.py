@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from ..errors import ValidationError
+from fdclient.errors import ValidationError
 
 T = TypeVar("T")
 

@@ -8,12 +8,10 @@ from datetime import date
 
 from sqlalchemy import Connection, func, select, text
 
-from .. import migrations
-from ..models import (
-    AuditEntry, Contract, ContractMember, Household, PlannedService, Resident, Village, Visit,
-)
-from ..models.codes import GB11643_ID_TYPES
-from .identity import is_valid_id_number
+from fdclient import migrations
+from fdclient.models import AuditEntry, Contract, ContractMember, Household, PlannedService, Resident, Village, Visit
+from fdclient.domain.codes import GB11643_ID_TYPES
+from fdclient.domain.identity import is_valid_id_number
 
 COUNTED = (
     ("villages", "村（居）委会", Village),

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..errors import RuleError, ValidationError
-from ..models.base import Voidable, utcnow
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models.base import Voidable, utcnow
 
 #: Longest reason the database keeps (``void_reason`` is String(200)).
 MAX_REASON = 200

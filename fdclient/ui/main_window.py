@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fdclient.services.summary import TownshipSummary
+from fdclient.services.indicators.summary import TownshipSummary
 
 # Order and object names of the summary figures.
 FIGURES: tuple[str, ...] = ("villages", "households", "residents", "contracted", "coverage")

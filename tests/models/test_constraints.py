@@ -19,10 +19,9 @@ import pytest
 from sqlalchemy import Connection, Table, insert, text, update
 from sqlalchemy.exc import IntegrityError
 
-from fdclient.models import (
-    Contract, ContractMember, ContractPackage, Resident, ServicePackage, Township, Village, Visit,
-)
-from fdclient.services import visit_forms, visits
+from fdclient.models import Contract, ContractMember, ContractPackage, Resident, ServicePackage, Township, Village, Visit
+from fdclient.services.visits import forms as visit_forms
+from fdclient.services.visits import recording as visits
 from fdclient.store import Store
 
 NOW = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)

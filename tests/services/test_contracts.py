@@ -15,7 +15,12 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import AuditEntry, Contract, ContractMember, Household, PlannedService, ServicePackage, Staff, Team
-from fdclient.services import contract_numbers, contract_renewal, contracts, packages, resident_status, staff
+from fdclient.services.contracts import numbers as contract_numbers
+from fdclient.services.contracts import renewal as contract_renewal
+from fdclient.services.contracts import lifecycle as contracts
+from fdclient.services.contracts import packages
+from fdclient.services.registry import resident_status
+from fdclient.services.staff import organisation as staff
 from fdclient.store import Store
 
 START = date(2026, 1, 1)

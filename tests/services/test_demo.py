@@ -16,12 +16,12 @@ from fdclient.models import AuditEntry, Base, Contract, HypertensionFollowup, Re
 from fdclient.services.demo import DemoTownship, build_demo, generate_demo, write_demo
 from fdclient.services.demo.followups import DM_DRUGS, HT_DRUGS
 from fdclient.services.demo.writer import insert_sql, write_rows_sqlite3
-from fdclient.services.followup_rules import classify_bp, classify_fasting_glucose
-from fdclient.services.identity import parse_id_number
-from fdclient.services.key_populations import age_on, compute_tags
-from fdclient.services.residents import person_facts
-from fdclient.services.search import search_residents
-from fdclient.services.service_plan import add_years, windows
+from fdclient.domain.followup_rules import classify_bp, classify_fasting_glucose
+from fdclient.domain.identity import parse_id_number
+from fdclient.domain.key_populations import age_on, compute_tags
+from fdclient.services.registry.residents import person_facts
+from fdclient.services.registry.search import search_residents
+from fdclient.services.contracts.plan import add_years, windows
 from fdclient.store import create_store, open_store
 
 CODE, NAME = "360111101", "罗家镇"

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from fdclient.errors import ValidationError
-from fdclient.services.followup_rules import (
+from fdclient.domain.followup_rules import (
     BP_TARGETS,
     DEFAULT_BP_TARGET,
     GLUCOSE_TARGETS,

@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import AuditEntry, Household, Resident, Village
-from fdclient.services import households, resident_forms, resident_status, staff
+from fdclient.services.registry import households
+from fdclient.services.registry import resident_forms
+from fdclient.services.registry import resident_status
+from fdclient.services.staff import organisation as staff
 from fdclient.store import Store
 
 TODAY = builders.TODAY

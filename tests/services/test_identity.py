@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric
 
 from fdclient.errors import ValidationError
-from fdclient.services.identity import (
+from fdclient.domain.identity import (
     IdKind,
     IdNumber,
     check_consistency,

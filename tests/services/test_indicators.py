@@ -34,16 +34,12 @@ import pytest
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from fdclient.models import (
-    Contract, ContractMember, DiabetesFollowup, Household, HypertensionFollowup, PackageItem,
-    PlannedService, Resident, SatisfactionSurvey, ServicePackage, Staff, Team, Village,
-    new_id,
-)
-from fdclient.services import indicator_sql as q
-from fdclient.services.indicator_defs import DEFAULT_DEFINITIONS, IndicatorDefinitions, period_start
-from fdclient.services.indicators import compute_indicators
-from fdclient.services.key_populations import KeyPopulation, PersonFacts, compute_tags
-from fdclient.services.summary import TownshipSummary, load_summary
+from fdclient.models import Contract, ContractMember, DiabetesFollowup, Household, HypertensionFollowup, PackageItem, PlannedService, Resident, SatisfactionSurvey, ServicePackage, Staff, Team, Village, new_id
+from fdclient.services.indicators import sql as q
+from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS, IndicatorDefinitions, period_start
+from fdclient.services.indicators.compute import compute_indicators
+from fdclient.domain.key_populations import KeyPopulation, PersonFacts, compute_tags
+from fdclient.services.indicators.summary import TownshipSummary, load_summary
 from fdclient.store import Store, create_store
 
 TOWNSHIP_CODE, TOWNSHIP_NAME = "360111101", "罗家镇"  # the store fixture's

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fdclient.errors import ValidationError
-from fdclient.services.key_populations import (
+from fdclient.domain.key_populations import (
     AGE_BASED,
     CHILD_MAX_AGE,
     ELDERLY_MIN_AGE,

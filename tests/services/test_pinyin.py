@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fdclient.services import pinyin
-from fdclient.services.pinyin import SURNAME_READINGS, pinyin_of_name
+from fdclient.services.registry import pinyin
+from fdclient.services.registry.pinyin import SURNAME_READINGS, pinyin_of_name
 
 
 def test_plain_chinese_name() -> None:

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import AuditEntry, ContractMember, PlannedService, Resident, Staff, Village
-from fdclient.services import contracts, resident_status, residents
-from fdclient.services.key_populations import KeyPopulation
-from fdclient.services.resident_forms import ResidentInput
+from fdclient.services.contracts import lifecycle as contracts
+from fdclient.services.registry import resident_status
+from fdclient.services.registry import residents
+from fdclient.domain.key_populations import KeyPopulation
+from fdclient.services.registry.resident_forms import ResidentInput
 from fdclient.store import Store
 
 TODAY = builders.TODAY

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from fdclient import migrations
 from fdclient.models import Resident, Village
-from fdclient.services.pinyin import pinyin_of_name
-from fdclient.services.search import deferred_search_index, search_residents
+from fdclient.services.registry.pinyin import pinyin_of_name
+from fdclient.services.registry.search import deferred_search_index, search_residents
 from fdclient.store import Store
 
 ID_NUMBER = "11010519491231002X"

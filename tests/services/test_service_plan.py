@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError
 from fdclient.models import PlannedService, ServicePackage
-from fdclient.services import packages, service_plan
-from fdclient.services.service_plan import add_years, contract_end, windows
+from fdclient.services.contracts import packages
+from fdclient.services.contracts import plan as service_plan
+from fdclient.services.contracts.plan import add_years, contract_end, windows
 from fdclient.store import Store
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from fdclient.services.indicators import AreaIndicators, Indicator, IndicatorReport, compute_indicators
-from fdclient.services.stats_report import (
+from fdclient.services.indicators.compute import AreaIndicators, Indicator, IndicatorReport, compute_indicators
+from fdclient.services.indicators.report import (
     JSON_FORMAT,
     display_width,
     format_percent,

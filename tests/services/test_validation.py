@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fdclient.errors import ValidationError
-from fdclient.services.validation import (
+from fdclient.domain.validation import (
     MEASUREMENTS,
     bmi,
     check_blood_pressure,

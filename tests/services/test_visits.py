@@ -15,11 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError, ValidationError
-from fdclient.models import (
-    AuditEntry, HypertensionFollowup, Medication, PlannedService, Referral, Resident, ServicePackage, Staff, Village,
-)
-from fdclient.services import contracts, packages, resident_status, visits
-from fdclient.services.visit_forms import (
+from fdclient.models import AuditEntry, HypertensionFollowup, Medication, PlannedService, Referral, Resident, ServicePackage, Staff, Village
+from fdclient.services.contracts import lifecycle as contracts
+from fdclient.services.contracts import packages
+from fdclient.services.registry import resident_status
+from fdclient.services.visits import recording as visits
+from fdclient.services.visits.forms import (
     DiabetesFollowupInput, ElderlyCheckInput, HomeVisitInput, HypertensionFollowupInput, MedicationInput, ReferralInput,
 )
 from fdclient.settings import set_setting

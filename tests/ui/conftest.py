@@ -22,7 +22,7 @@ from PySide6.QtCore import QTranslator  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from fdclient.app import install_language, remove_translators  # noqa: E402
-from fdclient.services.summary import TownshipSummary  # noqa: E402
+from fdclient.services.indicators.summary import TownshipSummary  # noqa: E402
 from fdclient.ui.fonts import apply_application_font  # noqa: E402
 
 

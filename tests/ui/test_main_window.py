@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from fdclient import i18n
 from fdclient.app import run_gui
 from fdclient.errors import StoreNotFoundError
-from fdclient.services.summary import TownshipSummary
+from fdclient.services.indicators.summary import TownshipSummary
 from fdclient.ui.fonts import PREFERRED_FAMILIES, choose_cjk_family
 from fdclient.ui.main_window import FIGURES, MainWindow
 
@@ -156,7 +156,7 @@ def test_screenshot_mode_writes_a_png_and_exits(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from fdclient.app import run_gui\n"
-        "from fdclient.services.summary import TownshipSummary\n"
+        "from fdclient.services.indicators.summary import TownshipSummary\n"
         "summary = TownshipSummary('360111101', '罗家集镇', 12, 3456, 12345, 8024, 0.65)\n"
         "sys.exit(run_gui(lambda: summary, sys.argv))\n"
     )

@@ -21,7 +21,7 @@ hand-run ``sqlite3`` session) keeps them current:
 ``resident_search_numbers`` (FTS5 ``trigram``, external content = the map)
     ID number, phone, health record number: fragments of three characters or more.
 ``resident_search_deferred``
-    Empty in normal use. While it holds a row (``fdclient.services.search.
+    Empty in normal use. While it holds a row (``fdclient.services.registry.search.
     deferred_search_index``, for bulk loads) the map is kept but the FTS tables are not;
     leaving that mode rebuilds them in one statement.
 

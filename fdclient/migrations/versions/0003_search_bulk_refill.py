@@ -11,7 +11,7 @@ revision
   ``resident_search_source`` (the map values of every non-voided resident);
 * lets the insert trigger skip while a bulk load has deferred indexing
   (``resident_search_deferred`` not empty), after which
-  :func:`fdclient.services.search.deferred_search_index` refills the map from the view with
+  :func:`fdclient.services.registry.search.deferred_search_index` refills the map from the view with
   one ``INSERT ... SELECT`` and rebuilds the full-text tables.
 """
 

@@ -22,12 +22,12 @@ from types import MappingProxyType
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from ...errors import RuleError
-from ...models import AuditEntry, Resident, ServicePackage, Staff, Township, Village
-from ...store import Store
-from .builder import build_demo
-from .common import DemoData, DemoTownship
-from .writer import WriteReport, write_demo
+from fdclient.errors import RuleError
+from fdclient.models import AuditEntry, Resident, ServicePackage, Staff, Township, Village
+from fdclient.store import Store
+from fdclient.services.demo.builder import build_demo
+from fdclient.services.demo.common import DemoData, DemoTownship
+from fdclient.services.demo.writer import WriteReport, write_demo
 
 __all__ = [
     "DEFAULT_HOUSEHOLDS", "DEFAULT_SEED", "DEFAULT_VILLAGES", "DEMO_TOWNSHIP_CODE", "DEMO_TOWNSHIP_NAME",

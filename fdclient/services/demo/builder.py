@@ -12,16 +12,16 @@ import gc
 import random
 from datetime import date
 
-from ...errors import ValidationError
-from .catalogue import build_catalogue
-from .checks import elderly_checks, home_visits, surveys
-from .common import Context, DemoData, DemoTownship, Days, TableRows, id_maker, start_of_day_utc, stored_datetime
-from .contracts import ContractBuilder
-from .followups import diabetes_visits, hypertension_visits
-from .names import NameMaker
-from .organisation import MAX_VILLAGES, build_organisation, mobile
-from .population import build_population
-from .visits import SURVEY_COLUMNS, VisitLog
+from fdclient.errors import ValidationError
+from fdclient.services.demo.catalogue import build_catalogue
+from fdclient.services.demo.checks import elderly_checks, home_visits, surveys
+from fdclient.services.demo.common import Context, DemoData, DemoTownship, Days, TableRows, id_maker, start_of_day_utc, stored_datetime
+from fdclient.services.demo.contracts import ContractBuilder
+from fdclient.services.demo.followups import diabetes_visits, hypertension_visits
+from fdclient.services.demo.names import NameMaker
+from fdclient.services.demo.organisation import MAX_VILLAGES, build_organisation, mobile
+from fdclient.services.demo.population import build_population
+from fdclient.services.demo.visits import SURVEY_COLUMNS, VisitLog
 
 MAX_HOUSEHOLDS = 200_000
 #: Keeps a village under the 99,999 residents its 5-digit health-record sequence allows.

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..key_populations import KeyPopulation
-from .common import Context, TableRows
+from fdclient.domain.key_populations import KeyPopulation
+from fdclient.services.demo.common import Context, TableRows
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ representative, by phone mostly; scores are mostly 80-100.
 
 from __future__ import annotations
 
-from .common import Context, weighted
-from .people import Person
-from .visits import VisitLog
+from fdclient.services.demo.common import Context, weighted
+from fdclient.services.demo.people import Person
+from fdclient.services.demo.visits import VisitLog
 
 _SELF_CARE = weighted(((0, 3), (4, 8), (9, 18), (19, 25)), (80, 13, 5, 2))
 _SELF_ASSESSMENT = weighted(("1", "2", "3", "4"), (40, 45, 10, 5))

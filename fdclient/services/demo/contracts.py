@@ -18,11 +18,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..contract_numbers import format_contract_no
-from .catalogue import DemoPackage
-from .common import Context, TableRows, weighted
-from .organisation import Organisation
-from .people import Household, Person
+from fdclient.services.contracts.numbers import format_contract_no
+from fdclient.services.demo.catalogue import DemoPackage
+from fdclient.services.demo.common import Context, TableRows, weighted
+from fdclient.services.demo.organisation import Organisation
+from fdclient.services.demo.people import Household, Person
 
 CONTRACT_COLUMNS = (
     "id", "created_at", "updated_at", "contract_no", "scope", "household_id", "representative_id", "team_id",

@@ -11,9 +11,9 @@ A few visits are corrected by a second revision (a typing error in the weight).
 
 from __future__ import annotations
 
-from .common import Context, weighted
-from .people import Person
-from .visits import VisitLog
+from fdclient.services.demo.common import Context, weighted
+from fdclient.services.demo.people import Person
+from fdclient.services.demo.visits import VisitLog
 
 HT_DRUGS = (
     ("氨氯地平片", 1, "5mg"), ("硝苯地平缓释片", 2, "20mg"), ("厄贝沙坦片", 1, "150mg"), ("缬沙坦胶囊", 1, "80mg"),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import random
 
-from ..pinyin import pinyin_of_name
-from .common import weighted
+from fdclient.services.registry.pinyin import pinyin_of_name
+from fdclient.services.demo.common import weighted
 
 _SURNAMES = (
     "王 712 李 700 张 674 刘 538 陈 453 杨 308 黄 223 赵 203 吴 185 周 173 徐 134 孙 124 "

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .common import Context, TableRows
-from .names import STREETS, NameMaker, village_names
+from fdclient.services.demo.common import Context, TableRows
+from fdclient.services.demo.names import STREETS, NameMaker, village_names
 
 #: Most villages a demo may have: 99 village committees + neighbourhood committees.
 MAX_VILLAGES = 100

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .common import Context, weighted
+from fdclient.services.demo.common import Context, weighted
 
 #: Household size → (weight, [(template, head's youngest age, oldest age, weight)]).
 TEMPLATES: dict[int, tuple[int, list[tuple[str, int, int, int]]]] = {

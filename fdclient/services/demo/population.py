@@ -1,6 +1,6 @@
 """Households and residents of the demo township, with what their records say.
 
-* ID numbers (GB 11643) come from :func:`~fdclient.services.identity.make_id_number`: the
+* ID numbers (GB 11643) come from :func:`~fdclient.domain.identity.make_id_number`: the
   region is mostly the county (first 6 digits of the township code), some come from
   elsewhere in the province, a few from older prefecture-era regions; birth date and sex
   agree with the record; children under 16 carry theirs on the household register (type
@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..identity import make_id_number
-from .common import Context, TableRows, weighted
-from .names import NameMaker
-from .organisation import DemoVillage, mobile
-from .people import BirthDays, Household, Person, birthday, draw_household
+from fdclient.domain.identity import make_id_number
+from fdclient.services.demo.common import Context, TableRows, weighted
+from fdclient.services.demo.names import NameMaker
+from fdclient.services.demo.organisation import DemoVillage, mobile
+from fdclient.services.demo.people import BirthDays, Household, Person, birthday, draw_household
 
 HOUSEHOLD_COLUMNS = ("id", "created_at", "updated_at", "village_id", "address", "phone")
 RESIDENT_COLUMNS = (

@@ -9,10 +9,10 @@ the first revision's id, ``supersedes_id`` points at it); the first revision sta
 
 from __future__ import annotations
 
-from .common import Context, TableRows
-from .contracts import Coverage
-from .organisation import Organisation
-from .people import Person
+from fdclient.services.demo.common import Context, TableRows
+from fdclient.services.demo.contracts import Coverage
+from fdclient.services.demo.organisation import Organisation
+from fdclient.services.demo.people import Person
 
 VISIT_COLUMNS = (
     "id", "created_at", "updated_at", "record_id", "revision", "supersedes_id", "correction_reason", "resident_id",

@@ -8,7 +8,7 @@ Three per-row costs are moved to the end of the load, where they are paid once:
 * secondary indexes are dropped and created again after the rows are in (one sort instead
   of a random B-tree insert per row and index; :func:`indexes_built_after`);
 * the residents' full-text search indexes are rebuilt in one statement each
-  (:func:`fdclient.services.search.deferred_search_index`);
+  (:func:`fdclient.services.registry.search.deferred_search_index`);
 * CHECK constraints are verified by one scan per table at the end instead of row by row
   (SQLite rebuilds every ``IN (...)`` list for each row of an ``executemany``, which was
   half the time of the whole load; ``PRAGMA quick_check`` would verify them too but reads
@@ -30,9 +30,9 @@ from typing import Any
 
 from sqlalchemy import CheckConstraint, Connection
 
-from ...models import Base
-from ..search import deferred_search_index
-from .common import DemoData, TableRows
+from fdclient.models import Base
+from fdclient.services.registry.search import deferred_search_index
+from fdclient.services.demo.common import DemoData, TableRows
 
 BATCH_ROWS = 20_000
 

@@ -26,14 +26,15 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import RuleError, ValidationError
-from ..models import Contract, ContractMember, ContractPackage, Resident, Township, codes
-from . import service_plan
-from .contract_checks import check_consent, check_doctor, check_packages, covered_members, refuse_other_contracts
-from .contract_numbers import next_contract_no
-from .lookup import fetch
-from .residents import get_resident_row
-from .staff import get_team
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import Contract, ContractMember, ContractPackage, Resident, Township
+from fdclient.domain import codes
+from fdclient.services.contracts import plan as service_plan
+from fdclient.services.contracts.checks import check_consent, check_doctor, check_packages, covered_members, refuse_other_contracts
+from fdclient.services.contracts.numbers import next_contract_no
+from fdclient.services.lookup import fetch
+from fdclient.services.registry.residents import get_resident_row
+from fdclient.services.staff.organisation import get_team
 
 #: Allowed transitions; anything else is refused.
 TRANSITIONS = {"draft": {"active"}, "active": {"expired", "renewed", "terminated"}, "expired": {"renewed"}}

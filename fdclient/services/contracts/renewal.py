@@ -18,10 +18,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import RuleError
-from ..models import Contract, Resident, utcnow
-from .contract_checks import check_consent, check_doctor, check_packages, covered_members, refuse_other_contracts
-from .contracts import ContractInfo, activate, contract_info, get_contract_row, insert_contract, transition
+from fdclient.errors import RuleError
+from fdclient.models import Contract, Resident, utcnow
+from fdclient.services.contracts.checks import check_consent, check_doctor, check_packages, covered_members, refuse_other_contracts
+from fdclient.services.contracts.lifecycle import ContractInfo, activate, contract_info, get_contract_row, insert_contract, transition
 
 #: Renewal opens this many days before the end date and closes this many days after it.
 RENEWAL_OPENS_DAYS_BEFORE = 90

@@ -17,10 +17,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import RuleError, ValidationError
-from ..models import PackageItem, ServicePackage, codes
-from .key_populations import KeyPopulation
-from .lookup import fetch
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import PackageItem, ServicePackage
+from fdclient.domain import codes
+from fdclient.domain.key_populations import KeyPopulation
+from fdclient.services.lookup import fetch
 
 _YUAN = re.compile(r"[0-9]+(\.[0-9]{1,2})?", re.ASCII)
 

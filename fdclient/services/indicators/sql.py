@@ -2,12 +2,12 @@
 key population, whose reading is controlled, all as of a date and all from dates only.
 
 Each function returns a SQLAlchemy Core expression over the tables of the models, so the
-queries in :mod:`fdclient.services.indicators` aggregate in the database (GROUP BY
+queries in :mod:`fdclient.services.indicators.compute` aggregate in the database (GROUP BY
 village) without loading rows. The definitions are spelled out in
-:mod:`fdclient.services.indicator_defs`.
+:mod:`fdclient.services.indicators.definitions`.
 
 :func:`key_population_conditions` is the SQL twin of
-:func:`fdclient.services.key_populations.compute_tags`, built from the same constants
+:func:`fdclient.domain.key_populations.compute_tags`, built from the same constants
 (``ELDERLY_MIN_AGE``, ``CHILD_MAX_AGE`` through ``birth_date_bounds``); it belongs beside
 ``compute_tags`` and can move to ``key_populations.py`` once that module takes SQL helpers.
 """
@@ -39,20 +39,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.operators import custom_op
 
-from fdclient.models import (
-    Contract,
-    ContractMember,
-    DiabetesFollowup,
-    Household,
-    HypertensionFollowup,
-    PlannedService,
-    Resident,
-    SatisfactionSurvey,
-    Village,
-    Visit,
-)
-from fdclient.services.followup_rules import BpTarget
-from fdclient.services.key_populations import (
+from fdclient.models import Contract, ContractMember, DiabetesFollowup, Household, HypertensionFollowup, PlannedService, Resident, SatisfactionSurvey, Village, Visit
+from fdclient.domain.followup_rules import BpTarget
+from fdclient.domain.key_populations import (
     CHILD_MAX_AGE,
     ELDERLY_MIN_AGE,
     KeyPopulation,

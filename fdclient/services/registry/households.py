@@ -14,10 +14,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import RuleError, ValidationError
-from ..models import Contract, Household, Resident, Village, codes
-from .lookup import fetch
-from .residents import (
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import Contract, Household, Resident, Village
+from fdclient.domain import codes
+from fdclient.services.lookup import fetch
+from fdclient.services.registry.residents import (
     ResidentInfo,
     ResidentInput,
     get_resident_row,
@@ -25,8 +26,8 @@ from .residents import (
     register_resident,
     resident_info,
 )
-from .validation import normalise_phone
-from .voiding import void_row
+from fdclient.domain.validation import normalise_phone
+from fdclient.services.voiding import void_row
 
 HEAD = codes.HEAD_OF_HOUSEHOLD
 

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fdclient.models import Village
-from fdclient.services.indicator_defs import DEFAULT_DEFINITIONS
-from fdclient.services.indicator_queries import households_by_village, population_by_village
-from fdclient.services.indicator_sql import contracted_residents
+from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS
+from fdclient.services.indicators.queries import households_by_village, population_by_village
+from fdclient.services.indicators.sql import contracted_residents
 from fdclient.store import store_township
 
 

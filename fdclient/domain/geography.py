@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..errors import ValidationError
+from fdclient.errors import ValidationError
 
 
 def _digits(text: str) -> str:

@@ -30,7 +30,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from fdclient.errors import ValidationError
-from fdclient.services.validation import check_blood_pressure, check_measurement
+from fdclient.domain.validation import check_blood_pressure, check_measurement
 
 __all__ = [
     "BP_TARGETS", "BP_URGENT_DIASTOLIC", "BP_URGENT_SYSTOLIC", "CONTROLLED_FOLLOWUP_MONTHS",

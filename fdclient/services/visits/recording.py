@@ -23,22 +23,21 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, with_polymorphic
 
-from ..errors import RuleError, ValidationError
-from ..models import (
-    ContractMember, DiabetesFollowup, HypertensionFollowup, Medication, Referral, Staff, Visit, codes, new_id,
-)
-from ..settings import get_setting
-from . import followup_rules as rules
-from . import service_plan
-from .key_populations import age_on
-from .lookup import fetch
-from .residents import get_resident_row
-from .validation import bmi
-from .visit_forms import (
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import ContractMember, DiabetesFollowup, HypertensionFollowup, Medication, Referral, Staff, Visit, new_id
+from fdclient.domain import codes
+from fdclient.settings import get_setting
+from fdclient.domain import followup_rules as rules
+from fdclient.services.contracts import plan as service_plan
+from fdclient.domain.key_populations import age_on
+from fdclient.services.lookup import fetch
+from fdclient.services.registry.residents import get_resident_row
+from fdclient.domain.validation import bmi
+from fdclient.services.visits.forms import (
     FORM_OF_KIND, MODEL_OF_FORM, DiabetesFollowupInput, ElderlyCheckInput, HomeVisitInput, HypertensionFollowupInput,
     MedicationInput, ReferralInput, VisitInput, check_form,
 )
-from .voiding import clean_reason, void_row
+from fdclient.services.voiding import clean_reason, void_row
 
 __all__ = [
     "FollowupAdvice", "RecordedVisit", "VisitRecord", "assess_followup", "correct_visit", "current_visits",

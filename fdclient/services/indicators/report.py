@@ -1,4 +1,4 @@
-"""``fdclient stats`` output: an :class:`~fdclient.services.indicators.IndicatorReport` as a
+"""``fdclient stats`` output: an :class:`~fdclient.services.indicators.compute.IndicatorReport` as a
 JSON object (parsed by county IT scripts, so its keys are a contract) or as a Chinese text
 table aligned for CJK display width.
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from fdclient.services.indicators import AreaIndicators, Indicator, IndicatorReport
+from fdclient.services.indicators.compute import AreaIndicators, Indicator, IndicatorReport
 
 __all__ = ["JSON_FORMAT", "format_percent", "display_width", "report_to_json", "report_to_text"]
 

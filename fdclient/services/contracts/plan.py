@@ -19,9 +19,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Contract, ContractMember, PlannedService, Resident, Visit
-from .key_populations import compute_tags
-from .residents import person_facts
+from fdclient.models import Contract, ContractMember, PlannedService, Resident, Visit
+from fdclient.domain.key_populations import compute_tags
+from fdclient.services.registry.residents import person_facts
 
 #: Service kinds a visit kind fulfils.
 VISIT_SERVICE_KIND = {

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from fdclient.models import Resident
 
-from .pinyin import pinyin_of_name
+from fdclient.services.registry.pinyin import pinyin_of_name
 
 __all__ = [
     "MIN_NUMBER_FRAGMENT",

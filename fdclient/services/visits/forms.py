@@ -14,9 +14,10 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from ..errors import ValidationError
-from ..models import DiabetesFollowup, ElderlyCheck, HomeVisit, HypertensionFollowup, Visit, codes
-from .validation import check_blood_pressure, check_measurement
+from fdclient.errors import ValidationError
+from fdclient.models import DiabetesFollowup, ElderlyCheck, HomeVisit, HypertensionFollowup, Visit
+from fdclient.domain import codes
+from fdclient.domain.validation import check_blood_pressure, check_measurement
 
 __all__ = [
     "FORM_OF_KIND", "MODEL_OF_FORM", "DiabetesFollowupInput", "ElderlyCheckInput", "HomeVisitInput",

@@ -16,10 +16,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from ..errors import ValidationError
-from ..models import codes
-from .identity import MIN_BIRTH_DATE, check_consistency, parse_id_number
-from .validation import normalise_phone
+from fdclient.errors import ValidationError
+from fdclient.domain import codes
+from fdclient.domain.identity import MIN_BIRTH_DATE, check_consistency, parse_id_number
+from fdclient.domain.validation import normalise_phone
 
 
 @dataclass(frozen=True, kw_only=True)

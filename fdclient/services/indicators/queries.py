@@ -1,12 +1,12 @@
 """The aggregate queries behind the indicators: each runs one SQL statement grouped by
 village (the per-kind fulfilment one by service kind, for the township) and yields
-``(village_id, count name, value)``; :func:`fdclient.services.indicators.compute_indicators`
+``(village_id, count name, value)``; :func:`fdclient.services.indicators.compute.compute_indicators`
 turns the counts into indicators.
 
 No ORM objects are loaded and nothing loops over residents in Python. The plans were
 checked with EXPLAIN QUERY PLAN on a 100k-resident demo store (``bench/stats_bench.py
 --plans``): one sequential scan of ``residents`` for the population, index look-ups for
-everything joined to it, and ``+column`` (:func:`~fdclient.services.indicator_sql.unindexed`)
+everything joined to it, and ``+column`` (:func:`~fdclient.services.indicators.sql.unindexed`)
 where an index would turn a scan into random reads.
 """
 
@@ -21,10 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from fdclient.services import indicator_sql as q
-from fdclient.services.followup_rules import BP_TARGETS, GLUCOSE_TARGETS
-from fdclient.services.indicator_defs import DEFAULT_DEFINITIONS, IndicatorDefinitions, period_start
-from fdclient.services.key_populations import KeyPopulation
+from fdclient.services.indicators import sql as q
+from fdclient.domain.followup_rules import BP_TARGETS, GLUCOSE_TARGETS
+from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS, IndicatorDefinitions, period_start
+from fdclient.domain.key_populations import KeyPopulation
 
 __all__ = [
     "followups", "fulfilment", "fulfilment_by_kind", "households_by_village",
@@ -44,7 +44,7 @@ def population_by_village(
 ) -> Rows:
     """Registered residents, contracted ones, key populations and chronic patients, per
     village: one scan of ``residents``, each looked up in *contracted_set* (the table of
-    :func:`~fdclient.services.indicator_sql.contracted_residents`). Grouped by (village,
+    :func:`~fdclient.services.indicators.sql.contracted_residents`). Grouped by (village,
     contracted) so every count exists for the contracted group too."""
     r = q.RESIDENTS
     village = q.unindexed(r.c.village_id).label("village_id")

@@ -7,9 +7,9 @@ services due in the period). The township figures are
 the sums of the village figures, so the breakdown always adds up (the per-service-kind
 fulfilment rows exist for the township only).
 
-What is counted is configuration (:mod:`fdclient.services.indicator_defs`); the queries are
-in :mod:`fdclient.services.indicator_queries`, built from the conditions in
-:mod:`fdclient.services.indicator_sql`. Rates are fractions from 0 to 1, or ``None`` when
+What is counted is configuration (:mod:`fdclient.services.indicators.definitions`); the queries are
+in :mod:`fdclient.services.indicators.queries`, built from the conditions in
+:mod:`fdclient.services.indicators.sql`. Rates are fractions from 0 to 1, or ``None`` when
 the denominator is 0.
 """
 
@@ -25,14 +25,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from fdclient.models import codes
-from fdclient.services import indicator_queries as queries
-from fdclient.services.indicator_defs import (
+from fdclient.domain import codes
+from fdclient.services.indicators import queries
+from fdclient.services.indicators.definitions import (
     DEFAULT_DEFINITIONS,
     IndicatorDefinition,
     IndicatorDefinitions,
 )
-from fdclient.services.indicator_sql import VILLAGES, contracted_residents
+from fdclient.services.indicators.sql import VILLAGES, contracted_residents
 from fdclient.settings import get_setting
 from fdclient.store import store_township
 

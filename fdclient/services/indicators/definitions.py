@@ -52,13 +52,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fdclient.services.followup_rules import (
+from fdclient.domain.followup_rules import (
     BP_TARGETS,
     DEFAULT_BP_TARGET,
     DEFAULT_GLUCOSE_TARGET,
     GLUCOSE_TARGETS,
 )
-from fdclient.services.key_populations import KeyPopulation
+from fdclient.domain.key_populations import KeyPopulation
 
 __all__ = [
     "DEFAULT_DEFINITIONS",

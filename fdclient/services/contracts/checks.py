@@ -12,14 +12,15 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import RuleError, ValidationError
-from ..models import Contract, ContractMember, Household, Resident, ServicePackage, Staff, codes
-from . import service_plan
-from .key_populations import KeyPopulation, compute_tags
-from .lookup import fetch
-from .packages import get_package
-from .residents import get_resident_row, person_facts, resident_label
-from .staff import DOCTOR_ROLES, get_team, is_team_member
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import Contract, ContractMember, Household, Resident, ServicePackage, Staff
+from fdclient.domain import codes
+from fdclient.services.contracts import plan as service_plan
+from fdclient.domain.key_populations import KeyPopulation, compute_tags
+from fdclient.services.lookup import fetch
+from fdclient.services.contracts.packages import get_package
+from fdclient.services.registry.residents import get_resident_row, person_facts, resident_label
+from fdclient.services.staff.organisation import DOCTOR_ROLES, get_team, is_team_member
 
 CONSENT_REQUIRED = (
     "签约前必须取得居民对处理其健康信息（敏感个人信息）的单独同意（《个人信息保护法》第二十八、二十九条）。"

@@ -11,11 +11,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..errors import RuleError, ValidationError
-from ..models import ContractMember, Household, Resident, codes
-from .contracts import end_membership
-from .residents import ResidentInfo, get_resident_row, resident_info
-from .voiding import void_row
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import ContractMember, Household, Resident
+from fdclient.domain import codes
+from fdclient.services.contracts.lifecycle import end_membership
+from fdclient.services.registry.residents import ResidentInfo, get_resident_row, resident_info
+from fdclient.services.voiding import void_row
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import re
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ..errors import RuleError
-from ..models import Contract
+from fdclient.errors import RuleError
+from fdclient.models import Contract
 
 PREFIX = "QY"
 SEQUENCE_DIGITS = 6

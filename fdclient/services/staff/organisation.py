@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import RuleError, ValidationError
-from ..models import Staff, Team, TeamMember, Village, codes
-from ..store import store_township
-from .geography import validate_village_code
-from .lookup import fetch
-from .validation import normalise_name, normalise_phone
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import Staff, Team, TeamMember, Village
+from fdclient.domain import codes
+from fdclient.store import store_township
+from fdclient.domain.geography import validate_village_code
+from fdclient.services.lookup import fetch
+from fdclient.domain.validation import normalise_name, normalise_phone
 
 #: Roles that may be named family doctor on a contract.
 DOCTOR_ROLES = frozenset({"doctor", "specialist"})

@@ -2,7 +2,7 @@
 
 Each ``normalise_*`` / ``check_*`` function returns the canonical value or raises
 :class:`~fdclient.errors.ValidationError` with a Chinese message that says what is wrong and
-what was expected. ID numbers live in :mod:`fdclient.services.identity`.
+what was expected. ID numbers live in :mod:`fdclient.domain.identity`.
 
 Phone numbers (``normalise_phone``)
     * Mobile: 11 digits ``1[3-9]xxxxxxxxx``, optionally after ``+86`` / ``0086`` / ``86``;
@@ -26,7 +26,7 @@ Names (``normalise_name``)
 
 Measurements (``MEASUREMENTS``, ``check_measurement``)
     One table of plausible ranges (not clinical targets: those are in
-    :mod:`fdclient.services.followup_rules`). A value outside its range is almost always a
+    :mod:`fdclient.domain.followup_rules`). A value outside its range is almost always a
     typing error, so it is rejected with the range in the message.
 """
 

@@ -21,14 +21,15 @@ from datetime import date
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ..errors import RuleError, ValidationError
-from ..models import Household, Resident, Township, Village, codes
-from .identity import check_consistency, parse_id_number
-from .key_populations import KeyPopulation, PersonFacts, compute_tags
-from .lookup import fetch
-from .pinyin import pinyin_of_name
-from .resident_forms import NOT_COLUMNS, ResidentInput, check_codes, check_identity, code_choices
-from .validation import normalise_name
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import Household, Resident, Township, Village
+from fdclient.domain import codes
+from fdclient.domain.identity import check_consistency, parse_id_number
+from fdclient.domain.key_populations import KeyPopulation, PersonFacts, compute_tags
+from fdclient.services.lookup import fetch
+from fdclient.services.registry.pinyin import pinyin_of_name
+from fdclient.services.registry.resident_forms import NOT_COLUMNS, ResidentInput, check_codes, check_identity, code_choices
+from fdclient.domain.validation import normalise_name
 
 
 @dataclass(frozen=True)

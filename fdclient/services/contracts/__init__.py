@@ -1,0 +1,1 @@
+"""Service packages, contracts and their lifecycle, and the services they plan."""

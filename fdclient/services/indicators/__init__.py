@@ -1,0 +1,1 @@
+"""Assessment indicators (考核指标): definitions, SQL, the report and the GUI summary."""

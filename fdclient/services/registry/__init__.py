@@ -1,0 +1,1 @@
+"""Households and residents: registration, forms, status changes and search."""

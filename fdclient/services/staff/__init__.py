@@ -1,0 +1,1 @@
+"""The health centre's villages, staff, teams and sign-in accounts."""

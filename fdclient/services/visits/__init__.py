@@ -1,0 +1,1 @@
+"""Visit records (follow-ups, checks, home visits): recording, correcting, voiding."""
