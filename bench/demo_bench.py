@@ -97,8 +97,10 @@ def run(residents_target: int = 100_000, *, with_triggers: bool = False) -> list
                 out.append((f"  {label}: {name} ({count} rows)", seconds, f"s, {count / seconds:,.0f} rows/s"))
         if with_triggers:
             plain = _baseline(Path(tmp) / "triggers", township.id_hex, data, defer=False, timings={})
-            out += [("baseline with per-row search indexing", plain, "s"),
-                    ("  its rate", data.row_count / plain, "rows/s")]
+            out += [
+                ("baseline with per-row search indexing", plain, "s"),
+                ("  its rate", data.row_count / plain, "rows/s"),
+            ]
     return out
 
 

@@ -13,16 +13,16 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import nullcontext
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
 
-from fdclient.models import Resident, Village, new_id
 from fdclient.domain.identity import make_id_number
+from fdclient.models import Resident, Village, new_id
 from fdclient.services.registry.pinyin import pinyin_of_name
 from fdclient.services.registry.search import deferred_search_index, search_residents
 from fdclient.store import Store, create_store
@@ -57,18 +57,20 @@ def _rows(n: int, villages: list[Any], rng: random.Random) -> list[dict[str, Any
         py, ini = pinyin_of_name(name)
         born = date(1930, 1, 1) + timedelta(days=rng.randrange(90 * 365))
         village = villages[i % len(villages)]
-        rows.append({
-            "village_id": village["id"],
-            "name": name,
-            "name_pinyin": py,
-            "name_initials": ini,
-            "sex": 1 + i % 2,
-            "birth_date": born,
-            # the sequence keeps numbers unique: 1000 per (birth date) is plenty here
-            "id_number": make_id_number("360111", born, (i * 7919) % 1000),
-            "phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
-            "health_record_no": f"360111101{village['record_segment']}{i // len(villages):05d}",
-        })
+        rows.append(
+            {
+                "village_id": village["id"],
+                "name": name,
+                "name_pinyin": py,
+                "name_initials": ini,
+                "sex": 1 + i % 2,
+                "birth_date": born,
+                # the sequence keeps numbers unique: 1000 per (birth date) is plenty here
+                "id_number": make_id_number("360111", born, (i * 7919) % 1000),
+                "phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+                "health_record_no": f"360111101{village['record_segment']}{i // len(villages):05d}",
+            }
+        )
     # ID numbers must be unique among active residents: drop the rare collisions.
     seen: set[str] = set()
     for row in rows:
@@ -80,14 +82,20 @@ def _rows(n: int, villages: list[Any], rng: random.Random) -> list[dict[str, Any
 
 def _village_rows(count: int = 20) -> list[dict[str, Any]]:
     return [
-        {"id": new_id(), "code": f"360111101{200 + k:03d}", "name": f"第{k + 1}村",
-         "record_segment": f"{101 + k:03d}"}
+        {"id": new_id(), "code": f"360111101{200 + k:03d}", "name": f"第{k + 1}村", "record_segment": f"{101 + k:03d}"}
         for k in range(count)
     ]
 
 
-def _store(folder: Path, villages: list[dict[str, Any]], rows: list[dict[str, Any]],
-           *, triggers: bool = True, deferred: bool = False, batch: int = 5000) -> tuple[Store, float]:
+def _store(
+    folder: Path,
+    villages: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    *,
+    triggers: bool = True,
+    deferred: bool = False,
+    batch: int = 5000,
+) -> tuple[Store, float]:
     """A new store holding ``rows``, and the seconds their Core insert took (with the
     search triggers, without them, or with the index deferred and rebuilt at the end)."""
     store = create_store(folder, "360111101", "罗家镇")
@@ -97,9 +105,9 @@ def _store(folder: Path, villages: list[dict[str, Any]], rows: list[dict[str, An
             for kind in ("insert", "update", "delete"):
                 conn.exec_driver_sql(f"DROP TRIGGER trg_resident_search_{kind}")
     t0 = time.perf_counter()
-    with store.engine.begin() as conn, (deferred_search_index(conn) if deferred else nullcontext()):
+    with store.engine.begin() as conn, deferred_search_index(conn) if deferred else nullcontext():
         for start in range(0, len(rows), batch):
-            conn.execute(insert(Resident), rows[start:start + batch])
+            conn.execute(insert(Resident), rows[start : start + batch])
     return store, time.perf_counter() - t0
 
 
@@ -166,8 +174,13 @@ def run(n: int = 100_000) -> list[tuple[str, float, str]]:
         t0 = time.perf_counter()
         for name in rng_names:
             pinyin_of_name(name)
-        results.append(("pinyin_of_name, per name (20k generated names, cold cache)",
-                         (time.perf_counter() - t0) / len(rng_names) * 1e6, "µs"))
+        results.append(
+            (
+                "pinyin_of_name, per name (20k generated names, cold cache)",
+                (time.perf_counter() - t0) / len(rng_names) * 1e6,
+                "µs",
+            )
+        )
 
         villages = _village_rows()
         rows = _rows(n, villages, random.Random(20261123))
@@ -187,7 +200,7 @@ def run(n: int = 100_000) -> list[tuple[str, float, str]]:
                 sql = text(_LIKE.format(where=where))
                 params = _like_params(query)
                 like_hits = session.execute(sql, params).all()
-                like_ms = _median_ms(lambda: session.execute(sql, params).all())
+                like_ms = _median_ms(lambda sql=sql, params=params: session.execute(sql, params).all())
                 results.append((f"search {label}: {query!r} ({len(hits)} hits)", ms, "ms"))
                 results.append((f"  baseline LIKE full scan ({len(like_hits)} hits)", like_ms, "ms"))
         store.close()

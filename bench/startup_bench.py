@@ -13,7 +13,9 @@ from pathlib import Path
 
 HEAVY = ("PySide6", "reportlab", "openpyxl")
 
-_PROBE = """
+_PROBE = (
+    f"HEAVY = {HEAVY!r}\n"
+    + """
 import json, sys, time, runpy
 t0 = time.perf_counter()
 sys.argv = ["fdclient", *sys.argv[1:]]
@@ -24,8 +26,9 @@ except SystemExit as exc:
     code = exc.code
 sys.stdout.flush()
 sys.stderr.write(json.dumps({"code": code, "seconds": time.perf_counter() - t0,
-    "heavy": [m for m in %r if m in sys.modules]}) + "\\n")
-""" % (HEAVY,)
+    "heavy": [m for m in HEAVY if m in sys.modules]}) + "\\n")
+"""
+)
 
 
 def _wall(cmd: list[str], repeat: int) -> tuple[float, dict]:
@@ -41,8 +44,9 @@ def _wall(cmd: list[str], repeat: int) -> tuple[float, dict]:
 
 def _import_time(module: str) -> float:
     """Cumulative import time of ``module`` in seconds, from ``-X importtime``."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"], capture_output=True, text=True
+    )
     for line in proc.stderr.splitlines():
         parts = [p.strip() for p in line.split("|")]
         if len(parts) == 3 and parts[2] == module:

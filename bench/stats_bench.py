@@ -29,9 +29,9 @@ from sqlalchemy import event
 
 from fdclient import paths
 from fdclient.services.indicators import queries
+from fdclient.services.indicators.compute import compute_indicators
 from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS as DEFS
 from fdclient.services.indicators.sql import contracted_residents
-from fdclient.services.indicators.compute import compute_indicators
 from fdclient.store import Store, create_store, open_store
 
 AS_OF = date(2025, 6, 30)
@@ -42,8 +42,9 @@ REPEAT = 5
 
 #: Each query alone, given a session and the temporary table of contracted residents.
 QUERIES: dict[str, Callable] = {
-    "population (residents, contracted, key populations)":
-        lambda s, c: queries.population_by_village(s, AS_OF, c, DEFS),
+    "population (residents, contracted, key populations)": lambda s, c: queries.population_by_village(
+        s, AS_OF, c, DEFS
+    ),
     "households": lambda s, c: queries.households_by_village(s, AS_OF),
     "renewals": lambda s, c: queries.renewals(s, AS_OF, DEFS),
     "fulfilment per resident": lambda s, c: queries.fulfilment(s, AS_OF, DEFS, c),
@@ -76,8 +77,14 @@ def naive_coverage(db: Path, as_of: date) -> tuple[int, int]:
             "SELECT m.resident_id, c.start_date, c.end_date, c.status, c.signed_at,"
             " c.terminated_on, m.ended_on FROM contract_members m JOIN contracts c ON c.id = m.contract_id"
         ):
-            if (status != "draft" and signed and signed[:10] <= d and start <= d <= end
-                    and (term is None or term > d) and (ended is None or ended > d)):
+            if (
+                status != "draft"
+                and signed
+                and signed[:10] <= d
+                and start <= d <= end
+                and (term is None or term > d)
+                and (ended is None or ended > d)
+            ):
                 covered.add(rid)
         residents = contracted = 0
         for rid, voided, merged, birth, changed in con.execute(
@@ -107,8 +114,7 @@ def query_plans(store: Store, as_of: date = AS_OF) -> list[tuple[str, list[str]]
         event.remove(store.engine, "before_cursor_execute", capture)
     con = sqlite3.connect(store.info.path)
     try:
-        return [(sql, [row[3] for row in con.execute("EXPLAIN QUERY PLAN " + sql, params)])
-                for sql, params in captured]
+        return [(sql, [row[3] for row in con.execute("EXPLAIN QUERY PLAN " + sql, params)]) for sql, params in captured]
     finally:
         con.close()
 
@@ -130,8 +136,10 @@ def time_indicators(store: Store) -> tuple[float, float, object, list[tuple[str,
         serial_ms, report = _median_ms(lambda: compute_indicators(session, AS_OF))
         concurrent_ms, _ = _median_ms(lambda: compute_indicators(session, AS_OF, sessions=store.sessions))
         with contracted_residents(session, AS_OF, DEFS.utc_offset_hours) as contracted:
-            parts = [(f"  query: {name}", _median_ms(lambda: list(fn(session, contracted)), 3)[0], "ms")
-                     for name, fn in QUERIES.items()]
+            parts = [
+                (f"  query: {name}", _median_ms(lambda fn=fn: list(fn(session, contracted)), 3)[0], "ms")
+                for name, fn in QUERIES.items()
+            ]
     return serial_ms, concurrent_ms, report, parts
 
 
@@ -139,14 +147,18 @@ def run(store_dir: Path) -> list[tuple[str, float | str, str]]:
     t0 = time.perf_counter()
     source = build_store(Path(store_dir))
     rows: list[tuple[str, float | str, str]] = [
-        ("store source", source, ""), ("store build", time.perf_counter() - t0, "s")]
+        ("store source", source, ""),
+        ("store build", time.perf_counter() - t0, "s"),
+    ]
     with open_store(Path(store_dir)) as store:
         db = store.info.path
         con = sqlite3.connect(db)
         try:
             count_ms, count = _median_ms(lambda: con.execute("SELECT count(*) FROM residents").fetchone()[0])
-            sizes = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                     for t in ("contracts", "planned_services", "visits")}
+            sizes = {
+                t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("contracts", "planned_services", "visits")
+            }
         finally:
             con.close()
         rows.append(("residents rows", count, "rows"))
@@ -161,8 +173,11 @@ def run(store_dir: Path) -> list[tuple[str, float | str, str]]:
             ("baseline: raw sqlite3 SELECT count(*) FROM residents", count_ms, "ms"),
             ("baseline: naive Python loop, coverage only", naive_ms, "ms"),
             ("registered / contracted residents", f"{t.residents}/{t.contracted_residents}", "people"),
-            ("naive loop agrees on both",
-             "yes" if (naive_res, naive_con) == (t.residents, t.contracted_residents) else "NO", ""),
+            (
+                "naive loop agrees on both",
+                "yes" if (naive_res, naive_con) == (t.residents, t.contracted_residents) else "NO",
+                "",
+            ),
             ("coverage", 100 * (t.value("coverage") or 0), "%"),
             ("indicators (township)", len(t.indicators), ""),
         ]

@@ -50,8 +50,7 @@ def install_language(app: QCoreApplication, language: str) -> list[QTranslator]:
         app.installTranslator(own)
         installed.append(own)
     else:
-        log.warning("translation catalogue %s not found or invalid; run "
-                    "scripts/build_translations.sh", catalog)
+        log.warning("translation catalogue %s not found or invalid; run scripts/build_translations.sh", catalog)
 
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name in _QT_CATALOGS:

@@ -55,9 +55,7 @@ def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期“{text}”格式不对，应为 YYYY-MM-DD，例如 2026-11-22"
-        ) from None
+        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，应为 YYYY-MM-DD，例如 2026-11-22") from None
 
 
 def _positive_int(text: str) -> int:
@@ -133,12 +131,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         store = open_store(directory)
     else:
         store = create_store(
-            directory, args.township, args.name,
-            county_name="演示县", institution_name=f"{args.name.strip()}卫生院",
+            directory,
+            args.township,
+            args.name,
+            county_name="演示县",
+            institution_name=f"{args.name.strip()}卫生院",
         )
     with store:
         summary = generate_demo(
-            store, villages=args.villages, households=args.households, seed=args.seed,
+            store,
+            villages=args.villages,
+            households=args.households,
+            seed=args.seed,
             as_of=args.as_of or date.today(),
         )
     print(summary.describe() if hasattr(summary, "describe") else summary)
@@ -224,8 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:  # a folder that cannot be created or written, a full disk ...
         where = f"：{exc.filename}" if exc.filename else ""
-        print(f"错误：无法读写文件{where}（{exc.strerror or exc}）。请检查数据目录（--data-dir）的位置、权限和磁盘空间。",
-              file=sys.stderr)
+        print(
+            f"错误：无法读写文件{where}（{exc.strerror or exc}）。请检查数据目录（--data-dir）的位置、权限和磁盘空间。",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEM
     except Exception as exc:  # a bug, not a user error: keep the details, say it plainly
         log = _log_internal_error(args)

@@ -29,7 +29,9 @@ SETTINGS: dict[str, SettingSpec] = {
     spec.key: spec
     for spec in (
         SettingSpec(
-            "bp_target", "spec2017", "高血压控制目标（依据）",
+            "bp_target",
+            "spec2017",
+            "高血压控制目标（依据）",
             ("spec2017", "spec2017_elderly150", "guideline2025"),
         ),
         SettingSpec("contract_party_a", "resident", "协议甲方", ("resident", "team")),

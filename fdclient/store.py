@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fdclient import migrations, paths
 from fdclient.errors import StoreError, StoreExistsError, StoreNotFoundError, StoreTooNewError
-from fdclient.models import LocalSetting, Township, new_id
-from fdclient.models import local
+from fdclient.models import LocalSetting, Township, local, new_id
 from fdclient.models.db import make_engine, make_session_factory
 
 #: Backups kept per store; older ones are removed after a successful new backup.
@@ -70,9 +69,7 @@ def _stored_revision(db: Path) -> str | None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"无法读取数据库文件 {db}：{_sqlite_reason(exc)}。请从备份恢复或联系县级信息科。"
-        ) from exc
+        raise StoreError(f"无法读取数据库文件 {db}：{_sqlite_reason(exc)}。请从备份恢复或联系县级信息科。") from exc
     return row[0] if row else None
 
 

@@ -31,14 +31,13 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
+from fdclient.domain.identity import make_id_number
 from fdclient.models import Household, Resident, ServicePackage, Staff, Team, Village
 from fdclient.services.contracts import lifecycle as contracts
-from fdclient.services.registry import households
 from fdclient.services.contracts import packages
-from fdclient.services.registry import residents
-from fdclient.services.staff import organisation as staff
-from fdclient.domain.identity import make_id_number
+from fdclient.services.registry import households, residents
 from fdclient.services.registry.resident_forms import ResidentInput
+from fdclient.services.staff import organisation as staff
 from fdclient.store import store_township
 
 #: A date safely after every default birth date and contract start used below.
@@ -101,8 +100,13 @@ def make_team(
 
 
 def resident_input(
-    village: Village, *, name: str = "张三", birth_date: date = date(1960, 5, 1), sex: int = 1,
-    with_id: bool = True, **fields: object,
+    village: Village,
+    *,
+    name: str = "张三",
+    birth_date: date = date(1960, 5, 1),
+    sex: int = 1,
+    with_id: bool = True,
+    **fields: object,
 ) -> ResidentInput:
     """Form data of a valid resident; ``with_id`` gives them a fresh ID number (sex and birth
     date are then left for the service to derive)."""
@@ -121,7 +125,10 @@ def make_household(
     session: Session,
     village: Village,
     *,
-    members: Sequence[tuple[str, date, int, str]] = (("张三", date(1950, 3, 1), 1, "01"), ("李梅", date(1952, 8, 9), 2, "10")),
+    members: Sequence[tuple[str, date, int, str]] = (
+        ("张三", date(1950, 3, 1), 1, "01"),
+        ("李梅", date(1952, 8, 9), 2, "10"),
+    ),
     address: str = "罗家村一组 8 号",
     phone: str | None = "13900139000",
     **head_fields: object,
@@ -130,9 +137,13 @@ def make_household(
     head (relationship "01"). ``head_fields`` go to the head's form (e.g. has_hypertension)."""
     (name, birth, sex, _), *rest = members
     head = resident_input(village, name=name, birth_date=birth, sex=sex, **head_fields)
-    info = households.register_household(session, village_id=village.id, address=address, phone=phone, head=head, today=TODAY)
+    info = households.register_household(
+        session, village_id=village.id, address=address, phone=phone, head=head, today=TODAY
+    )
     for name, birth, sex, relationship in rest:
-        households.add_member(session, info.id, resident_input(village, name=name, birth_date=birth, sex=sex), relationship, today=TODAY)
+        households.add_member(
+            session, info.id, resident_input(village, name=name, birth_date=birth, sex=sex), relationship, today=TODAY
+        )
     return session.get(Household, info.id)
 
 
@@ -140,8 +151,14 @@ def make_basic_package(session: Session, *, code: str | None = None) -> ServiceP
     """基础包, 55 CNY = 20 insurance + 30 public health + 5 resident; one health assessment
     and two health education sessions a year."""
     info = packages.create_package(
-        session, code=code or f"JC{next(_counter)}", name="基础服务包", kind="basic",
-        fee_total_fen=5500, fee_insurance_fen=2000, fee_public_health_fen=3000, fee_resident_fen=500,
+        session,
+        code=code or f"JC{next(_counter)}",
+        name="基础服务包",
+        kind="basic",
+        fee_total_fen=5500,
+        fee_insurance_fen=2000,
+        fee_public_health_fen=3000,
+        fee_resident_fen=500,
         items=[
             packages.PackageItemInput("健康评估", "health_assessment", 1),
             packages.PackageItemInput("健康教育", "health_education", 2),
@@ -154,9 +171,15 @@ def make_hypertension_package(session: Session, *, code: str | None = None) -> S
     """高血压个性化包, 150 CNY = 110 + 30 + 10, for hypertension patients: 4 follow-ups and one
     home visit a year."""
     info = packages.create_package(
-        session, code=code or f"GXY{next(_counter)}", name="高血压服务包", kind="personalised",
+        session,
+        code=code or f"GXY{next(_counter)}",
+        name="高血压服务包",
+        kind="personalised",
         target_population="hypertension",
-        fee_total_fen=15000, fee_insurance_fen=11000, fee_public_health_fen=3000, fee_resident_fen=1000,
+        fee_total_fen=15000,
+        fee_insurance_fen=11000,
+        fee_public_health_fen=3000,
+        fee_resident_fen=1000,
         items=[
             packages.PackageItemInput("高血压随访", "hypertension_followup", 4),
             packages.PackageItemInput("上门服务", "home_visit", 1),
@@ -184,9 +207,16 @@ def make_signed_contract(
 ) -> contracts.ContractInfo:
     """A household contract drafted and signed (with consent) on its start date."""
     draft = contracts.draft_contract(
-        session, household_id=household.id, member_ids=member_ids, representative_id=household.head_id,
-        team_id=team.id, doctor_id=doctor.id, package_ids=[p.id for p in package_rows],
-        start_date=start_date, term_years=term_years, auto_renew=auto_renew,
+        session,
+        household_id=household.id,
+        member_ids=member_ids,
+        representative_id=household.head_id,
+        team_id=team.id,
+        doctor_id=doctor.id,
+        package_ids=[p.id for p in package_rows],
+        start_date=start_date,
+        term_years=term_years,
+        auto_renew=auto_renew,
     )
     return contracts.sign_contract(
         session, draft.id, consent_given=True, signed_at=signed_at(start_date), channel="door_to_door"

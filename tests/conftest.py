@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy.orm import Session
 
 from fdclient.store import Store, create_store

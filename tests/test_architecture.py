@@ -60,8 +60,7 @@ def imported_modules(path: Path, tree: ast.AST) -> Iterator[tuple[int, str]]:
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, (ast.Name, ast.Attribute))
-            and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr)
-            in {"import_module", "__import__"}
+            and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) in {"import_module", "__import__"}
             and node.args
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
@@ -82,9 +81,7 @@ def test_pyside6_is_imported_only_by_the_ui_and_app() -> None:
         for lineno, module in imported_modules(path, tree):
             if module.split(".")[0] in QT_MODULES:
                 offenders.append(f"{path.relative_to(REPO)}:{lineno} imports {module}")
-    assert not offenders, (
-        "Qt may be imported only in fdclient/ui/ and fdclient/app.py:\n" + "\n".join(offenders)
-    )
+    assert not offenders, "Qt may be imported only in fdclient/ui/ and fdclient/app.py:\n" + "\n".join(offenders)
 
 
 def is_gui_module(module: str) -> bool:
@@ -93,8 +90,7 @@ def is_gui_module(module: str) -> bool:
 
 def test_the_layers_below_the_ui_and_the_server_never_import_the_ui() -> None:
     lower = [REPO / "fdserver"] + [
-        REPO / "fdclient" / name
-        for name in ("models", "migrations", "services", "documents", "sync")
+        REPO / "fdclient" / name for name in ("models", "migrations", "services", "documents", "sync")
     ]
     offenders = []
     for path in python_files():
@@ -104,9 +100,8 @@ def test_the_layers_below_the_ui_and_the_server_never_import_the_ui() -> None:
         for lineno, module in imported_modules(path, tree):
             if is_gui_module(module):
                 offenders.append(f"{path.relative_to(REPO)}:{lineno} imports {module}")
-    assert not offenders, (
-        "models, services, documents, sync and fdserver must not import the UI:\n"
-        + "\n".join(offenders)
+    assert not offenders, "models, services, documents, sync and fdserver must not import the UI:\n" + "\n".join(
+        offenders
     )
 
 
@@ -125,9 +120,7 @@ def loaded_modules_after_import(module: str, roots: set[str]) -> list[str]:
         f"roots = {sorted(roots)!r}\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in roots)))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

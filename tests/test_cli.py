@@ -91,7 +91,10 @@ def test_python_dash_m_runs_without_heavy_imports(tmp_path: Path) -> None:
     main(["--data-dir", str(tmp_path), "init", "--township", "360111101", "--name", "罗家镇"])
     result = subprocess.run(
         [sys.executable, "-c", "import json\n" + code, str(tmp_path)],
-        capture_output=True, text=True, env=env, check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome == {"code": 0, "heavy": []}

@@ -130,13 +130,9 @@ def test_every_ui_string_has_a_finished_chinese_translation() -> None:
     assert strings, "no QCoreApplication.translate() call found"
     missing = [f"{where}: {key[:2]}" for key, where in strings.items() if key not in messages]
     unfinished = [
-        key[:2]
-        for key in strings
-        if key in messages and (not messages[key][0].strip() or messages[key][1] is not None)
+        key[:2] for key in strings if key in messages and (not messages[key][0].strip() or messages[key][1] is not None)
     ]
-    assert not missing, "not in fdclient_zh_CN.ts (run scripts/build_translations.sh):\n" + (
-        "\n".join(missing)
-    )
+    assert not missing, "not in fdclient_zh_CN.ts (run scripts/build_translations.sh):\n" + ("\n".join(missing))
     assert not unfinished, f"translations unfinished in fdclient_zh_CN.ts: {unfinished}"
 
 

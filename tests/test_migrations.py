@@ -52,8 +52,13 @@ def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
     with engine.begin() as conn:
         command.downgrade(migrations.alembic_config(conn), "base")
     with engine.connect() as conn:
-        left = conn.execute(text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
-                                 " AND name NOT LIKE 'sqlite_%'")).scalars().all()
+        left = (
+            conn.execute(
+                text("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name NOT LIKE 'sqlite_%'")
+            )
+            .scalars()
+            .all()
+        )
     assert left == ["alembic_version"]
     with engine.begin() as conn:
         migrations.upgrade(conn)
@@ -67,8 +72,14 @@ def test_visit_immutability_triggers_exist(tmp_path: Path) -> None:
         migrations.upgrade(conn)
     with engine.connect() as conn:
         triggers = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
-    for table in ("visits", "medications", "hypertension_followups", "diabetes_followups",
-                  "elderly_checks", "home_visits"):
+    for table in (
+        "visits",
+        "medications",
+        "hypertension_followups",
+        "diabetes_followups",
+        "elderly_checks",
+        "home_visits",
+    ):
         assert f"trg_{table}_immutable" in triggers
         assert f"trg_{table}_no_delete" in triggers
     engine.dispose()
@@ -91,13 +102,17 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path: Path) -> None:
     township, village, resident = (uuid.uuid4().hex for _ in range(3))
     con = sqlite3.connect(db)
     with con:
-        con.execute("INSERT INTO townships (id, code, name, created_at, updated_at)"
-                    " VALUES (?, '360111101', '罗家镇', '2025-01-01', '2025-01-01')", (township,))
-        con.execute("INSERT INTO local_settings (key, value) VALUES ('township_id', ?)",
-                    (f'"{uuid.UUID(township)}"',))
-        con.execute("INSERT INTO villages (id, township_id, code, name, record_segment, created_at, updated_at)"
-                    " VALUES (?, ?, '360111101201', '上村', '101', '2025-01-01', '2025-01-01')",
-                    (village, township))
+        con.execute(
+            "INSERT INTO townships (id, code, name, created_at, updated_at)"
+            " VALUES (?, '360111101', '罗家镇', '2025-01-01', '2025-01-01')",
+            (township,),
+        )
+        con.execute("INSERT INTO local_settings (key, value) VALUES ('township_id', ?)", (f'"{uuid.UUID(township)}"',))
+        con.execute(
+            "INSERT INTO villages (id, township_id, code, name, record_segment, created_at, updated_at)"
+            " VALUES (?, ?, '360111101201', '上村', '101', '2025-01-01', '2025-01-01')",
+            (village, township),
+        )
         con.execute(
             "INSERT INTO residents (id, village_id, name, name_pinyin, name_initials, sex, birth_date,"
             " id_type, id_number, payment_methods, drug_allergies, exposures, family_history_father,"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from fdclient import migrations
-from fdclient.errors import ValidationError, StoreError, StoreExistsError, StoreNotFoundError, StoreTooNewError
+from fdclient.errors import StoreError, StoreExistsError, StoreNotFoundError, StoreTooNewError, ValidationError
 from fdclient.models import LocalSetting, Township
 from fdclient.paths import database_path
 from fdclient.store import create_store, open_store
@@ -67,6 +67,7 @@ def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
 
 def test_an_older_database_is_backed_up_then_upgraded(tmp_path: Path) -> None:
     from alembic import command
+
     from fdclient.models.db import make_engine
 
     create_store(tmp_path, "360111101", "罗家镇").close()

@@ -29,15 +29,32 @@ from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
-from fdclient.errors import ValidationError
 from fdclient.domain.validation import check_blood_pressure, check_measurement
+from fdclient.errors import ValidationError
 
 __all__ = [
-    "BP_TARGETS", "BP_URGENT_DIASTOLIC", "BP_URGENT_SYSTOLIC", "CONTROLLED_FOLLOWUP_MONTHS",
-    "DEFAULT_BP_TARGET", "DEFAULT_GLUCOSE_TARGET", "GLUCOSE_DANGER_HIGH", "GLUCOSE_DANGER_LOW",
-    "GLUCOSE_TARGETS", "UNCONTROLLED_FOLLOWUP_DAYS", "Assessment", "BpAssessment", "BpBand",
-    "BpTarget", "ControlStatus", "GlucoseAssessment", "GlucoseTarget", "ReferralAdvice",
-    "classify_bp", "classify_fasting_glucose", "needs_referral", "next_followup_due",
+    "BP_TARGETS",
+    "BP_URGENT_DIASTOLIC",
+    "BP_URGENT_SYSTOLIC",
+    "CONTROLLED_FOLLOWUP_MONTHS",
+    "DEFAULT_BP_TARGET",
+    "DEFAULT_GLUCOSE_TARGET",
+    "GLUCOSE_DANGER_HIGH",
+    "GLUCOSE_DANGER_LOW",
+    "GLUCOSE_TARGETS",
+    "UNCONTROLLED_FOLLOWUP_DAYS",
+    "Assessment",
+    "BpAssessment",
+    "BpBand",
+    "BpTarget",
+    "ControlStatus",
+    "GlucoseAssessment",
+    "GlucoseTarget",
+    "ReferralAdvice",
+    "classify_bp",
+    "classify_fasting_glucose",
+    "needs_referral",
+    "next_followup_due",
 ]
 
 #: Danger thresholds (mmHg): at or above either one → urgent referral. Not configurable.
@@ -228,10 +245,7 @@ def classify_bp(
         reason = f"{reading}，达到控制目标（{band.text}，{rule.source}）"
     else:
         status = ControlStatus.UNCONTROLLED
-        reason = (
-            f"{reading}，未达到控制目标（{band.text}，{rule.source}），"
-            f"{UNCONTROLLED_FOLLOWUP_DAYS // 7} 周内随访"
-        )
+        reason = f"{reading}，未达到控制目标（{band.text}，{rule.source}），{UNCONTROLLED_FOLLOWUP_DAYS // 7} 周内随访"
     return BpAssessment(
         status=status,
         systolic=high,
@@ -266,10 +280,7 @@ def classify_fasting_glucose(
         reason = f"{reading}，达到控制目标（<{rule.fasting_below:.1f} mmol/L，{rule.source}）"
     else:
         status = ControlStatus.UNCONTROLLED
-        reason = (
-            f"{reading}，未达到控制目标（<{rule.fasting_below:.1f} mmol/L，{rule.source}），"
-            f"{weeks} 周内随访"
-        )
+        reason = f"{reading}，未达到控制目标（<{rule.fasting_below:.1f} mmol/L，{rule.source}），{weeks} 周内随访"
     return GlucoseAssessment(
         status=status,
         fasting_glucose=glucose,
@@ -291,9 +302,7 @@ def next_followup_due(last_visit_date: date, assessment: Assessment) -> date:
     return last_visit_date + timedelta(days=UNCONTROLLED_FOLLOWUP_DAYS)
 
 
-def needs_referral(
-    recent_assessments: Sequence[Assessment], *, new_complication: bool = False
-) -> ReferralAdvice:
+def needs_referral(recent_assessments: Sequence[Assessment], *, new_complication: bool = False) -> ReferralAdvice:
     """Whether to refer the patient, from the assessments of one condition, oldest first.
 
     * the latest reading is a danger sign → urgent referral;
@@ -308,8 +317,7 @@ def needs_referral(
             refer=True,
             urgent=False,
             reason=(
-                "连续两次随访控制不满意（" + "；".join(a.reading for a in last_two)
-                + "），建议转诊到上级医院，"
+                "连续两次随访控制不满意（" + "；".join(a.reading for a in last_two) + "），建议转诊到上级医院，"
                 f"{UNCONTROLLED_FOLLOWUP_DAYS // 7} 周内主动随访转诊情况"
             ),
         )
@@ -332,9 +340,7 @@ def _lookup(table, target, what: str):
         return table[target]
     except KeyError:
         known = "、".join(table)
-        raise ValidationError(
-            f"未知的{what}“{target}”，可选：{known}", field="target"
-        ) from None
+        raise ValidationError(f"未知的{what}“{target}”，可选：{known}", field="target") from None
 
 
 def _add_months(day: date, months: int) -> date:

@@ -41,8 +41,16 @@ from stdnum.util import clean as _stdnum_clean
 from fdclient.errors import ValidationError
 
 __all__ = [
-    "FIELD", "MIN_BIRTH_DATE", "IdKind", "IdNumber", "Mismatch", "check_consistency",
-    "id_check_character", "is_valid_id_number", "make_id_number", "normalise_id_number",
+    "FIELD",
+    "MIN_BIRTH_DATE",
+    "IdKind",
+    "IdNumber",
+    "Mismatch",
+    "check_consistency",
+    "id_check_character",
+    "is_valid_id_number",
+    "make_id_number",
+    "normalise_id_number",
     "parse_id_number",
 ]
 
@@ -153,9 +161,7 @@ def normalise_id_number(text: str) -> str:
 def id_check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character (``0``-``9`` or ``X``) for 17 ASCII digits."""
     if len(first17) != 17 or not _DIGITS.fullmatch(first17):
-        raise ValidationError(
-            f"计算校验位需要身份证号码的前 17 位数字，实际为“{first17}”", field=FIELD
-        )
+        raise ValidationError(f"计算校验位需要身份证号码的前 17 位数字，实际为“{first17}”", field=FIELD)
     # stdnum ignores the last character of its argument: pass a placeholder.
     return _ric.calc_check_digit(first17 + "0")
 
@@ -166,13 +172,9 @@ def make_id_number(region_code: str, birth_date: date, sequence: int) -> str:
     *sequence* is 0..999; odd means male, even female.
     """
     if len(region_code) != 6 or not _DIGITS.fullmatch(region_code):
-        raise ValidationError(
-            f"地区代码应为 6 位数字，实际为“{region_code}”", field="region_code"
-        )
+        raise ValidationError(f"地区代码应为 6 位数字，实际为“{region_code}”", field="region_code")
     if not 0 <= sequence <= 999:
-        raise ValidationError(
-            f"顺序码应在 0 到 999 之间，实际为 {sequence}", field="sequence"
-        )
+        raise ValidationError(f"顺序码应在 0 到 999 之间，实际为 {sequence}", field="sequence")
     if birth_date < MIN_BIRTH_DATE:
         raise ValidationError(
             f"出生日期 {birth_date.isoformat()} 早于 {MIN_BIRTH_DATE.year} 年，请核对",
@@ -209,9 +211,7 @@ def parse_id_number(text: str, *, today: date | None = None) -> IdNumber:
         )
     last = number[17]
     if last != "X" and not _DIGITS.fullmatch(last):
-        raise ValidationError(
-            f"身份证号码最后一位只能是数字或 X，实际为“{last}”，请核对号码", field=FIELD
-        )
+        raise ValidationError(f"身份证号码最后一位只能是数字或 X，实际为“{last}”，请核对号码", field=FIELD)
     birth_date = _birth_date(number, number[6:14], today)
     expected = id_check_character(number[:17])
     if last != expected:
@@ -231,9 +231,7 @@ def is_valid_id_number(text: str, *, today: date | None = None) -> bool:
     return True
 
 
-def check_consistency(
-    id_number: IdNumber, *, birth_date: date | None, sex: int | None
-) -> tuple[Mismatch, ...]:
+def check_consistency(id_number: IdNumber, *, birth_date: date | None, sex: int | None) -> tuple[Mismatch, ...]:
     """Compare the birth date and sex typed on a form with those the ID number gives.
 
     ``None`` means "not typed". Sex 0 (unknown) and 9 (unstated) never disagree. Returns an
@@ -264,8 +262,7 @@ def check_consistency(
                 typed=sex,
                 derived=id_number.sex,
                 message=(
-                    f"性别与身份证号不一致：填写的是{_SEX_LABELS[sex]}，"
-                    f"身份证号显示为{_SEX_LABELS[id_number.sex]}"
+                    f"性别与身份证号不一致：填写的是{_SEX_LABELS[sex]}，身份证号显示为{_SEX_LABELS[id_number.sex]}"
                 ),
             )
         )
@@ -293,20 +290,16 @@ def _birth_date(number18: str, shown: str, today: date | None) -> date:
     try:
         born = _ric.get_birth_date(number18)
     except (_StdnumError, ValueError):
-        raise ValidationError(
-            f"身份证号码中的出生日期 {shown} 不是有效日期，请核对号码", field=FIELD
-        ) from None
+        raise ValidationError(f"身份证号码中的出生日期 {shown} 不是有效日期，请核对号码", field=FIELD) from None
     if born < MIN_BIRTH_DATE:
         raise ValidationError(
-            f"身份证号码中的出生日期 {born.isoformat()} 早于 {MIN_BIRTH_DATE.year} 年，"
-            "请核对号码",
+            f"身份证号码中的出生日期 {born.isoformat()} 早于 {MIN_BIRTH_DATE.year} 年，请核对号码",
             field=FIELD,
         )
     today = today or date.today()
     if born > today:
         raise ValidationError(
-            f"身份证号码中的出生日期 {born.isoformat()} 晚于今天（{today.isoformat()}），"
-            "请核对号码",
+            f"身份证号码中的出生日期 {born.isoformat()} 晚于今天（{today.isoformat()}），请核对号码",
             field=FIELD,
         )
     return born

@@ -27,8 +27,15 @@ from enum import StrEnum
 from fdclient.errors import ValidationError
 
 __all__ = [
-    "AGE_BASED", "CHILD_MAX_AGE", "ELDERLY_MIN_AGE", "MAX_AGE", "KeyPopulation", "PersonFacts",
-    "age_on", "birth_date_bounds", "compute_tags",
+    "AGE_BASED",
+    "CHILD_MAX_AGE",
+    "ELDERLY_MIN_AGE",
+    "MAX_AGE",
+    "KeyPopulation",
+    "PersonFacts",
+    "age_on",
+    "birth_date_bounds",
+    "compute_tags",
 ]
 
 #: Elderly from this age (full years) on.
@@ -155,17 +162,11 @@ def birth_date_bounds(
     """
     for name, value in (("min_age", min_age), ("max_age", max_age)):
         if value is not None and not 0 <= value <= MAX_AGE:
-            raise ValidationError(
-                f"年龄应在 0 到 {MAX_AGE} 岁之间，实际为 {value}", field=name
-            )
+            raise ValidationError(f"年龄应在 0 到 {MAX_AGE} 岁之间，实际为 {value}", field=name)
     if min_age is not None and max_age is not None and min_age > max_age:
-        raise ValidationError(
-            f"年龄范围不对：起始年龄 {min_age} 大于截止年龄 {max_age}", field="min_age"
-        )
+        raise ValidationError(f"年龄范围不对：起始年龄 {min_age} 大于截止年龄 {max_age}", field="min_age")
     latest = _reached_age_by(as_of, min_age) if min_age is not None else None
-    earliest = (
-        _reached_age_by(as_of, max_age + 1) + timedelta(days=1) if max_age is not None else None
-    )
+    earliest = _reached_age_by(as_of, max_age + 1) + timedelta(days=1) if max_age is not None else None
     return earliest, latest
 
 

@@ -42,8 +42,15 @@ from types import MappingProxyType
 from fdclient.errors import ValidationError
 
 __all__ = [
-    "MEASUREMENTS", "NAME_DOT", "MeasurementRange", "bmi", "check_blood_pressure",
-    "check_measurement", "normalise_name", "normalise_phone", "phone_digits",
+    "MEASUREMENTS",
+    "NAME_DOT",
+    "MeasurementRange",
+    "bmi",
+    "check_blood_pressure",
+    "check_measurement",
+    "normalise_name",
+    "normalise_phone",
+    "phone_digits",
 ]
 
 # --- phone numbers ----------------------------------------------------------------------
@@ -80,9 +87,7 @@ def normalise_phone(text: str) -> str:
         digits = digits[2:]
     if _MOBILE.fullmatch(digits):
         if extension:
-            raise ValidationError(
-                f"手机号码“{raw}”不应带分机号，请只填写 11 位手机号码", field="phone"
-            )
+            raise ValidationError(f"手机号码“{raw}”不应带分机号，请只填写 11 位手机号码", field="phone")
         return digits
     if international and not s.startswith("0"):
         s = "0" + s  # +86 791 88123456: the trunk 0 of the area code is dropped abroad
@@ -96,8 +101,7 @@ def normalise_phone(text: str) -> str:
         if _LOCAL.fullmatch("".join(groups)):
             _no_area_code(raw)
         raise ValidationError(
-            f"电话号码“{raw}”格式不对：区号应为以 0 开头的 3 或 4 位数字，"
-            "手机号码应为 1 开头的 11 位数字",
+            f"电话号码“{raw}”格式不对：区号应为以 0 开头的 3 或 4 位数字，手机号码应为 1 开头的 11 位数字",
             field="phone",
         )
     local = "".join(rest)
@@ -127,21 +131,16 @@ def _split_landline(raw: str, digits: str, extension: str | None) -> str:
 def _landline(raw: str, area: str, local: str, extension: str | None) -> str:
     if not _LOCAL.fullmatch(local):
         raise ValidationError(
-            f"固定电话“{raw}”格式不对：区号 {area} 后应为 7 或 8 位号码（不以 0 开头），"
-            f"实际为“{local}”",
+            f"固定电话“{raw}”格式不对：区号 {area} 后应为 7 或 8 位号码（不以 0 开头），实际为“{local}”",
             field="phone",
         )
     if extension is not None and not re.fullmatch(r"[0-9]{1,6}", extension, re.ASCII):
-        raise ValidationError(
-            f"固定电话“{raw}”的分机号应为 1 到 6 位数字，实际为“{extension}”", field="phone"
-        )
+        raise ValidationError(f"固定电话“{raw}”的分机号应为 1 到 6 位数字，实际为“{extension}”", field="phone")
     return f"{area}-{local}" + (f"转{extension}" if extension else "")
 
 
 def _no_area_code(raw: str) -> None:
-    raise ValidationError(
-        f"固定电话“{raw}”缺少区号，请加上区号，如 0791-88123456", field="phone"
-    )
+    raise ValidationError(f"固定电话“{raw}”缺少区号，请加上区号，如 0791-88123456", field="phone")
 
 
 # --- names ----------------------------------------------------------------------------
@@ -202,13 +201,9 @@ def _chinese_name(raw: str, s: str) -> str:
             field="name",
         )
     if s.startswith(NAME_DOT) or s.endswith(NAME_DOT):
-        raise ValidationError(
-            f"姓名“{raw}”的分隔点“·”不能在开头或结尾，只能在两个字之间", field="name"
-        )
+        raise ValidationError(f"姓名“{raw}”的分隔点“·”不能在开头或结尾，只能在两个字之间", field="name")
     if NAME_DOT * 2 in s:
-        raise ValidationError(
-            f"姓名“{raw}”中分隔点“·”重复了，两个字之间只能有一个", field="name"
-        )
+        raise ValidationError(f"姓名“{raw}”中分隔点“·”重复了，两个字之间只能有一个", field="name")
     if len(s) > _MAX_CJK_NAME:
         raise ValidationError(
             f"姓名“{raw}”太长：汉字姓名最多 {_MAX_CJK_NAME} 个字（含分隔点），实际为 {len(s)} 个",
@@ -228,9 +223,7 @@ def _latin_name(raw: str, s: str) -> str:
     if not (_is_latin_letter(s[0]) and _is_latin_letter(s[-1])):
         raise ValidationError(f"姓名“{raw}”应以字母开头和结尾", field="name")
     if re.search(r"[ \-']{2,}", s):
-        raise ValidationError(
-            f"姓名“{raw}”中空格、连字符或撇号连在一起了，请核对", field="name"
-        )
+        raise ValidationError(f"姓名“{raw}”中空格、连字符或撇号连在一起了，请核对", field="name")
     if len(s) > _MAX_LATIN_NAME:
         raise ValidationError(
             f"姓名“{raw}”太长：外文姓名最多 {_MAX_LATIN_NAME} 个字符，实际为 {len(s)} 个",
@@ -295,21 +288,16 @@ def check_measurement(name: str, value: float | int | str | Decimal) -> float:
     spec = MEASUREMENTS[name]
     number = _to_number(spec, value)
     if spec.decimals == 0 and number != int(number):
-        raise ValidationError(
-            f"{spec.label}应为整数（单位 {spec.unit}），实际为 {number:g}", field=name
-        )
+        raise ValidationError(f"{spec.label}应为整数（单位 {spec.unit}），实际为 {number:g}", field=name)
     if not spec.minimum <= number <= spec.maximum:
         raise ValidationError(
-            f"{spec.label} {spec.with_unit(f'{number:g}')} 超出合理范围"
-            f"（{spec.range_text}），请核对",
+            f"{spec.label} {spec.with_unit(f'{number:g}')} 超出合理范围（{spec.range_text}），请核对",
             field=name,
         )
     return number
 
 
-def check_blood_pressure(
-    systolic: float | int | str, diastolic: float | int | str
-) -> tuple[int, int]:
+def check_blood_pressure(systolic: float | int | str, diastolic: float | int | str) -> tuple[int, int]:
     """Check both readings and that the systolic exceeds the diastolic; return integers."""
     high = int(check_measurement("systolic", systolic))
     low = int(check_measurement("diastolic", diastolic))
@@ -352,7 +340,5 @@ def _to_number(spec: MeasurementRange, value: float | int | str | Decimal) -> fl
     else:
         number = float(value)
     if not math.isfinite(number):
-        raise ValidationError(
-            f"{spec.label}应为数字（单位 {spec.unit}），实际为“{value}”", field=spec.name
-        )
+        raise ValidationError(f"{spec.label}应为数字（单位 {spec.unit}），实际为“{value}”", field=spec.name)
     return number

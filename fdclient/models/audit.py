@@ -13,7 +13,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, JSON, String, Uuid, event, inspect
+from sqlalchemy import JSON, CheckConstraint, Index, String, Uuid, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from fdclient.domain import codes

@@ -48,9 +48,7 @@ class Contract(Synced, Base):
     #: Printed on the form; unique across the county.
     contract_no: Mapped[str] = mapped_column(String(40), unique=True)
     scope: Mapped[str] = mapped_column(String(10), default="household")
-    household_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("households.id"), index=True, default=None
-    )
+    household_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("households.id"), index=True, default=None)
     #: The signing resident: the family representative for a household contract.
     representative_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("residents.id"))
     team_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("teams.id"), index=True)
@@ -72,9 +70,7 @@ class Contract(Synced, Base):
     termination_reason: Mapped[str | None] = mapped_column(String(12), default=None)
     termination_note: Mapped[str | None] = mapped_column(String(200), default=None)
     #: The contract this one renews (续约), if any.
-    renewal_of_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("contracts.id"), unique=True, default=None
-    )
+    renewal_of_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("contracts.id"), unique=True, default=None)
 
     members: Mapped[list[ContractMember]] = relationship(back_populates="contract")
     packages: Mapped[list[ContractPackage]] = relationship(back_populates="contract")

@@ -23,11 +23,7 @@ class Household(Synced, Voidable, Base):
     phone: Mapped[str | None] = mapped_column(String(30), default=None)
     #: 户主. Nullable only while a household is being registered (the head is a resident
     #: whose row points back here); the foreign key is created after both tables exist.
-    head_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("residents.id", use_alter=True), default=None
-    )
+    head_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("residents.id", use_alter=True), default=None)
 
-    members: Mapped[list[Resident]] = relationship(
-        back_populates="household", foreign_keys="Resident.household_id"
-    )
+    members: Mapped[list[Resident]] = relationship(back_populates="household", foreign_keys="Resident.household_id")
     head: Mapped[Resident | None] = relationship(foreign_keys=[head_id], post_update=True)

@@ -40,9 +40,7 @@ class ServicePackage(Synced, Base):
     fee_resident_fen: Mapped[int] = mapped_column()
     active: Mapped[bool] = mapped_column(default=True)
 
-    items: Mapped[list[PackageItem]] = relationship(
-        back_populates="package", order_by="PackageItem.position"
-    )
+    items: Mapped[list[PackageItem]] = relationship(back_populates="package", order_by="PackageItem.position")
 
 
 class PackageItem(Synced, Base):

@@ -33,7 +33,9 @@ class Resident(Synced, Voidable, Base):
         ),
         CheckConstraint(digits_check("health_record_no", 17, nullable=True), name="record_no_digits"),
         CheckConstraint(codes.sql_in("ethnicity", codes.ETHNICITY, nullable=True), name="ethnicity_code"),
-        CheckConstraint(codes.sql_in("relationship_to_head", codes.RELATIONSHIP, nullable=True), name="relationship_code"),
+        CheckConstraint(
+            codes.sql_in("relationship_to_head", codes.RELATIONSHIP, nullable=True), name="relationship_code"
+        ),
         CheckConstraint(codes.sql_in("resident_type", codes.RESIDENT_TYPE, nullable=True), name="resident_type_code"),
         CheckConstraint(codes.sql_in("blood_abo", codes.BLOOD_ABO, nullable=True), name="blood_abo_code"),
         CheckConstraint(codes.sql_in("blood_rh", codes.BLOOD_RH, nullable=True), name="blood_rh_code"),
@@ -59,9 +61,7 @@ class Resident(Synced, Voidable, Base):
     )
 
     village_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("villages.id"), index=True)
-    household_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("households.id"), index=True, default=None
-    )
+    household_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("households.id"), index=True, default=None)
     relationship_to_head: Mapped[str | None] = mapped_column(String(2), default=None)
 
     name: Mapped[str] = mapped_column(String(50))
@@ -117,13 +117,9 @@ class Resident(Synced, Voidable, Base):
     status: Mapped[str] = mapped_column(String(10), default="active")
     status_changed_on: Mapped[date | None] = mapped_column(default=None)
     #: Set when the county server merged this record into another (same person twice).
-    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("residents.id"), default=None
-    )
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("residents.id"), default=None)
 
-    household: Mapped[Household | None] = relationship(
-        back_populates="members", foreign_keys=[household_id]
-    )
+    household: Mapped[Household | None] = relationship(back_populates="members", foreign_keys=[household_id])
     diagnoses: Mapped[list[Diagnosis]] = relationship(back_populates="resident")
     history_events: Mapped[list[HistoryEvent]] = relationship(back_populates="resident")
 

@@ -40,9 +40,7 @@ class Staff(Synced, Base):
 class TeamMember(Base):
     __tablename__ = "team_members"
 
-    team_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
-    )
+    team_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     staff_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("staff.id"), primary_key=True)
 
     staff: Mapped[Staff] = relationship()

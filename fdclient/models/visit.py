@@ -39,15 +39,11 @@ class Visit(Synced, Voidable, Base):
     #: Shared by every revision of one record; equals the first revision's id.
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     revision: Mapped[int] = mapped_column(default=1)
-    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("visits.id"), unique=True, default=None
-    )
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("visits.id"), unique=True, default=None)
     correction_reason: Mapped[str | None] = mapped_column(String(200), default=None)
 
     resident_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("residents.id"))
-    contract_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("contracts.id"), index=True, default=None
-    )
+    contract_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("contracts.id"), index=True, default=None)
     kind: Mapped[str] = mapped_column(String(20))
     visit_date: Mapped[date] = mapped_column(index=True)
     mode: Mapped[str] = mapped_column(String(1), default="2")
@@ -94,12 +90,16 @@ def _chronic_checks(table: str) -> tuple[CheckConstraint, ...]:
     return (
         CheckConstraint("systolic IS NULL OR systolic BETWEEN 40 AND 300", name="systolic_range"),
         CheckConstraint("diastolic IS NULL OR diastolic BETWEEN 20 AND 200", name="diastolic_range"),
+        CheckConstraint("systolic IS NULL OR diastolic IS NULL OR systolic > diastolic", name="bp_order"),
         CheckConstraint(
-            "systolic IS NULL OR diastolic IS NULL OR systolic > diastolic", name="bp_order"
+            codes.sql_in("classification", codes.FOLLOWUP_CLASSIFICATION, nullable=True), name="classification_code"
         ),
-        CheckConstraint(codes.sql_in("classification", codes.FOLLOWUP_CLASSIFICATION, nullable=True), name="classification_code"),
-        CheckConstraint(codes.sql_in("medication_compliance", codes.MEDICATION_COMPLIANCE, nullable=True), name="compliance_code"),
-        CheckConstraint(codes.sql_in("psychological_adjustment", codes.ADJUSTMENT, nullable=True), name="adjustment_code"),
+        CheckConstraint(
+            codes.sql_in("medication_compliance", codes.MEDICATION_COMPLIANCE, nullable=True), name="compliance_code"
+        ),
+        CheckConstraint(
+            codes.sql_in("psychological_adjustment", codes.ADJUSTMENT, nullable=True), name="adjustment_code"
+        ),
         CheckConstraint(codes.sql_in("compliance_behaviour", codes.ADJUSTMENT, nullable=True), name="behaviour_code"),
     )
 
@@ -154,7 +154,9 @@ class ElderlyCheck(Visit):
     __tablename__ = "elderly_checks"
     __table_args__ = (
         CheckConstraint("self_care_score IS NULL OR self_care_score BETWEEN 0 AND 37", name="self_care_range"),
-        CheckConstraint(codes.sql_in("health_self_assessment", codes.SELF_ASSESSMENT, nullable=True), name="self_assessment_code"),
+        CheckConstraint(
+            codes.sql_in("health_self_assessment", codes.SELF_ASSESSMENT, nullable=True), name="self_assessment_code"
+        ),
         CheckConstraint(codes.sql_in("cognition_screen", codes.SCREEN_RESULT, nullable=True), name="cognition_code"),
         CheckConstraint(codes.sql_in("emotion_screen", codes.SCREEN_RESULT, nullable=True), name="emotion_code"),
         CheckConstraint(codes.sql_in("ecg", codes.EXAM_RESULT, nullable=True), name="ecg_code"),

@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import Connection, func, select, text
 
 from fdclient import migrations
-from fdclient.models import AuditEntry, Contract, ContractMember, Household, PlannedService, Resident, Village, Visit
 from fdclient.domain.codes import GB11643_ID_TYPES
 from fdclient.domain.identity import is_valid_id_number
+from fdclient.models import AuditEntry, Contract, ContractMember, Household, PlannedService, Resident, Village, Visit
 
 COUNTED = (
     ("villages", "村（居）委会", Village),
@@ -44,7 +44,11 @@ class CheckReport:
         return not any(f.severity == "problem" for f in self.findings)
 
     def describe(self) -> str:
-        lines = [f"数据库：{self.path}", f"结构版本：{self.schema_revision}（本程序：{self.expected_revision}）", "记录数："]
+        lines = [
+            f"数据库：{self.path}",
+            f"结构版本：{self.schema_revision}（本程序：{self.expected_revision}）",
+            "记录数：",
+        ]
         lines += [f"  {label}：{n}" for _key, label, n in self.counts]
         if self.findings:
             lines.append("发现：")
@@ -78,7 +82,9 @@ def _domain_checks(conn: Connection, today: date) -> list[Finding]:
     if bad:
         findings.append(Finding("problem", f"{len(bad)} 位居民的身份证号校验不通过（例如：{'、'.join(bad[:3])}）"))
     headless = conn.execute(
-        select(func.count()).select_from(Household).where(
+        select(func.count())
+        .select_from(Household)
+        .where(
             Household.voided_at.is_(None),
             ~select(Resident.id)
             .where(Resident.id == Household.head_id, Resident.household_id == Household.id)
@@ -88,9 +94,10 @@ def _domain_checks(conn: Connection, today: date) -> list[Finding]:
     if headless:
         findings.append(Finding("problem", f"{headless} 个家庭户没有户主，或户主不是本户成员"))
     stale = conn.execute(
-        select(func.count()).select_from(ContractMember).join(Contract).where(
-            ContractMember.is_active, Contract.status != "active"
-        )
+        select(func.count())
+        .select_from(ContractMember)
+        .join(Contract)
+        .where(ContractMember.is_active, Contract.status != "active")
     ).scalar_one()
     if stale:
         findings.append(Finding("problem", f"{stale} 名签约成员标记为履约中，但其协议不在履约状态"))

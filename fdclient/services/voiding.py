@@ -25,9 +25,7 @@ def clean_reason(reason: str | None, *, what: str = "作废") -> str:
     if not text:
         raise ValidationError(f"{what}必须填写原因。", field="reason")
     if len(text) > MAX_REASON:
-        raise ValidationError(
-            f"{what}原因太长：最多 {MAX_REASON} 个字，实际为 {len(text)} 个。", field="reason"
-        )
+        raise ValidationError(f"{what}原因太长：最多 {MAX_REASON} 个字，实际为 {len(text)} 个。", field="reason")
     return text
 
 
@@ -39,9 +37,7 @@ def actor_of(session: Session) -> uuid.UUID | None:
     return uuid.UUID(str(actor))
 
 
-def void_row(
-    session: Session, row: Voidable, reason: str | None, *, label: str, by: uuid.UUID | None = None
-) -> None:
+def void_row(session: Session, row: Voidable, reason: str | None, *, label: str, by: uuid.UUID | None = None) -> None:
     """Void ``row`` (described as ``label`` in messages, e.g. “居民 张三”).
 
     ``by`` defaults to the session's actor. A row already voided is refused.

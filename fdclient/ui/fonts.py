@@ -86,9 +86,7 @@ def apply_application_font(app: QApplication) -> str | None:
     load_bundled_fonts()
     families = cjk_families(QFontDatabase.families())
     if not families:
-        log.warning(
-            "no CJK font found (install fonts-wqy-microhei): Chinese text will not display"
-        )
+        log.warning("no CJK font found (install fonts-wqy-microhei): Chinese text will not display")
         return None
     font = QFont(app.font())
     font.setFamilies(families)

@@ -113,9 +113,7 @@ class MainWindow(QMainWindow):
         self.township_label = QLabel(central)
         self.township_label.setObjectName("townshipLabel")
         self.township_label.setFont(_scaled_font(self.font(), 1.2))
-        self.township_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
+        self.township_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.section_label = QLabel(central)
         self.section_label.setObjectName("summaryHeading")
@@ -129,9 +127,7 @@ class MainWindow(QMainWindow):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(16)
-        self.cards: dict[str, StatCard] = {
-            name: StatCard(name, self.summary_panel) for name in FIGURES
-        }
+        self.cards: dict[str, StatCard] = {name: StatCard(name, self.summary_panel) for name in FIGURES}
         grid.addWidget(self.cards["villages"], 0, 0)
         grid.addWidget(self.cards["households"], 0, 1)
         grid.addWidget(self.cards["residents"], 0, 2)
@@ -167,8 +163,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.quit_action)
 
         self.setStyleSheet(
-            "QFrame[statCard=\"true\"] {"
-            " background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }"
+            'QFrame[statCard="true"] { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }'
         )
         self.resize(960, 600)
         self.retranslate_ui()
@@ -185,9 +180,7 @@ class MainWindow(QMainWindow):
     def retranslate_ui(self) -> None:
         """Set every user-visible text in the current language."""
         self.title_label.setText(app_title())
-        self.section_label.setText(
-            QCoreApplication.translate("MainWindow", "Township overview")
-        )
+        self.section_label.setText(QCoreApplication.translate("MainWindow", "Township overview"))
         self.file_menu.setTitle(QCoreApplication.translate("MainWindow", "&File"))
         self.quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
         self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Ready"))

@@ -17,8 +17,9 @@ def _entries(session, row_id):  # noqa: ANN001, ANN202
 def test_insert_update_and_void_are_logged_with_the_actor(store) -> None:  # noqa: ANN001
     with store.session() as session:
         doctor = Staff(id=new_id(), township_id=store.info.township_id, name="李医生", role="doctor")
-        village = Village(id=new_id(), township_id=store.info.township_id, code="360111101201",
-                          name="上坊村", record_segment="101")
+        village = Village(
+            id=new_id(), township_id=store.info.township_id, code="360111101201", name="上坊村", record_segment="101"
+        )
         session.add_all([doctor, village])
         session.commit()
         session.info["actor_id"] = doctor.id
@@ -28,7 +29,10 @@ def test_insert_update_and_void_are_logged_with_the_actor(store) -> None:  # noq
         household.address = "上坊村3组14号"
         session.commit()
         household.voided_at, household.void_reason, household.voided_by_id = (
-            datetime(2026, 1, 5, tzinfo=UTC), "重复登记", doctor.id)
+            datetime(2026, 1, 5, tzinfo=UTC),
+            "重复登记",
+            doctor.id,
+        )
         session.commit()
         entries = _entries(session, household.id)
     assert [e.action for e in entries] == ["insert", "update", "void"]
@@ -40,8 +44,9 @@ def test_insert_update_and_void_are_logged_with_the_actor(store) -> None:  # noq
 
 def test_a_rolled_back_change_leaves_no_entry(store) -> None:  # noqa: ANN001
     with store.session() as session:
-        village = Village(id=new_id(), township_id=store.info.township_id, code="360111101202",
-                          name="永丰村", record_segment="102")
+        village = Village(
+            id=new_id(), township_id=store.info.township_id, code="360111101202", name="永丰村", record_segment="102"
+        )
         session.add(village)
         session.flush()
         session.rollback()

@@ -19,7 +19,16 @@ import pytest
 from sqlalchemy import Connection, Table, insert, text, update
 from sqlalchemy.exc import IntegrityError
 
-from fdclient.models import Contract, ContractMember, ContractPackage, Resident, ServicePackage, Township, Village, Visit
+from fdclient.models import (
+    Contract,
+    ContractMember,
+    ContractPackage,
+    Resident,
+    ServicePackage,
+    Township,
+    Village,
+    Visit,
+)
 from fdclient.services.visits import forms as visit_forms
 from fdclient.services.visits import recording as visits
 from fdclient.store import Store
@@ -52,15 +61,27 @@ def world(store: Store) -> World:
         visit = visits.record_hypertension_followup(
             s,
             visit_forms.HypertensionFollowupInput(
-                resident_id=household.head_id, visit_date=date(2026, 2, 1), doctor_id=doctor.id,
-                systolic=150, diastolic=95, medications=(visit_forms.MedicationInput("氨氯地平", 1, "5mg"),),
+                resident_id=household.head_id,
+                visit_date=date(2026, 2, 1),
+                doctor_id=doctor.id,
+                systolic=150,
+                diastolic=95,
+                medications=(visit_forms.MedicationInput("氨氯地平", 1, "5mg"),),
             ),
             today=builders.TODAY,
         )
         head = s.get(Resident, household.head_id)
         world = World(
-            village.id, village.township_id, team.id, doctor.id, household.id, head.id, head.id_number,
-            package.id, contract.id, visit.visit.id,
+            village.id,
+            village.township_id,
+            team.id,
+            doctor.id,
+            household.id,
+            head.id,
+            head.id_number,
+            package.id,
+            contract.id,
+            visit.visit.id,
         )
         s.commit()
     return world
@@ -101,9 +122,16 @@ def resident_row(w: World, **overrides: Any) -> dict[str, Any]:
 
 def contract_row(w: World, **overrides: Any) -> dict[str, Any]:
     row = {
-        "contract_no": f"QY-TEST-{uuid.uuid4().hex[:8]}", "scope": "household", "household_id": w.household_id,
-        "representative_id": w.head_id, "team_id": w.team_id, "doctor_id": w.doctor_id,
-        "start_date": date(2026, 1, 1), "end_date": date(2026, 12, 31), "term_years": 1, "status": "draft",
+        "contract_no": f"QY-TEST-{uuid.uuid4().hex[:8]}",
+        "scope": "household",
+        "household_id": w.household_id,
+        "representative_id": w.head_id,
+        "team_id": w.team_id,
+        "doctor_id": w.doctor_id,
+        "start_date": date(2026, 1, 1),
+        "end_date": date(2026, 12, 31),
+        "term_years": 1,
+        "status": "draft",
     }
     return {**row, **overrides}
 
@@ -114,7 +142,8 @@ def contract_row(w: World, **overrides: Any) -> dict[str, Any]:
 def test_two_non_voided_residents_cannot_share_an_id_number(conn: Connection, world: World) -> None:
     refused(conn, insert(table(Resident)), resident_row(world, id_number=world.head_id_number))
     accepted(
-        conn, insert(table(Resident)),
+        conn,
+        insert(table(Resident)),
         resident_row(world, id_number=world.head_id_number, voided_at=NOW, void_reason="重复登记"),
     )
 
@@ -199,16 +228,25 @@ def test_a_signed_contract_has_consent(conn: Connection, world: World) -> None:
 
 def test_a_terminated_contract_has_a_reason_and_a_date(conn: Connection, world: World) -> None:
     t = table(Contract)
-    refused(conn, update(t).where(t.c.id == world.contract_id).values(status="terminated", terminated_on=date(2026, 5, 1)))
+    refused(
+        conn, update(t).where(t.c.id == world.contract_id).values(status="terminated", terminated_on=date(2026, 5, 1))
+    )
     refused(conn, update(t).where(t.c.id == world.contract_id).values(status="terminated", termination_reason="death"))
     refused(
         conn,
-        update(t).where(t.c.id == world.contract_id).values(status="terminated", termination_reason="bored", terminated_on=date(2026, 5, 1)),
+        update(t)
+        .where(t.c.id == world.contract_id)
+        .values(status="terminated", termination_reason="bored", terminated_on=date(2026, 5, 1)),
     )
-    refused(conn, update(t).where(t.c.id == world.contract_id).values(termination_reason="death", terminated_on=date(2026, 5, 1)))
+    refused(
+        conn,
+        update(t).where(t.c.id == world.contract_id).values(termination_reason="death", terminated_on=date(2026, 5, 1)),
+    )
     accepted(
         conn,
-        update(t).where(t.c.id == world.contract_id).values(status="terminated", termination_reason="death", terminated_on=date(2026, 5, 1)),
+        update(t)
+        .where(t.c.id == world.contract_id)
+        .values(status="terminated", termination_reason="death", terminated_on=date(2026, 5, 1)),
     )
 
 
@@ -222,10 +260,12 @@ def test_a_household_contract_names_its_household(conn: Connection, world: World
 )
 def test_a_fee_split_adds_up_to_the_total(conn: Connection, world: World, split: tuple[int, int, int, int]) -> None:
     names = ("fee_total_fen", "fee_insurance_fen", "fee_public_health_fen", "fee_resident_fen")
-    fees = dict(zip(names, split))
+    fees = dict(zip(names, split, strict=False))
     package = {"code": "BAD", "name": "错误包", "kind": "basic"}
     refused(conn, insert(table(ServicePackage)), {**package, **fees})
-    accepted(conn, insert(table(ServicePackage)), {**package, **dict(zip(names, (5500, 2000, 3000, 500)))})
+    accepted(
+        conn, insert(table(ServicePackage)), {**package, **dict(zip(names, (5500, 2000, 3000, 500), strict=False))}
+    )
     t = table(ContractPackage)
     refused(conn, update(t).where(t.c.contract_id == world.contract_id).values(**fees))
 
@@ -264,7 +304,10 @@ def test_voiding_a_visit_is_the_one_update_allowed(conn: Connection, world: Worl
 def test_a_revision_after_the_first_supersedes_one(conn: Connection, world: World) -> None:
     t = table(Visit)
     row = {
-        "record_id": world.visit_id, "kind": "home_visit", "resident_id": world.head_id, "visit_date": date(2026, 2, 1),
+        "record_id": world.visit_id,
+        "kind": "home_visit",
+        "resident_id": world.head_id,
+        "visit_date": date(2026, 2, 1),
         "doctor_id": world.doctor_id,
     }
     refused(conn, insert(t), {**row, "revision": 2})

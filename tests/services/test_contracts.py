@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import AuditEntry, Contract, ContractMember, Household, PlannedService, ServicePackage, Staff, Team
-from fdclient.services.contracts import numbers as contract_numbers
-from fdclient.services.contracts import renewal as contract_renewal
 from fdclient.services.contracts import lifecycle as contracts
+from fdclient.services.contracts import numbers as contract_numbers
 from fdclient.services.contracts import packages
+from fdclient.services.contracts import renewal as contract_renewal
 from fdclient.services.registry import resident_status
 from fdclient.services.staff import organisation as staff
 from fdclient.store import Store
@@ -36,8 +36,12 @@ class World:
 
     def draft(self, **overrides: object) -> contracts.ContractInfo:
         args = dict(
-            household_id=self.household.id, representative_id=self.household.head_id, team_id=self.team.id,
-            doctor_id=self.doctor.id, package_ids=[self.basic.id], start_date=START,
+            household_id=self.household.id,
+            representative_id=self.household.head_id,
+            team_id=self.team.id,
+            doctor_id=self.doctor.id,
+            package_ids=[self.basic.id],
+            start_date=START,
         )
         return contracts.draft_contract(self.session, **{**args, **overrides})
 
@@ -144,8 +148,12 @@ def test_one_family_doctor_per_resident(w: World) -> None:
     other_team, _ = builders.make_team(w.session, doctor=other_doctor)
     spouse = _spouse(w)
     second = w.draft(
-        scope="individual", household_id=None, member_ids=[spouse.id], representative_id=spouse.id,
-        team_id=other_team.id, doctor_id=other_doctor.id,
+        scope="individual",
+        household_id=None,
+        member_ids=[spouse.id],
+        representative_id=spouse.id,
+        team_id=other_team.id,
+        doctor_id=other_doctor.id,
     )
     with pytest.raises(RuleError) as error:
         w.sign(second.id)
@@ -168,7 +176,9 @@ def test_a_draft_cannot_be_terminated_or_renewed(w: World) -> None:
     with pytest.raises(RuleError, match="当前状态为“草稿”，不能改为“已解约”"):
         contracts.terminate_contract(w.session, draft.id, reason="voluntary", on_date=date(2026, 2, 1))
     with pytest.raises(RuleError, match="当前状态为“草稿”，不能改为“已续约”"):
-        contract_renewal.renew_contract(w.session, draft.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 12, 1))
+        contract_renewal.renew_contract(
+            w.session, draft.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 12, 1)
+        )
 
 
 def test_terminate_ends_members_and_cancels_later_services(w: World) -> None:
@@ -179,30 +189,48 @@ def test_terminate_ends_members_and_cancels_later_services(w: World) -> None:
         contracts.terminate_contract(w.session, signed.id, reason="other", on_date=date(2026, 5, 1))
     with pytest.raises(ValidationError, match="解约日期"):
         contracts.terminate_contract(w.session, signed.id, reason="voluntary", on_date=date(2027, 1, 1))
-    done = contracts.terminate_contract(w.session, signed.id, reason="moved_out", on_date=date(2026, 5, 1), note="去外地打工")
+    done = contracts.terminate_contract(
+        w.session, signed.id, reason="moved_out", on_date=date(2026, 5, 1), note="去外地打工"
+    )
     assert (done.status, done.termination_reason, done.termination_note) == ("terminated", "moved_out", "去外地打工")
     assert all(not m.is_active and m.ended_on == date(2026, 5, 1) for m in done.members)
     by_status = {(p.window_start > date(2026, 5, 1), p.status) for p in planned(w.session, signed.id)}
     assert by_status == {(False, "planned"), (True, "cancelled")}
     with pytest.raises(RuleError, match="当前状态为“已解约”，不能改为“已续约”"):
-        contract_renewal.renew_contract(w.session, signed.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 12, 1))
+        contract_renewal.renew_contract(
+            w.session, signed.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 12, 1)
+        )
 
 
 def test_renewal_opens_near_the_end(w: World) -> None:
     signed = w.sign(w.draft().id)
     with pytest.raises(RuleError, match="才能续约"):
-        contract_renewal.renew_contract(w.session, signed.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 9, 1))
+        contract_renewal.renew_contract(
+            w.session, signed.id, consent_given=True, signed_at=builders.signed_at(START), today=date(2026, 9, 1)
+        )
     with pytest.raises(RuleError, match="个人信息保护法"):
-        contract_renewal.renew_contract(w.session, signed.id, consent_given=False, signed_at=builders.signed_at(START), today=date(2026, 12, 1))
+        contract_renewal.renew_contract(
+            w.session, signed.id, consent_given=False, signed_at=builders.signed_at(START), today=date(2026, 12, 1)
+        )
 
 
 def test_renewal_moves_members_to_a_new_contract_from_the_day_after_the_end(w: World) -> None:
     old = w.sign(w.draft().id)
     new = contract_renewal.renew_contract(
-        w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2026, 12, 1)), today=date(2026, 12, 1), term_years=2
+        w.session,
+        old.id,
+        consent_given=True,
+        signed_at=builders.signed_at(date(2026, 12, 1)),
+        today=date(2026, 12, 1),
+        term_years=2,
     )
     assert contracts.get_contract(w.session, old.id).status == "renewed"
-    assert (new.status, new.start_date, new.end_date, new.renewal_of_id) == ("active", date(2027, 1, 1), date(2028, 12, 31), old.id)
+    assert (new.status, new.start_date, new.end_date, new.renewal_of_id) == (
+        "active",
+        date(2027, 1, 1),
+        date(2028, 12, 31),
+        old.id,
+    )
     assert new.contract_no == "QY-360111101-2027-000001"
     old_members = contracts.get_contract(w.session, old.id).members
     assert all(not m.is_active and m.ended_on == date(2026, 12, 31) for m in old_members)
@@ -218,10 +246,14 @@ def test_expiry_deactivates_members_and_an_expired_contract_can_still_be_renewed
     result = contract_renewal.expire_due_contracts(w.session, date(2027, 1, 1))
     assert result.expired == (old.contract_no,) and result.renewed == ()
     expired = contracts.get_contract(w.session, old.id)
-    assert expired.status == "expired" and all(not m.is_active and m.ended_on == date(2026, 12, 31) for m in expired.members)
+    assert expired.status == "expired" and all(
+        not m.is_active and m.ended_on == date(2026, 12, 31) for m in expired.members
+    )
     with pytest.raises(RuleError, match="当前状态为“已到期”，不能改为“已解约”"):
         contracts.terminate_contract(w.session, old.id, reason="voluntary", on_date=date(2026, 12, 5))
-    new = contract_renewal.renew_contract(w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2027, 1, 20)), today=date(2027, 1, 20))
+    new = contract_renewal.renew_contract(
+        w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2027, 1, 20)), today=date(2027, 1, 20)
+    )
     assert new.start_date == date(2027, 1, 1) and len([m for m in new.members if m.is_active]) == 2
 
 
@@ -229,8 +261,16 @@ def test_renewal_closes_90_days_after_the_end(w: World) -> None:
     old = w.sign(w.draft().id)
     contract_renewal.expire_due_contracts(w.session, date(2027, 1, 1))
     with pytest.raises(RuleError, match="超过 90 天不能续约"):
-        contract_renewal.renew_contract(w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2027, 4, 1)), today=date(2027, 4, 1))
-    renewed = contract_renewal.renew_contract(w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2027, 3, 31)), today=date(2027, 3, 31))
+        contract_renewal.renew_contract(
+            w.session,
+            old.id,
+            consent_given=True,
+            signed_at=builders.signed_at(date(2027, 4, 1)),
+            today=date(2027, 4, 1),
+        )
+    renewed = contract_renewal.renew_contract(
+        w.session, old.id, consent_given=True, signed_at=builders.signed_at(date(2027, 3, 31)), today=date(2027, 3, 31)
+    )
     assert renewed.status == "active"
 
 
@@ -289,8 +329,15 @@ def test_yuan_and_fen() -> None:
 def test_a_fee_split_that_does_not_add_up_names_the_parts(w: World) -> None:
     with pytest.raises(ValidationError) as error:
         packages.create_package(
-            w.session, code="BAD", name="错误包", kind="basic", fee_total_fen=5500, fee_insurance_fen=2000,
-            fee_public_health_fen=3000, fee_resident_fen=1000, items=[packages.PackageItemInput("健康评估", "health_assessment", 1)],
+            w.session,
+            code="BAD",
+            name="错误包",
+            kind="basic",
+            fee_total_fen=5500,
+            fee_insurance_fen=2000,
+            fee_public_health_fen=3000,
+            fee_resident_fen=1000,
+            items=[packages.PackageItemInput("健康评估", "health_assessment", 1)],
         )
     message = error.value.message
     for words in ("医保基金 20.00 元", "基本公卫经费 30.00 元", "个人支付 10.00 元", "= 60.00 元", "总费用为 55.00 元"):
@@ -298,13 +345,25 @@ def test_a_fee_split_that_does_not_add_up_names_the_parts(w: World) -> None:
 
 
 def test_package_items_and_target_population_are_checked(w: World) -> None:
-    base = dict(code="X1", name="包", kind="personalised", fee_total_fen=0, fee_insurance_fen=0, fee_public_health_fen=0, fee_resident_fen=0)
+    base = dict(
+        code="X1",
+        name="包",
+        kind="personalised",
+        fee_total_fen=0,
+        fee_insurance_fen=0,
+        fee_public_health_fen=0,
+        fee_resident_fen=0,
+    )
     with pytest.raises(ValidationError, match="目标人群"):
-        packages.create_package(w.session, **base, target_population="rich", items=[packages.PackageItemInput("随访", "home_visit", 1)])
+        packages.create_package(
+            w.session, **base, target_population="rich", items=[packages.PackageItemInput("随访", "home_visit", 1)]
+        )
     with pytest.raises(ValidationError, match="1 到 52"):
         packages.create_package(w.session, **base, items=[packages.PackageItemInput("随访", "home_visit", 60)])
     with pytest.raises(ValidationError, match="已被使用"):
-        packages.create_package(w.session, **{**base, "code": w.basic.code}, items=[packages.PackageItemInput("随访", "home_visit", 1)])
+        packages.create_package(
+            w.session, **{**base, "code": w.basic.code}, items=[packages.PackageItemInput("随访", "home_visit", 1)]
+        )
 
 
 def _spouse(w: World):

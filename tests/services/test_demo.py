@@ -11,17 +11,17 @@ from sqlalchemy import CheckConstraint, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fdclient.errors import RuleError, ValidationError
-from fdclient.models import AuditEntry, Base, Contract, HypertensionFollowup, Resident, Visit
-from fdclient.services.demo import DemoTownship, build_demo, generate_demo, write_demo
-from fdclient.services.demo.followups import DM_DRUGS, HT_DRUGS
-from fdclient.services.demo.writer import insert_sql, write_rows_sqlite3
 from fdclient.domain.followup_rules import classify_bp, classify_fasting_glucose
 from fdclient.domain.identity import parse_id_number
 from fdclient.domain.key_populations import age_on, compute_tags
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import AuditEntry, Base, Contract, HypertensionFollowup, Resident, Visit
+from fdclient.services.contracts.plan import add_years, windows
+from fdclient.services.demo import DemoTownship, build_demo, generate_demo, write_demo
+from fdclient.services.demo.followups import DM_DRUGS, HT_DRUGS
+from fdclient.services.demo.writer import insert_sql, write_rows_sqlite3
 from fdclient.services.registry.residents import person_facts
 from fdclient.services.registry.search import search_residents
-from fdclient.services.contracts.plan import add_years, windows
 from fdclient.store import create_store, open_store
 
 CODE, NAME = "360111101", "罗家镇"
@@ -157,7 +157,7 @@ def test_a_row_breaking_a_check_is_caught_and_nothing_is_written(store):
     data = build_demo(township(store), villages=2, households=20, seed=3, as_of=AS_OF)
     residents = data.table("residents")
     sex = residents.columns.index("sex")
-    residents.rows[5] = (*residents.rows[5][:sex], 5, *residents.rows[5][sex + 1:])
+    residents.rows[5] = (*residents.rows[5][:sex], 5, *residents.rows[5][sex + 1 :])
     with pytest.raises(RuntimeError, match=r"residents\.ck_residents_sex_code"):
         with store.engine.begin() as conn:
             write_demo(conn, data)
@@ -300,28 +300,45 @@ def test_coverage_and_key_population_coverage(demo):
 
 def test_contract_history_and_rules(demo):
     store, _ = demo
-    assert rows(store, "SELECT resident_id FROM contract_members WHERE is_active GROUP BY resident_id "
-                       "HAVING count(*) > 1") == []
+    assert (
+        rows(store, "SELECT resident_id FROM contract_members WHERE is_active GROUP BY resident_id HAVING count(*) > 1")
+        == []
+    )
     statuses = Counter(s for (s,) in rows(store, "SELECT status FROM contracts"))
     assert {"active", "expired", "renewed", "terminated"} <= set(statuses)
     assert statuses["active"] > statuses["expired"]
-    renewed = rows(store, "SELECT c.id, c.end_date, n.start_date, n.status FROM contracts c "
-                          "JOIN contracts n ON n.renewal_of_id = c.id")
+    renewed = rows(
+        store,
+        "SELECT c.id, c.end_date, n.start_date, n.status FROM contracts c JOIN contracts n ON n.renewal_of_id = c.id",
+    )
     assert len(renewed) == statuses["renewed"]
     assert all(date.fromisoformat(r[2]) == date.fromordinal(date.fromisoformat(r[1]).toordinal() + 1) for r in renewed)
     reasons = Counter(r for (r,) in rows(store, "SELECT termination_reason FROM contracts WHERE status = 'terminated'"))
     assert None not in reasons and {"death", "voluntary", "refused"} <= set(reasons)
     assert rows(store, "SELECT count(*) FROM contracts WHERE NOT consent_given OR signed_at IS NULL")[0][0] == 0
-    assert rows(store, "SELECT count(*) FROM contract_members m JOIN contracts c ON c.id = m.contract_id "
-                       "WHERE m.is_active AND (c.status != 'active' OR c.end_date < :d)", d=AS_OF.isoformat())[0][0] == 0
+    assert (
+        rows(
+            store,
+            "SELECT count(*) FROM contract_members m JOIN contracts c ON c.id = m.contract_id "
+            "WHERE m.is_active AND (c.status != 'active' OR c.end_date < :d)",
+            d=AS_OF.isoformat(),
+        )[0][0]
+        == 0
+    )
     household = Counter(s for (s,) in rows(store, "SELECT scope FROM contracts"))
     assert household["household"] > 4 * household["individual"] > 0
 
 
 def test_package_fees_split_as_documented(demo):
     store, _ = demo
-    fees = {r[0]: tuple(r[1:]) for r in rows(store, "SELECT code, fee_total_fen, fee_insurance_fen, "
-                                                    "fee_public_health_fen, fee_resident_fen FROM service_packages")}
+    fees = {
+        r[0]: tuple(r[1:])
+        for r in rows(
+            store,
+            "SELECT code, fee_total_fen, fee_insurance_fen, "
+            "fee_public_health_fen, fee_resident_fen FROM service_packages",
+        )
+    }
     assert fees["JC-55"] == (5500, 2000, 3000, 500)
     assert fees["ZD-150"] == (15000, 11000, 3000, 1000)
     assert fees["TP-15"] == (1500, 1000, 500, 0)
@@ -331,23 +348,32 @@ def test_package_fees_split_as_documented(demo):
 
 def test_planned_services_follow_the_package_items(demo):
     store, _ = demo
-    plans = rows(store, "SELECT p.service_kind, p.sequence, p.window_start, p.window_end, p.status, p.fulfilled_on, "
-                        "p.visit_id, p.resident_id, c.start_date, c.term_years, i.times_per_year, v.kind, v.visit_date, "
-                        "v.resident_id AS visit_resident FROM planned_services p JOIN contracts c ON c.id = p.contract_id "
-                        "JOIN package_items i ON i.id = p.package_item_id LEFT JOIN visits v ON v.id = p.visit_id")
+    plans = rows(
+        store,
+        "SELECT p.service_kind, p.sequence, p.window_start, p.window_end, p.status, p.fulfilled_on, "
+        "p.visit_id, p.resident_id, c.start_date, c.term_years, i.times_per_year, v.kind, v.visit_date, "
+        "v.resident_id AS visit_resident FROM planned_services p JOIN contracts c ON c.id = p.contract_id "
+        "JOIN package_items i ON i.id = p.package_item_id LEFT JOIN visits v ON v.id = p.visit_id",
+    )
     statuses = Counter(p.status for p in plans)
     assert statuses["done"] > 0 and statuses["planned"] > 0
     fulfilled_by_visit = 0
     for p in plans:
         start = date.fromisoformat(p.start_date)
         years = [(add_years(start, k), add_years(start, k + 1)) for k in range(p.term_years)]
-        spans = [w for first, nxt in years for w in windows(first, date.fromordinal(nxt.toordinal() - 1), p.times_per_year)]
+        spans = [
+            w for first, nxt in years for w in windows(first, date.fromordinal(nxt.toordinal() - 1), p.times_per_year)
+        ]
         assert (date.fromisoformat(p.window_start), date.fromisoformat(p.window_end)) in spans
         assert (p.status == "done") == (p.fulfilled_on is not None)
         if p.visit_id is not None:
             fulfilled_by_visit += 1
-            assert {"hypertension": "hypertension_followup", "diabetes": "diabetes_followup",
-                    "elderly_check": "elderly_check", "home_visit": "home_visit"}[p.kind] == p.service_kind
+            assert {
+                "hypertension": "hypertension_followup",
+                "diabetes": "diabetes_followup",
+                "elderly_check": "elderly_check",
+                "home_visit": "home_visit",
+            }[p.kind] == p.service_kind
             assert p.visit_resident == p.resident_id and p.visit_date == p.fulfilled_on
     assert fulfilled_by_visit > 100
 
@@ -357,9 +383,12 @@ def test_planned_services_follow_the_package_items(demo):
 
 def test_hypertension_follow_ups_are_plausible(demo):
     store, _ = demo
-    found = rows(store, "SELECT v.id, v.visit_date, r.birth_date, h.systolic, h.diastolic, h.classification, "
-                        "h.heart_rate, h.bp_target, v.next_visit_date FROM visits v "
-                        "JOIN hypertension_followups h ON h.id = v.id JOIN residents r ON r.id = v.resident_id")
+    found = rows(
+        store,
+        "SELECT v.id, v.visit_date, r.birth_date, h.systolic, h.diastolic, h.classification, "
+        "h.heart_rate, h.bp_target, v.next_visit_date FROM visits v "
+        "JOIN hypertension_followups h ON h.id = v.id JOIN residents r ON r.id = v.resident_id",
+    )
     referred = {r[0] for r in rows(store, "SELECT visit_id FROM referrals WHERE urgency = 'urgent'")}
     assert len(found) > 500
     for v in found:
@@ -394,8 +423,11 @@ def test_diabetes_follow_ups_and_medicines(demo):
 
 def test_elderly_checks_home_visits_and_surveys(demo):
     store, _ = demo
-    checks = rows(store, "SELECT v.visit_date, r.birth_date, e.self_care_score FROM visits v "
-                         "JOIN elderly_checks e ON e.id = v.id JOIN residents r ON r.id = v.resident_id")
+    checks = rows(
+        store,
+        "SELECT v.visit_date, r.birth_date, e.self_care_score FROM visits v "
+        "JOIN elderly_checks e ON e.id = v.id JOIN residents r ON r.id = v.resident_id",
+    )
     assert len(checks) > 100
     for c in checks:
         assert age_on(date.fromisoformat(c.birth_date), date.fromisoformat(c.visit_date)) >= 65
@@ -419,17 +451,33 @@ def test_orm_loads_demo_rows_with_their_types(demo):
 
 def test_every_visit_has_one_detail_and_corrections_chain(demo):
     store, _ = demo
-    kinds = {"hypertension": "hypertension_followups", "diabetes": "diabetes_followups",
-             "elderly_check": "elderly_checks", "home_visit": "home_visits"}
+    kinds = {
+        "hypertension": "hypertension_followups",
+        "diabetes": "diabetes_followups",
+        "elderly_check": "elderly_checks",
+        "home_visit": "home_visits",
+    }
     for kind, table in kinds.items():
-        assert rows(store, f"SELECT count(*) FROM visits v LEFT JOIN {table} d ON d.id = v.id "
-                           "WHERE v.kind = :k AND d.id IS NULL", k=kind)[0][0] == 0
+        assert (
+            rows(
+                store,
+                f"SELECT count(*) FROM visits v LEFT JOIN {table} d ON d.id = v.id WHERE v.kind = :k AND d.id IS NULL",
+                k=kind,
+            )[0][0]
+            == 0
+        )
     assert rows(store, "SELECT count(*) FROM visits WHERE revision = 1 AND record_id != id")[0][0] == 0
-    corrections = rows(store, "SELECT n.record_id, o.id, o.resident_id = n.resident_id, o.revision, n.correction_reason "
-                              "FROM visits n JOIN visits o ON o.id = n.supersedes_id WHERE n.revision = 2")
+    corrections = rows(
+        store,
+        "SELECT n.record_id, o.id, o.resident_id = n.resident_id, o.revision, n.correction_reason "
+        "FROM visits n JOIN visits o ON o.id = n.supersedes_id WHERE n.revision = 2",
+    )
     assert corrections and all(c[0] == c[1] and c[2] and c[3] == 1 and c[4] for c in corrections)
-    changed = rows(store, "SELECT o.weight_kg - n.weight_kg FROM visits v JOIN hypertension_followups n ON n.id = v.id "
-                          "JOIN hypertension_followups o ON o.id = v.supersedes_id WHERE v.revision = 2")
+    changed = rows(
+        store,
+        "SELECT o.weight_kg - n.weight_kg FROM visits v JOIN hypertension_followups n ON n.id = v.id "
+        "JOIN hypertension_followups o ON o.id = v.supersedes_id WHERE v.revision = 2",
+    )
     assert changed and all(abs(d - 1.0) < 0.05 for (d,) in changed)
 
 

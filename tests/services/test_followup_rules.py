@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from fdclient.errors import ValidationError
 from fdclient.domain.followup_rules import (
     BP_TARGETS,
     DEFAULT_BP_TARGET,
@@ -19,6 +18,7 @@ from fdclient.domain.followup_rules import (
     needs_referral,
     next_followup_due,
 )
+from fdclient.errors import ValidationError
 
 C, U, R = ControlStatus.CONTROLLED, ControlStatus.UNCONTROLLED, ControlStatus.URGENT_REFERRAL
 
@@ -164,9 +164,7 @@ def test_next_followup_due():
 
 
 def _bp(status):
-    return {C: classify_bp(120, 80, 50), U: classify_bp(150, 95, 50), R: classify_bp(185, 95, 50)}[
-        status
-    ]
+    return {C: classify_bp(120, 80, 50), U: classify_bp(150, 95, 50), R: classify_bp(185, 95, 50)}[status]
 
 
 @pytest.mark.parametrize(
@@ -193,8 +191,7 @@ def test_needs_referral(history, refer, urgent):
 def test_referral_reasons():
     advice = needs_referral([_bp(U), classify_bp(160, 98, 50)])
     assert advice.reason == (
-        "连续两次随访控制不满意（血压 150/95 mmHg；血压 160/98 mmHg），建议转诊到上级医院，"
-        "2 周内主动随访转诊情况"
+        "连续两次随访控制不满意（血压 150/95 mmHg；血压 160/98 mmHg），建议转诊到上级医院，2 周内主动随访转诊情况"
     )
     urgent = needs_referral([_bp(R)])
     assert urgent.reason == _bp(R).reason

@@ -11,11 +11,8 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import AuditEntry, Household, Resident, Village
-from fdclient.services.registry import households
-from fdclient.services.registry import resident_forms
-from fdclient.services.registry import resident_status
+from fdclient.services.registry import households, resident_forms, resident_status
 from fdclient.services.staff import organisation as staff
-from fdclient.store import Store
 
 TODAY = builders.TODAY
 
@@ -32,8 +29,12 @@ def village(session: Session) -> Village:
 
 def register(session: Session, village: Village, **head: object) -> households.HouseholdInfo:
     return households.register_household(
-        session, village_id=village.id, address="  罗家村  三组 12 号 ", phone="0791-88123456",
-        head=builders.resident_input(village, **head), today=TODAY,
+        session,
+        village_id=village.id,
+        address="  罗家村  三组 12 号 ",
+        phone="0791-88123456",
+        head=builders.resident_input(village, **head),
+        today=TODAY,
     )
 
 
@@ -50,8 +51,11 @@ def test_register_a_household_with_a_new_head(session: Session, village: Village
 def test_a_refused_head_leaves_no_household_behind(session: Session, village: Village) -> None:
     with pytest.raises(ValidationError, match="校验位"):
         households.register_household(
-            session, village_id=village.id, address="罗家村 1 号",
-            head=resident_forms.ResidentInput(village_id=village.id, name="张三", id_number="110105194912310021"), today=TODAY,
+            session,
+            village_id=village.id,
+            address="罗家村 1 号",
+            head=resident_forms.ResidentInput(village_id=village.id, name="张三", id_number="110105194912310021"),
+            today=TODAY,
         )
     assert session.scalar(select(func.count()).select_from(Household)) == 0
     # The session is still usable.
@@ -66,17 +70,31 @@ def test_register_with_an_existing_resident_as_head(session: Session, village: V
 
 def test_a_household_needs_an_address(session: Session, village: Village) -> None:
     with pytest.raises(ValidationError, match="住址"):
-        households.register_household(session, village_id=village.id, address="  ", head=builders.resident_input(village))
+        households.register_household(
+            session, village_id=village.id, address="  ", head=builders.resident_input(village)
+        )
 
 
 def test_add_new_and_existing_members(session: Session, village: Village) -> None:
     info = register(session, village, name="张三")
-    wife = households.add_member(session, info.id, builders.resident_input(village, name="李梅", sex=2), "10", today=TODAY)
+    wife = households.add_member(
+        session, info.id, builders.resident_input(village, name="李梅", sex=2), "10", today=TODAY
+    )
     assert wife.household_id == info.id and wife.relationship_to_head == "10"
     elsewhere = households.register_household(
-        session, village_id=village.id, address="罗家村 9 号", head=builders.resident_input(village, name="张大"), today=TODAY
+        session,
+        village_id=village.id,
+        address="罗家村 9 号",
+        head=builders.resident_input(village, name="张大"),
+        today=TODAY,
     )
-    son = households.add_member(session, elsewhere.id, builders.resident_input(village, name="张小", birth_date=date(1990, 1, 1)), "20", today=TODAY)
+    son = households.add_member(
+        session,
+        elsewhere.id,
+        builders.resident_input(village, name="张小", birth_date=date(1990, 1, 1)),
+        "20",
+        today=TODAY,
+    )
     moved = households.add_member(session, info.id, son.id, "40")
     assert moved.household_id == info.id
     members = households.get_household(session, info.id).members
@@ -94,7 +112,9 @@ def test_the_head_of_another_household_cannot_just_move(session: Session, villag
 def test_member_relationship_is_checked(session: Session, village: Village, relationship: str, error: str) -> None:
     info = register(session, village)
     with pytest.raises(ValidationError, match=error):
-        households.add_member(session, info.id, builders.resident_input(village, name="李梅", sex=2), relationship, today=TODAY)
+        households.add_member(
+            session, info.id, builders.resident_input(village, name="李梅", sex=2), relationship, today=TODAY
+        )
 
 
 def test_a_member_lives_in_the_household_village(session: Session, village: Village) -> None:
@@ -106,7 +126,9 @@ def test_a_member_lives_in_the_household_village(session: Session, village: Vill
 
 def test_change_head(session: Session, village: Village) -> None:
     info = register(session, village, name="张三")
-    son = households.add_member(session, info.id, builders.resident_input(village, name="张小", birth_date=date(1980, 1, 1)), "20", today=TODAY)
+    son = households.add_member(
+        session, info.id, builders.resident_input(village, name="张小", birth_date=date(1980, 1, 1)), "20", today=TODAY
+    )
     with pytest.raises(ValidationError, match="原户主 张三"):
         households.change_head(session, info.id, son.id)
     after = households.change_head(session, info.id, son.id, old_head_relationship="50")
@@ -122,7 +144,9 @@ def test_only_a_living_member_becomes_head(session: Session, village: Village) -
     stranger = builders.make_resident(session, village, name="王五")
     with pytest.raises(RuleError, match="不是该家庭的成员"):
         households.change_head(session, info.id, stranger.id, old_head_relationship="80")
-    wife = households.add_member(session, info.id, builders.resident_input(village, name="李梅", sex=2), "10", today=TODAY)
+    wife = households.add_member(
+        session, info.id, builders.resident_input(village, name="李梅", sex=2), "10", today=TODAY
+    )
     resident_status.mark_deceased(session, wife.id, date(2026, 3, 1), today=TODAY)
     with pytest.raises(RuleError, match="已死亡"):
         households.change_head(session, info.id, wife.id, old_head_relationship="10")

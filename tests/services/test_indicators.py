@@ -34,11 +34,26 @@ import pytest
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from fdclient.models import Contract, ContractMember, DiabetesFollowup, Household, HypertensionFollowup, PackageItem, PlannedService, Resident, SatisfactionSurvey, ServicePackage, Staff, Team, Village, new_id
-from fdclient.services.indicators import sql as q
-from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS, IndicatorDefinitions, period_start
-from fdclient.services.indicators.compute import compute_indicators
 from fdclient.domain.key_populations import KeyPopulation, PersonFacts, compute_tags
+from fdclient.models import (
+    Contract,
+    ContractMember,
+    DiabetesFollowup,
+    Household,
+    HypertensionFollowup,
+    PackageItem,
+    PlannedService,
+    Resident,
+    SatisfactionSurvey,
+    ServicePackage,
+    Staff,
+    Team,
+    Village,
+    new_id,
+)
+from fdclient.services.indicators import sql as q
+from fdclient.services.indicators.compute import compute_indicators
+from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS, IndicatorDefinitions, period_start
 from fdclient.services.indicators.summary import TownshipSummary, load_summary
 from fdclient.store import Store, create_store
 
@@ -61,8 +76,7 @@ class Builder:
     n: int = 0
 
     def village(self, code: str, name: str) -> Village:
-        v = Village(id=new_id(), township_id=self.township_id, code=code, name=name,
-                    record_segment=code[-3:])
+        v = Village(id=new_id(), township_id=self.township_id, code=code, name=name, record_segment=code[-3:])
         self.session.add(v)
         return v
 
@@ -72,23 +86,46 @@ class Builder:
         return h
 
     def resident(self, key: str, household: Household, born: date, **kw) -> Resident:
-        r = Resident(id=new_id(), village_id=household.village_id, household_id=household.id,
-                     name="张" + key, sex=1, birth_date=born, **kw)
+        r = Resident(
+            id=new_id(),
+            village_id=household.village_id,
+            household_id=household.id,
+            name="张" + key,
+            sex=1,
+            birth_date=born,
+            **kw,
+        )
         self.session.add(r)
         self.ids[key] = r.id
         return r
 
-    def contract(self, members: list[Resident], start: date, end: date, *, status="active",
-                 signed: datetime | None = None, household: Household | None = None,
-                 terminated_on: date | None = None, renewal_of: Contract | None = None,
-                 ended: dict[str, date] | None = None) -> Contract:
+    def contract(
+        self,
+        members: list[Resident],
+        start: date,
+        end: date,
+        *,
+        status="active",
+        signed: datetime | None = None,
+        household: Household | None = None,
+        terminated_on: date | None = None,
+        renewal_of: Contract | None = None,
+        ended: dict[str, date] | None = None,
+    ) -> Contract:
         self.n += 1
         signed = signed or utc(start - timedelta(days=5))
         c = Contract(
-            id=new_id(), contract_no=f"HT{self.n:04d}", scope="household" if household else "individual",
-            household_id=household.id if household else None, representative_id=members[0].id,
-            team_id=self.ids["team"], doctor_id=self.ids["doctor"], start_date=start, end_date=end,
-            status=status, consent_given=status != "draft",
+            id=new_id(),
+            contract_no=f"HT{self.n:04d}",
+            scope="household" if household else "individual",
+            household_id=household.id if household else None,
+            representative_id=members[0].id,
+            team_id=self.ids["team"],
+            doctor_id=self.ids["doctor"],
+            start_date=start,
+            end_date=end,
+            status=status,
+            consent_given=status != "draft",
             consented_at=signed if status != "draft" else None,
             signed_at=signed if status != "draft" else None,
             terminated_on=terminated_on,
@@ -100,30 +137,52 @@ class Builder:
         for m in members:
             left = (ended or {}).get(m.name[1:])
             active = status == "active" and left is None
-            self.session.add(ContractMember(id=new_id(), contract_id=c.id, resident_id=m.id,
-                                            is_active=active, ended_on=left))
+            self.session.add(
+                ContractMember(id=new_id(), contract_id=c.id, resident_id=m.id, is_active=active, ended_on=left)
+            )
         self.session.flush()
         return c
 
-    def planned(self, contract: Contract, resident: Resident, kind: str, window: tuple[date, date],
-                done_on: date | None = None, status: str | None = None) -> None:
-        self.session.add(PlannedService(
-            id=new_id(), contract_id=contract.id, resident_id=resident.id,
-            package_item_id=self.ids["item"], service_kind=kind, sequence=1,
-            window_start=window[0], window_end=window[1],
-            status=status or ("done" if done_on else "planned"), fulfilled_on=done_on))
+    def planned(
+        self,
+        contract: Contract,
+        resident: Resident,
+        kind: str,
+        window: tuple[date, date],
+        done_on: date | None = None,
+        status: str | None = None,
+    ) -> None:
+        self.session.add(
+            PlannedService(
+                id=new_id(),
+                contract_id=contract.id,
+                resident_id=resident.id,
+                package_item_id=self.ids["item"],
+                service_kind=kind,
+                sequence=1,
+                window_start=window[0],
+                window_end=window[1],
+                status=status or ("done" if done_on else "planned"),
+                fulfilled_on=done_on,
+            )
+        )
 
-    def followup(self, resident: Resident, day: date, reading: tuple, *, supersedes=None,
-                 diabetes: bool = False, **kw):
+    def followup(self, resident: Resident, day: date, reading: tuple, *, supersedes=None, diabetes: bool = False, **kw):
         cls = DiabetesFollowup if diabetes else HypertensionFollowup
-        values = {"fasting_glucose": reading[0]} if diabetes else {
-            "systolic": reading[0], "diastolic": reading[1]}
+        values = {"fasting_glucose": reading[0]} if diabetes else {"systolic": reading[0], "diastolic": reading[1]}
         vid = new_id()
-        v = cls(id=vid, record_id=supersedes.record_id if supersedes else vid,
-                revision=supersedes.revision + 1 if supersedes else 1,
-                supersedes_id=supersedes.id if supersedes else None,
-                correction_reason="更正血压" if supersedes else None,
-                resident_id=resident.id, visit_date=day, doctor_id=self.ids["doctor"], **values, **kw)
+        v = cls(
+            id=vid,
+            record_id=supersedes.record_id if supersedes else vid,
+            revision=supersedes.revision + 1 if supersedes else 1,
+            supersedes_id=supersedes.id if supersedes else None,
+            correction_reason="更正血压" if supersedes else None,
+            resident_id=resident.id,
+            visit_date=day,
+            doctor_id=self.ids["doctor"],
+            **values,
+            **kw,
+        )
         self.session.add(v)
         self.session.flush()
         return v
@@ -138,12 +197,26 @@ def build_township(store: Store) -> dict[str, object]:
         b = Builder(session, store.info.township_id)
         doctor = Staff(id=new_id(), township_id=b.township_id, name="李医生", role="doctor")
         team = Team(id=new_id(), township_id=b.township_id, name="第一团队")
-        package = ServicePackage(id=new_id(), code="JC", name="基础包", kind="basic", fee_total_fen=5500,
-                                 fee_insurance_fen=2000, fee_public_health_fen=3000, fee_resident_fen=500)
+        package = ServicePackage(
+            id=new_id(),
+            code="JC",
+            name="基础包",
+            kind="basic",
+            fee_total_fen=5500,
+            fee_insurance_fen=2000,
+            fee_public_health_fen=3000,
+            fee_resident_fen=500,
+        )
         session.add_all([doctor, team, package])
         session.flush()
-        item = PackageItem(id=new_id(), package_id=package.id, position=1, name="健康评估",
-                           service_kind="health_assessment", times_per_year=1)
+        item = PackageItem(
+            id=new_id(),
+            package_id=package.id,
+            position=1,
+            name="健康评估",
+            service_kind="health_assessment",
+            times_per_year=1,
+        )
         session.add(item)
         b.ids.update(doctor=doctor.id, team=team.id, item=item.id)
 
@@ -159,42 +232,51 @@ def build_township(store: Store) -> dict[str, object]:
         b.resident("a5", ha3, date(1985, 1, 1), **VOID)
         a6 = b.resident("a6", ha2, date(1970, 1, 1), has_diabetes=True)
         b1 = b.resident("b1", hb1, date(1958, 8, 1))
-        b2 = b.resident("b2", hb1, date(2000, 1, 1), poverty_status="1", disabilities=("1",),
-                        has_hypertension=True)
-        b3 = b.resident("b3", hb1, date(1995, 1, 1), disabilities=("2",),
-                        postpartum_until=date(2025, 7, 15), has_diabetes=True)
-        b4 = b.resident("b4", hb2, date(1960, 6, 30), status="moved_out",
-                        status_changed_on=date(2025, 7, 2))
+        b2 = b.resident("b2", hb1, date(2000, 1, 1), poverty_status="1", disabilities=("1",), has_hypertension=True)
+        b3 = b.resident(
+            "b3", hb1, date(1995, 1, 1), disabilities=("2",), postpartum_until=date(2025, 7, 15), has_diabetes=True
+        )
+        b4 = b.resident("b4", hb2, date(1960, 6, 30), status="moved_out", status_changed_on=date(2025, 7, 2))
         session.flush()
         b.resident("b5", hb1, date(1958, 8, 1), merged_into_id=b1.id)
         session.flush()
 
-        c1 = b.contract([a1, a2, a3], date(2025, 1, 1), date(2025, 12, 31), household=ha1,
-                        ended={"a3": date(2025, 3, 1)})
-        c2 = b.contract([a6], date(2024, 7, 1), date(2025, 6, 30), status="terminated",
-                        terminated_on=date(2025, 4, 1), ended={"a6": date(2025, 4, 1)})
-        c3 = b.contract([b1, b2], date(2024, 1, 1), date(2024, 12, 31), status="renewed",
-                        household=hb1, ended={"b1": date(2025, 1, 1), "b2": date(2025, 1, 1)})
-        c4 = b.contract([b1, b2], date(2025, 1, 1), date(2025, 12, 31), household=hb1,
-                        signed=utc(date(2024, 12, 28)), renewal_of=c3)
+        c1 = b.contract(
+            [a1, a2, a3], date(2025, 1, 1), date(2025, 12, 31), household=ha1, ended={"a3": date(2025, 3, 1)}
+        )
+        c2 = b.contract(
+            [a6],
+            date(2024, 7, 1),
+            date(2025, 6, 30),
+            status="terminated",
+            terminated_on=date(2025, 4, 1),
+            ended={"a6": date(2025, 4, 1)},
+        )
+        c3 = b.contract(
+            [b1, b2],
+            date(2024, 1, 1),
+            date(2024, 12, 31),
+            status="renewed",
+            household=hb1,
+            ended={"b1": date(2025, 1, 1), "b2": date(2025, 1, 1)},
+        )
+        c4 = b.contract(
+            [b1, b2], date(2025, 1, 1), date(2025, 12, 31), household=hb1, signed=utc(date(2024, 12, 28)), renewal_of=c3
+        )
         b.contract([b3], date(2025, 1, 1), date(2025, 12, 31), status="draft")
         # Signed at 01:30 on 1 July Beijing time, i.e. 17:30 UTC on 30 June.
-        b.contract([b4], date(2025, 6, 1), date(2026, 5, 31),
-                   signed=datetime(2025, 6, 30, 17, 30, tzinfo=UTC))
-        b.contract([a2], date(2024, 1, 15), date(2025, 1, 14), status="expired",
-                   ended={"a2": date(2025, 1, 15)})
+        b.contract([b4], date(2025, 6, 1), date(2026, 5, 31), signed=datetime(2025, 6, 30, 17, 30, tzinfo=UTC))
+        b.contract([a2], date(2024, 1, 15), date(2025, 1, 14), status="expired", ended={"a2": date(2025, 1, 15)})
 
         q1, q2 = (date(2025, 1, 1), date(2025, 3, 31)), (date(2025, 4, 1), date(2025, 6, 30))
         b.planned(c1, a1, "health_assessment", q1, done_on=date(2025, 2, 10))
         b.planned(c1, a1, "hypertension_followup", q1, done_on=date(2025, 3, 1))
         b.planned(c1, a1, "hypertension_followup", q2, done_on=date(2025, 7, 5))  # late
         b.planned(c1, a1, "hypertension_followup", (date(2025, 7, 1), date(2025, 9, 30)))
-        b.planned(c1, a2, "health_assessment", (date(2025, 1, 1), date(2025, 6, 30)),
-                  done_on=date(2025, 5, 1))
+        b.planned(c1, a2, "health_assessment", (date(2025, 1, 1), date(2025, 6, 30)), done_on=date(2025, 5, 1))
         b.planned(c1, a2, "consultation", (date(2025, 1, 1), date(2025, 5, 31)), status="cancelled")
         b.planned(c4, b1, "health_assessment", (date(2025, 1, 1), date(2025, 12, 31)))
-        b.planned(c3, b1, "health_assessment", (date(2024, 1, 1), date(2024, 9, 30)),
-                  done_on=date(2024, 9, 1))
+        b.planned(c3, b1, "health_assessment", (date(2024, 1, 1), date(2024, 9, 30)), done_on=date(2024, 9, 1))
         b.planned(c2, a6, "health_assessment", (date(2024, 7, 1), date(2024, 12, 31)))
 
         # a1: three current records in the period (one corrected), latest uncontrolled.
@@ -301,9 +383,16 @@ def test_key_populations(township: Store) -> None:
     assert pair(village(report, CODE_A), "key_population_coverage")[:2] == (1, 3)
     assert pair(village(report, CODE_B), "key_population_coverage")[:2] == (2, 4)
     expected = {
-        "elderly": (2, 3), "child": (0, 1), "maternal": (0, 1), "disabled": (0, 1),
-        "poverty": (1, 1), "hypertension": (2, 2), "diabetes": (0, 2), "tuberculosis": (0, 0),
-        "family_planning_special": (0, 0), "severe_mental": (0, 0),
+        "elderly": (2, 3),
+        "child": (0, 1),
+        "maternal": (0, 1),
+        "disabled": (0, 1),
+        "poverty": (1, 1),
+        "hypertension": (2, 2),
+        "diabetes": (0, 2),
+        "tuberculosis": (0, 0),
+        "family_planning_special": (0, 0),
+        "severe_mental": (0, 0),
     }
     assert {k: pair(t, f"coverage_{k}")[:2] for k in expected} == expected
     assert t.value("coverage_tuberculosis") is None
@@ -325,12 +414,26 @@ def test_key_population_sql_matches_compute_tags(store: Store) -> None:
         b = Builder(session, store.info.township_id)
         h = b.household(b.village(CODE_A, "东村"))
         session.flush()
-        births = [date(1960, 2, 29), date(1960, 3, 1), date(1959, 2, 28), date(2017, 3, 1),
-                  date(2017, 2, 28), date(2024, 2, 29), date(1990, 1, 1)]
-        flags = [{}, {"pregnant": True}, {"postpartum_until": date(2025, 2, 28)},
-                 {"disabilities": ("1", "3")}, {"poverty_status": "4"},
-                 {"family_planning_special": True}, {"has_tuberculosis": True},
-                 {"has_severe_mental_disorder": True}, {"disabilities": ("1",)}]
+        births = [
+            date(1960, 2, 29),
+            date(1960, 3, 1),
+            date(1959, 2, 28),
+            date(2017, 3, 1),
+            date(2017, 2, 28),
+            date(2024, 2, 29),
+            date(1990, 1, 1),
+        ]
+        flags = [
+            {},
+            {"pregnant": True},
+            {"postpartum_until": date(2025, 2, 28)},
+            {"disabilities": ("1", "3")},
+            {"poverty_status": "4"},
+            {"family_planning_special": True},
+            {"has_tuberculosis": True},
+            {"has_severe_mental_disorder": True},
+            {"disabilities": ("1",)},
+        ]
         for i, born in enumerate(births):
             for j, extra in enumerate(flags):
                 b.resident(f"p{i}_{j}", h, born, **extra)
@@ -345,12 +448,17 @@ def test_key_population_sql_matches_compute_tags(store: Store) -> None:
         for row in rows:
             p = people[row.id]
             facts = PersonFacts(
-                birth_date=p.birth_date, has_hypertension=p.has_hypertension,
-                has_diabetes=p.has_diabetes, has_tuberculosis=p.has_tuberculosis,
+                birth_date=p.birth_date,
+                has_hypertension=p.has_hypertension,
+                has_diabetes=p.has_diabetes,
+                has_tuberculosis=p.has_tuberculosis,
                 has_severe_mental_disorder=p.has_severe_mental_disorder,
-                has_disability=p.has_disability, in_poverty_programme=p.poverty_status is not None,
-                family_planning_special=p.family_planning_special, pregnant=p.pregnant,
-                postpartum_until=p.postpartum_until)
+                has_disability=p.has_disability,
+                in_poverty_programme=p.poverty_status is not None,
+                family_planning_special=p.family_planning_special,
+                pregnant=p.pregnant,
+                postpartum_until=p.postpartum_until,
+            )
             sql_tags = {tag for tag in KeyPopulation if row._mapping[tag.value]}
             assert sql_tags == set(compute_tags(facts, as_of)), (p.birth_date, as_of)
 

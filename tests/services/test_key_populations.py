@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fdclient.errors import ValidationError
 from fdclient.domain.key_populations import (
     AGE_BASED,
     CHILD_MAX_AGE,
@@ -19,6 +18,7 @@ from fdclient.domain.key_populations import (
     birth_date_bounds,
     compute_tags,
 )
+from fdclient.errors import ValidationError
 
 AS_OF = date(2026, 11, 22)
 K = KeyPopulation

@@ -10,14 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fdclient.domain.key_populations import KeyPopulation
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import AuditEntry, ContractMember, PlannedService, Resident, Staff, Village
 from fdclient.services.contracts import lifecycle as contracts
-from fdclient.services.registry import resident_status
-from fdclient.services.registry import residents
-from fdclient.domain.key_populations import KeyPopulation
+from fdclient.services.registry import resident_status, residents
 from fdclient.services.registry.resident_forms import ResidentInput
-from fdclient.store import Store
 
 TODAY = builders.TODAY
 # 11010519491231002X: a woman born 31 Dec 1949 (DOMAIN.md example).
@@ -61,7 +59,9 @@ def test_a_wrong_check_character_is_refused(session: Session, village: Village) 
         register(session, village, id_number="110105194912310021")
 
 
-def test_typed_values_that_disagree_with_the_id_are_refused_with_each_mismatch(session: Session, village: Village) -> None:
+def test_typed_values_that_disagree_with_the_id_are_refused_with_each_mismatch(
+    session: Session, village: Village
+) -> None:
     with pytest.raises(ValidationError) as info:
         register(session, village, id_number=ID_WOMAN_1949, sex=1, birth_date=date(1950, 1, 1))
     assert "出生日期与身份证号不一致" in info.value.message
@@ -70,7 +70,9 @@ def test_typed_values_that_disagree_with_the_id_are_refused_with_each_mismatch(s
     assert session.scalar(select(Resident).where(Resident.name == "王秀英")) is None
 
 
-def test_confirmed_mismatches_keep_the_typed_values_and_come_back_as_warnings(session: Session, village: Village) -> None:
+def test_confirmed_mismatches_keep_the_typed_values_and_come_back_as_warnings(
+    session: Session, village: Village
+) -> None:
     info = register(session, village, id_number=ID_WOMAN_1949, birth_date=date(1950, 2, 1), confirm_mismatch=True)
     assert info.birth_date == date(1950, 2, 1)
     assert len(info.warnings) == 1 and "出生日期" in info.warnings[0]
@@ -95,12 +97,16 @@ def test_a_second_resident_with_the_same_number_names_the_first(session: Session
     other_village = builders.make_village(session, name="石岗村")
     with pytest.raises(RuleError) as info:
         residents.register_resident(
-            session, ResidentInput(village_id=other_village.id, name="王秀", id_number=ID_WOMAN_1949.lower()), today=TODAY
+            session,
+            ResidentInput(village_id=other_village.id, name="王秀", id_number=ID_WOMAN_1949.lower()),
+            today=TODAY,
         )
     assert "王秀英（罗家村）" in info.value.message and info.value.field == "id_number"
     # Once the first file is voided (registered twice by mistake), the number is free again.
     resident_status.void_resident(session, first.id, "重复建档")
-    again = residents.register_resident(session, ResidentInput(village_id=other_village.id, name="王秀", id_number=ID_WOMAN_1949), today=TODAY)
+    again = residents.register_resident(
+        session, ResidentInput(village_id=other_village.id, name="王秀", id_number=ID_WOMAN_1949), today=TODAY
+    )
     assert again.id_number == ID_WOMAN_1949
 
 
@@ -130,7 +136,9 @@ def test_phones_are_normalised_and_a_bad_one_is_named(session: Session, village:
         ({"id_type": "10"}, "证件类型"),
     ],
 )
-def test_codes_are_checked_against_the_national_tables(session: Session, village: Village, fields: dict, words: str) -> None:
+def test_codes_are_checked_against_the_national_tables(
+    session: Session, village: Village, fields: dict, words: str
+) -> None:
     with pytest.raises(ValidationError, match=words):
         register(session, village, id_number=ID_WOMAN_1949, **fields)
 
@@ -169,12 +177,12 @@ def test_update_keeps_the_record_number_and_writes_an_audit_entry(session: Sessi
     edited = dataclasses.replace(residents.resident_form(session, info.id), phone="13912345678", name="王秀华")
     after = residents.update_resident(session, info.id, edited, today=TODAY)
     assert after.health_record_no == info.health_record_no and after.name_pinyin == "wang xiu hua"
-    entry = session.scalars(
-        select(AuditEntry).where(AuditEntry.row_id == info.id, AuditEntry.action == "update")
-    ).one()
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.row_id == info.id, AuditEntry.action == "update")).one()
     assert entry.changes["name"] == ["王秀英", "王秀华"] and entry.changes["phone"] == [None, "13912345678"]
     assert entry.actor_id == session.info["actor_id"]
-    insert = session.scalars(select(AuditEntry).where(AuditEntry.row_id == info.id, AuditEntry.action == "insert")).one()
+    insert = session.scalars(
+        select(AuditEntry).where(AuditEntry.row_id == info.id, AuditEntry.action == "insert")
+    ).one()
     assert insert.changes["id_number"] == ID_WOMAN_1949
 
 
@@ -182,7 +190,9 @@ def test_update_may_keep_its_own_id_number_but_not_take_another(session: Session
     a = register(session, village, id_number=ID_WOMAN_1949)
     b = register(session, village, name="李四", id_number=builders.new_id_number(date(1980, 1, 1)))
     residents.update_resident(session, a.id, residents.resident_form(session, a.id), today=TODAY)
-    taken = dataclasses.replace(residents.resident_form(session, b.id), id_number=ID_WOMAN_1949, sex=None, birth_date=None)
+    taken = dataclasses.replace(
+        residents.resident_form(session, b.id), id_number=ID_WOMAN_1949, sex=None, birth_date=None
+    )
     with pytest.raises(RuleError, match="王秀英"):
         residents.update_resident(session, b.id, taken, today=TODAY)
 
@@ -211,13 +221,17 @@ def test_death_of_the_only_member_terminates_the_contract(session: Session, vill
 
 def test_death_of_one_member_ends_only_their_membership(session: Session, village: Village) -> None:
     household, contract = _contracted_household(session, village, 2)
-    spouse = session.scalars(select(Resident).where(Resident.household_id == household.id, Resident.relationship_to_head == "10")).one()
+    spouse = session.scalars(
+        select(Resident).where(Resident.household_id == household.id, Resident.relationship_to_head == "10")
+    ).one()
     change = resident_status.mark_deceased(session, spouse.id, date(2026, 4, 10), today=TODAY)
     assert change.left_contracts == (contract.contract_no,) and change.terminated_contracts == ()
     assert contracts.get_contract(session, contract.id).status == "active"
     assert session.scalar(select(ContractMember.is_active).where(ContractMember.resident_id == spouse.id)) is False
     later = session.scalars(
-        select(PlannedService.status).where(PlannedService.resident_id == spouse.id, PlannedService.window_start > date(2026, 4, 10))
+        select(PlannedService.status).where(
+            PlannedService.resident_id == spouse.id, PlannedService.window_start > date(2026, 4, 10)
+        )
     ).all()
     assert later and set(later) == {"cancelled"}
     # The representative (the head) is still alive: nothing to do.
@@ -237,8 +251,12 @@ def test_moved_out_sets_the_status_once(session: Session, village: Village) -> N
     with pytest.raises(RuleError, match="已迁出"):
         resident_status.mark_deceased(session, info.id, date(2026, 5, 2), today=TODAY)
     with pytest.raises(ValidationError, match="日期"):
-        resident_status.mark_moved_out(session, register(session, village, name="李四", id_number=builders.new_id_number(date(1990, 1, 1))).id,
-                                 date(2027, 1, 1), today=TODAY)
+        resident_status.mark_moved_out(
+            session,
+            register(session, village, name="李四", id_number=builders.new_id_number(date(1990, 1, 1))).id,
+            date(2027, 1, 1),
+            today=TODAY,
+        )
 
 
 def test_void_needs_a_reason_and_is_refused_while_under_contract(session: Session, village: Village) -> None:

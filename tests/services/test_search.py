@@ -164,8 +164,25 @@ def test_empty_or_punctuation_only(store: Store, people: dict, query: str) -> No
 
 @pytest.mark.parametrize(
     "query",
-    ['"张三', "zs*", "张*", "^张", "张 OR 李", "AND", "NOT 张", "NEAR(张 三)", "chars:张", "{pinyin}:z",
-     "zs AND", "1380*", '"138"', "138 OR 139", "x:y", "\\", "张'三"],
+    [
+        '"张三',
+        "zs*",
+        "张*",
+        "^张",
+        "张 OR 李",
+        "AND",
+        "NOT 张",
+        "NEAR(张 三)",
+        "chars:张",
+        "{pinyin}:z",
+        "zs AND",
+        "1380*",
+        '"138"',
+        "138 OR 139",
+        "x:y",
+        "\\",
+        "张'三",
+    ],
 )
 def test_fts_syntax_characters_are_plain_text(store: Store, people: dict, query: str) -> None:
     found = _names(store, query)  # no FTS5 syntax error
@@ -245,8 +262,17 @@ def _bulk_rows(village: uuid.UUID, n: int) -> list[dict]:
     for i in range(n):
         name = "钱" + "一二三四五六七八九十"[i % 10] + "甲乙丙丁"[i // 10 % 4]
         py, initials = pinyin_of_name(name)
-        rows.append({"village_id": village, "name": name, "name_pinyin": py, "name_initials": initials,
-                     "sex": 2, "birth_date": date(1980, 1, 1), "phone": f"1770000{i:04d}"})
+        rows.append(
+            {
+                "village_id": village,
+                "name": name,
+                "name_pinyin": py,
+                "name_initials": initials,
+                "sex": 2,
+                "birth_date": date(1980, 1, 1),
+                "phone": f"1770000{i:04d}",
+            }
+        )
     return rows
 
 
@@ -277,8 +303,9 @@ def test_migration_downgrade_drops_everything_and_upgrade_indexes_existing(store
         command.downgrade(migrations.alembic_config(conn), "0001")
         left = conn.execute(text("SELECT name FROM sqlite_master WHERE name LIKE '%resident_search%'")).all()
         assert left == []
-        conn.execute(text("UPDATE residents SET voided_at = '2026-01-01 00:00:00.000000', void_reason = 'x'"
-                          " WHERE name = '李'"))
+        conn.execute(
+            text("UPDATE residents SET voided_at = '2026-01-01 00:00:00.000000', void_reason = 'x' WHERE name = '李'")
+        )
     with store.engine.begin() as conn:
         migrations.upgrade(conn)
     assert _names(store, "张三") == ["张三", "张三丰", "王张三"]

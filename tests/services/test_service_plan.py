@@ -30,7 +30,7 @@ def test_windows_are_back_to_back_and_cover_the_year() -> None:
     got = windows(date(2026, 3, 1), date(2027, 2, 28), 4)
     assert got[0] == (date(2026, 3, 1), date(2026, 5, 30))
     assert got[-1][1] == date(2027, 2, 28)
-    for (_, end), (start, _) in zip(got, got[1:]):
+    for (_, end), (start, _) in zip(got, got[1:], strict=False):
         assert start == end + timedelta(days=1)
     lengths = [(end - start).days + 1 for start, end in got]
     assert sum(lengths) == 365 and max(lengths) - min(lengths) <= 1
@@ -58,7 +58,9 @@ def _world(session: Session, *, hypertensive_head: bool = True, term_years: int 
     basic = builders.make_basic_package(session)
     htn = builders.make_hypertension_package(session)
     chosen = [basic, htn] if hypertensive_head else [basic]
-    contract = builders.make_signed_contract(session, household, team, doctor, chosen, term_years=term_years, start_date=start)
+    contract = builders.make_signed_contract(
+        session, household, team, doctor, chosen, term_years=term_years, start_date=start
+    )
     return household, contract
 
 
@@ -73,7 +75,11 @@ def test_counts_per_member_package_and_year(session: Session) -> None:
     # Basic package: 1 + 2 a year for both; hypertension package: 4 + 1 a year for the head only.
     spouse = next(m.id for m in household.members if m.id != household.head_id)
     assert by_member == {household.head_id: (3 + 5) * 2, spouse: 3 * 2}
-    head_followups = sorted((r.window_start, r.sequence) for r in rows if r.resident_id == household.head_id and r.service_kind == "hypertension_followup")
+    head_followups = sorted(
+        (r.window_start, r.sequence)
+        for r in rows
+        if r.resident_id == household.head_id and r.service_kind == "hypertension_followup"
+    )
     assert [s for _, s in head_followups] == [1, 2, 3, 4, 1, 2, 3, 4]
     assert head_followups[4][0] == date(2027, 1, 1)
     assert all(r.status == "planned" and r.window_end <= contract.end_date for r in rows)
@@ -83,8 +89,15 @@ def test_a_population_package_follows_membership_per_contract_year(session: Sess
     village = builders.make_village(session)
     team, doctor = builders.make_team(session, villages=[village])
     elderly = packages.create_package(
-        session, code="LN", name="老年人服务包", kind="personalised", target_population="elderly",
-        fee_total_fen=0, fee_insurance_fen=0, fee_public_health_fen=0, fee_resident_fen=0,
+        session,
+        code="LN",
+        name="老年人服务包",
+        kind="personalised",
+        target_population="elderly",
+        fee_total_fen=0,
+        fee_insurance_fen=0,
+        fee_public_health_fen=0,
+        fee_resident_fen=0,
         items=[packages.PackageItemInput("老年人健康体检", "elderly_check", 1)],
     )
     package_rows = [builders.make_basic_package(session), session.get(ServicePackage, elderly.id)]
@@ -92,7 +105,9 @@ def test_a_population_package_follows_membership_per_contract_year(session: Sess
     household = builders.make_household(session, village, members=[("张三", date(1961, 7, 1), 1, "01")])
     with pytest.raises(RuleError, match="65岁及以上老年人"):
         builders.make_signed_contract(session, household, team, doctor, package_rows, start_date=date(2026, 1, 1))
-    contract = builders.make_signed_contract(session, household, team, doctor, package_rows, start_date=date(2026, 1, 1), term_years=2)
+    contract = builders.make_signed_contract(
+        session, household, team, doctor, package_rows, start_date=date(2026, 1, 1), term_years=2
+    )
     checks = [r for r in _plan(session, contract.id) if r.service_kind == "elderly_check"]
     assert [(r.window_start, r.window_end) for r in checks] == [(date(2027, 1, 1), date(2027, 12, 31))]
 

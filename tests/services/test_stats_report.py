@@ -16,9 +16,20 @@ from fdclient.services.indicators.report import (
 from fdclient.store import Store
 
 REQUIRED = {
-    "as_of", "households", "residents", "contracted_residents", "coverage", "key_population",
-    "key_population_contracted", "key_population_coverage", "renewal_rate", "fulfilment_rate",
-    "villages", "indicators", "township_code", "township_name",
+    "as_of",
+    "households",
+    "residents",
+    "contracted_residents",
+    "coverage",
+    "key_population",
+    "key_population_contracted",
+    "key_population_coverage",
+    "renewal_rate",
+    "fulfilment_rate",
+    "villages",
+    "indicators",
+    "township_code",
+    "township_name",
 }
 VILLAGE_REQUIRED = {"code", "name", "residents", "contracted_residents", "coverage"}
 INDICATOR_KEYS = {"key", "name", "formula", "numerator", "denominator", "value"}
@@ -28,10 +39,14 @@ def ind(key: str, name: str, num: int, den: int) -> Indicator:
     return Indicator(key, name, f"{name}的分子 ÷ 分母", num, den, num / den if den else None)
 
 
-def area(code: str, name: str, residents: int, contracted: int, *, kp=(0, 0), renewal=(0, 0),
-         fulfil=(0, 0), satisfied=(0, 0)) -> AreaIndicators:
+def area(
+    code: str, name: str, residents: int, contracted: int, *, kp=(0, 0), renewal=(0, 0), fulfil=(0, 0), satisfied=(0, 0)
+) -> AreaIndicators:
     return AreaIndicators(
-        code=code, name=name, residents=residents, households=residents // 2,
+        code=code,
+        name=name,
+        residents=residents,
+        households=residents // 2,
         contracted_residents=contracted,
         indicators=(
             ind("coverage", "签约覆盖率", contracted, residents),
@@ -64,7 +79,12 @@ def test_json_has_the_keys_county_scripts_parse() -> None:
     assert data["renewal_rate"] == 0.5
     assert data["fulfilment_rate"] == 0.333333  # rounded to 6 places
     assert [i["key"] for i in data["indicators"]] == [
-        "coverage", "key_population_coverage", "renewal_rate", "fulfilment_rate", "satisfaction"]
+        "coverage",
+        "key_population_coverage",
+        "renewal_rate",
+        "fulfilment_rate",
+        "satisfaction",
+    ]
     assert all(set(i) == INDICATOR_KEYS for i in data["indicators"])
     first = data["indicators"][0]
     assert (first["name"], first["numerator"], first["denominator"], first["value"]) == ("签约覆盖率", 3, 8, 0.375)
@@ -76,7 +96,11 @@ def test_json_villages_and_nulls() -> None:
     east, west, south = data["villages"]
     assert all(VILLAGE_REQUIRED <= set(v) for v in data["villages"])
     assert (east["code"], east["name"], east["residents"], east["contracted_residents"]) == (
-        "360111101201", "东村", 6, 3)
+        "360111101201",
+        "东村",
+        6,
+        3,
+    )
     assert east["coverage"] == 0.5 and west["coverage"] == 0.0
     # Zero denominators are null, never 0 and never NaN.
     assert south["coverage"] is None and west["renewal_rate"] is None
@@ -102,16 +126,16 @@ def test_percent_and_width() -> None:
 def test_text_table_shows_value_fraction_and_formula() -> None:
     text = report_to_text(sample_report())
     assert text.startswith("罗家镇（360111101）家庭医生签约服务考核指标\n统计日期：2025-06-30\n")
-    line = next(l for l in text.splitlines() if l.startswith("签约覆盖率"))
+    line = next(line for line in text.splitlines() if line.startswith("签约覆盖率"))
     assert "37.5%" in line and "3/8" in line and "签约覆盖率的分子 ÷ 分母" in line
-    fulfil = next(l for l in text.splitlines() if l.startswith("履约率"))
+    fulfil = next(line for line in text.splitlines() if line.startswith("履约率"))
     assert "33.3%" in fulfil and "1/3" in fulfil
 
 
 def test_text_village_table_is_aligned_for_cjk() -> None:
     lines = report_to_text(sample_report()).splitlines()
     start = lines.index("分村（居）情况") + 1
-    table = lines[start:start + 5]  # header, three villages, total
+    table = lines[start : start + 5]  # header, three villages, total
     assert table[0].startswith("村（居）委会")
     assert table[-1].startswith("合计")
     assert "西湖社区居委会" in table[2]
@@ -129,13 +153,15 @@ def test_text_village_table_is_aligned_for_cjk() -> None:
 def test_indicator_table_columns_line_up() -> None:
     report = sample_report()
     lines = report_to_text(report).splitlines()
-    header = next(i for i, l in enumerate(lines) if l.startswith("指标"))
-    rows = lines[header:header + 1 + len(report.township.indicators)]
+    header = next(i for i, line in enumerate(lines) if line.startswith("指标"))
+    rows = lines[header : header + 1 + len(report.township.indicators)]
     formulas = ["计算公式", *(i.formula_zh for i in report.township.indicators)]
     fractions = ["分子/分母", *(f"{i.numerator}/{i.denominator}" for i in report.township.indicators)]
     # Formulas start in one display column; "n/d" cells are right-aligned to one column.
-    assert len({display_width(row[: row.index(f)]) for row, f in zip(rows, formulas)}) == 1, rows
-    assert len({display_width(row[: row.index(f) + len(f)]) for row, f in zip(rows, fractions)}) == 1, rows
+    assert len({display_width(row[: row.index(f)]) for row, f in zip(rows, formulas, strict=False)}) == 1, rows
+    assert len({display_width(row[: row.index(f) + len(f)]) for row, f in zip(rows, fractions, strict=False)}) == 1, (
+        rows
+    )
 
 
 def test_empty_store_reports_nulls(store: Store) -> None:

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fdclient.errors import ValidationError
 from fdclient.domain.validation import (
     MEASUREMENTS,
     bmi,
@@ -16,6 +15,7 @@ from fdclient.domain.validation import (
     normalise_phone,
     phone_digits,
 )
+from fdclient.errors import ValidationError
 
 
 def phone_error(text: str) -> str:

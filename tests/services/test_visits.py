@@ -15,13 +15,28 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError, ValidationError
-from fdclient.models import AuditEntry, HypertensionFollowup, Medication, PlannedService, Referral, Resident, ServicePackage, Staff, Village
+from fdclient.models import (
+    AuditEntry,
+    HypertensionFollowup,
+    Medication,
+    PlannedService,
+    Referral,
+    Resident,
+    ServicePackage,
+    Staff,
+    Village,
+)
 from fdclient.services.contracts import lifecycle as contracts
 from fdclient.services.contracts import packages
 from fdclient.services.registry import resident_status
 from fdclient.services.visits import recording as visits
 from fdclient.services.visits.forms import (
-    DiabetesFollowupInput, ElderlyCheckInput, HomeVisitInput, HypertensionFollowupInput, MedicationInput, ReferralInput,
+    DiabetesFollowupInput,
+    ElderlyCheckInput,
+    HomeVisitInput,
+    HypertensionFollowupInput,
+    MedicationInput,
+    ReferralInput,
 )
 from fdclient.settings import set_setting
 from fdclient.store import Store
@@ -46,7 +61,8 @@ class World:
     def service(self, sequence: int, kind: str = "hypertension_followup") -> PlannedService:
         return self.session.scalars(
             select(PlannedService).where(
-                PlannedService.resident_id == self.head_id, PlannedService.service_kind == kind,
+                PlannedService.resident_id == self.head_id,
+                PlannedService.service_kind == kind,
                 PlannedService.sequence == sequence,
             )
         ).one()
@@ -62,8 +78,15 @@ def w(store: Store) -> Iterator[World]:
             s, village, members=[("张三", date(1950, 3, 1), 1, "01")], has_hypertension=True, has_diabetes=True
         )
         diabetes = packages.create_package(
-            s, code="TNB", name="糖尿病服务包", kind="personalised", target_population="diabetes",
-            fee_total_fen=0, fee_insurance_fen=0, fee_public_health_fen=0, fee_resident_fen=0,
+            s,
+            code="TNB",
+            name="糖尿病服务包",
+            kind="personalised",
+            target_population="diabetes",
+            fee_total_fen=0,
+            fee_insurance_fen=0,
+            fee_public_health_fen=0,
+            fee_resident_fen=0,
             items=[packages.PackageItemInput("糖尿病随访", "diabetes_followup", 4)],
         )
         contract = builders.make_signed_contract(
@@ -128,7 +151,10 @@ def test_danger_reading_flags_urgent_referral_and_a_confirmed_referral_is_record
     unconfirmed = w.record(w.htn(systolic=185, diastolic=100))
     assert unconfirmed.advice.urgent_referral and unconfirmed.referral_id is None
     assert any("紧急转诊" in x for x in unconfirmed.warnings)
-    confirmed = w.record(w.htn(visit_date=date(2026, 2, 2), systolic=182, diastolic=112), referral=ReferralInput("县人民医院", department="心内科"))
+    confirmed = w.record(
+        w.htn(visit_date=date(2026, 2, 2), systolic=182, diastolic=112),
+        referral=ReferralInput("县人民医院", department="心内科"),
+    )
     referral = w.session.get(Referral, confirmed.referral_id)
     assert (referral.urgency, referral.institution, referral.visit_id) == ("urgent", "县人民医院", confirmed.visit.id)
     assert "收缩压≥180" in referral.reason and "舒张压≥110" in referral.reason
@@ -147,10 +173,18 @@ def test_diabetes_follow_up_classifies_glucose(w: World) -> None:
     assert high.advice.urgent_referral and high.visit.form.classification == "2"
     assert high.visit.form.symptoms == ("2", "4")
     assert high.fulfilled_service_id == w.service(1, "diabetes_followup").id
-    ok = w.record(DiabetesFollowupInput(**{**base, "visit_date": date(2026, 4, 10)}, fasting_glucose=6.1, systolic=130, diastolic=80))
+    ok = w.record(
+        DiabetesFollowupInput(
+            **{**base, "visit_date": date(2026, 4, 10)}, fasting_glucose=6.1, systolic=130, diastolic=80
+        )
+    )
     assert ok.visit.form.classification == "1" and ok.fulfilled_service_id == w.service(2, "diabetes_followup").id
     # Glucose controlled but blood pressure not: the follow-up is not controlled.
-    mixed = w.record(DiabetesFollowupInput(**{**base, "visit_date": date(2026, 4, 20)}, fasting_glucose=6.1, systolic=150, diastolic=80))
+    mixed = w.record(
+        DiabetesFollowupInput(
+            **{**base, "visit_date": date(2026, 4, 20)}, fasting_glucose=6.1, systolic=150, diastolic=80
+        )
+    )
     assert mixed.visit.form.classification == "2" and mixed.visit.form.next_visit_date == date(2026, 5, 4)
 
 
@@ -180,7 +214,9 @@ def test_medications_are_kept_in_order(w: World) -> None:
     meds = (MedicationInput("氨氯地平", 1, "5mg"), MedicationInput("缬沙坦", 1, "80mg"))
     visit = w.record(w.htn(systolic=130, diastolic=80, medications=meds)).visit
     assert visit.form.medications == meds
-    rows = w.session.scalars(select(Medication).where(Medication.visit_id == visit.id).order_by(Medication.position)).all()
+    rows = w.session.scalars(
+        select(Medication).where(Medication.visit_id == visit.id).order_by(Medication.position)
+    ).all()
     assert [(m.position, m.name) for m in rows] == [(1, "氨氯地平"), (2, "缬沙坦")]
 
 
@@ -192,7 +228,11 @@ def test_no_visits_after_death(w: World) -> None:
 
 def test_elderly_check_and_home_visit(w: World) -> None:
     base = dict(resident_id=w.head_id, visit_date=date(2026, 3, 1), doctor_id=w.doctor.id)
-    check = w.record(ElderlyCheckInput(**base, height_cm=165, weight_kg=60, self_care_score=2, systolic_left=135, diastolic_left=80, ecg="1"))
+    check = w.record(
+        ElderlyCheckInput(
+            **base, height_cm=165, weight_kg=60, self_care_score=2, systolic_left=135, diastolic_left=80, ecg="1"
+        )
+    )
     assert check.visit.kind == "elderly_check" and check.visit.bmi == 22.0
     with pytest.raises(ValidationError, match="生活自理能力评分"):
         w.record(ElderlyCheckInput(**base, self_care_score=38))
@@ -221,9 +261,20 @@ def test_a_visit_fulfils_its_window_then_the_earliest_overdue(w: World) -> None:
 
 def test_correction_writes_a_new_revision_and_moves_the_fulfilment(w: World) -> None:
     first = w.record(w.htn(systolic=150, diastolic=95)).visit
-    corrected = visits.correct_visit(w.session, first.id, dataclasses.replace(first.form, systolic=130, diastolic=85, classification=None, next_visit_date=None), "血压抄错", today=TODAY)
+    corrected = visits.correct_visit(
+        w.session,
+        first.id,
+        dataclasses.replace(first.form, systolic=130, diastolic=85, classification=None, next_visit_date=None),
+        "血压抄错",
+        today=TODAY,
+    )
     new = corrected.visit
-    assert (new.record_id, new.revision, new.supersedes_id, new.correction_reason) == (first.id, 2, first.id, "血压抄错")
+    assert (new.record_id, new.revision, new.supersedes_id, new.correction_reason) == (
+        first.id,
+        2,
+        first.id,
+        "血压抄错",
+    )
     assert new.form.classification == "1" and new.form.systolic == 130
     old_row = w.session.get(HypertensionFollowup, first.id)
     w.session.refresh(old_row)
@@ -235,7 +286,9 @@ def test_correction_writes_a_new_revision_and_moves_the_fulfilment(w: World) -> 
         visits.correct_visit(w.session, first.id, first.form, "再改", today=TODAY)
     with pytest.raises(ValidationError, match="更正必须填写原因"):
         visits.correct_visit(w.session, new.id, new.form, " ", today=TODAY)
-    third = visits.correct_visit(w.session, new.id, dataclasses.replace(new.form, notes="补记"), "补充备注", today=TODAY).visit
+    third = visits.correct_visit(
+        w.session, new.id, dataclasses.replace(new.form, notes="补记"), "补充备注", today=TODAY
+    ).visit
     assert (third.revision, third.supersedes_id, third.record_id) == (3, new.id, first.id)
 
 
@@ -244,9 +297,17 @@ def test_correction_cannot_change_the_resident(w: World) -> None:
     village = w.session.get(Village, w.session.get(Resident, w.head_id).village_id)
     other = builders.make_resident(w.session, village, name="李四")
     with pytest.raises(RuleError, match="作废该记录"):
-        visits.correct_visit(w.session, first.id, dataclasses.replace(first.form, resident_id=other.id), "录错人", today=TODAY)
+        visits.correct_visit(
+            w.session, first.id, dataclasses.replace(first.form, resident_id=other.id), "录错人", today=TODAY
+        )
     with pytest.raises(RuleError, match="记录类型"):
-        visits.correct_visit(w.session, first.id, HomeVisitInput(resident_id=w.head_id, visit_date=date(2026, 2, 1), doctor_id=w.doctor.id), "改类型", today=TODAY)
+        visits.correct_visit(
+            w.session,
+            first.id,
+            HomeVisitInput(resident_id=w.head_id, visit_date=date(2026, 2, 1), doctor_id=w.doctor.id),
+            "改类型",
+            today=TODAY,
+        )
 
 
 def test_the_old_revision_cannot_be_edited_through_the_orm(w: World) -> None:
@@ -267,7 +328,9 @@ def test_void_reopens_the_planned_service_and_hides_the_record(w: World) -> None
     assert voided.voided and voided.void_reason == "录错居民"
     assert w.service(1).status == "planned" and w.service(1).visit_id is None
     assert visits.current_visits(w.session, w.head_id) == ()
-    entry = w.session.scalars(select(AuditEntry).where(AuditEntry.row_id == visit.id, AuditEntry.action == "void")).one()
+    entry = w.session.scalars(
+        select(AuditEntry).where(AuditEntry.row_id == visit.id, AuditEntry.action == "void")
+    ).one()
     assert entry.actor_id == w.doctor.id and entry.changes["void_reason"] == [None, "录错居民"]
     with pytest.raises(RuleError, match="作废"):
         visits.correct_visit(w.session, visit.id, visit.form, "改", today=TODAY)
@@ -276,7 +339,11 @@ def test_void_reopens_the_planned_service_and_hides_the_record(w: World) -> None
 def test_current_visits_by_kind_newest_first(w: World) -> None:
     a = w.record(w.htn(visit_date=date(2026, 2, 1), systolic=130, diastolic=80)).visit
     b = w.record(w.htn(visit_date=date(2026, 4, 1), systolic=130, diastolic=80)).visit
-    d = w.record(DiabetesFollowupInput(resident_id=w.head_id, visit_date=date(2026, 3, 1), doctor_id=w.doctor.id, fasting_glucose=6.0)).visit
+    d = w.record(
+        DiabetesFollowupInput(
+            resident_id=w.head_id, visit_date=date(2026, 3, 1), doctor_id=w.doctor.id, fasting_glucose=6.0
+        )
+    ).visit
     assert [v.id for v in visits.current_visits(w.session, w.head_id)] == [b.id, d.id, a.id]
     assert [v.id for v in visits.current_visits(w.session, w.head_id, "hypertension")] == [b.id, a.id]
     assert isinstance(visits.current_visits(w.session, w.head_id, "diabetes")[0].form, DiabetesFollowupInput)

@@ -25,7 +25,6 @@ from fdclient.app import install_language, remove_translators  # noqa: E402
 from fdclient.services.indicators.summary import TownshipSummary  # noqa: E402
 from fdclient.ui.fonts import apply_application_font  # noqa: E402
 
-
 HERE = Path(__file__).resolve().parent
 
 # Qt warnings fail tests (qt_log_level_fail = WARNING); this one is the offscreen platform

@@ -77,9 +77,7 @@ def test_shows_the_figures_of_the_summary(qtbot: QtBot, summary: TownshipSummary
 
 def test_set_summary_updates_the_figures(qtbot: QtBot, summary: TownshipSummary) -> None:
     window = make_window(qtbot, summary)
-    empty = dataclasses.replace(
-        summary, villages=0, households=0, residents=0, contracted_residents=0, coverage=None
-    )
+    empty = dataclasses.replace(summary, villages=0, households=0, residents=0, contracted_residents=0, coverage=None)
 
     window.set_summary(empty)
 
@@ -103,9 +101,7 @@ def test_english_when_fdclient_lang_is_en(
     assert value(window, "coverage") == "65.0%"
 
 
-def test_switching_language_retranslates_the_open_window(
-    qtbot: QtBot, summary: TownshipSummary, ui_language
-) -> None:
+def test_switching_language_retranslates_the_open_window(qtbot: QtBot, summary: TownshipSummary, ui_language) -> None:
     window = make_window(qtbot, summary)
     assert caption(window, "villages") == "村（居）"
 
@@ -139,8 +135,9 @@ def test_choose_cjk_family_follows_the_preference_order() -> None:
     assert choose_cjk_family(["DejaVu Sans"]) is None
 
 
-def test_run_gui_reports_a_store_error_without_a_window(qapp: QApplication, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_gui_reports_a_store_error_without_a_window(
+    qapp: QApplication, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     def loader() -> TownshipSummary:
         raise StoreNotFoundError("数据目录中还没有数据库")
 
@@ -163,7 +160,11 @@ def test_screenshot_mode_writes_a_png_and_exits(tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FDCLIENT_SCREENSHOT=str(shot))
     env.pop(i18n.LANGUAGE_ENV, None)
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
 

@@ -46,11 +46,25 @@ SPACED_LENGTHS = (3, 4, 8, 16, 50)
 
 #: Columns whose change re-indexes a resident.
 INDEXED_COLUMNS = (
-    "id", "village_id", "voided_at", "name", "name_pinyin", "name_initials",
-    "id_number", "phone", "health_record_no",
+    "id",
+    "village_id",
+    "voided_at",
+    "name",
+    "name_pinyin",
+    "name_initials",
+    "id_number",
+    "phone",
+    "health_record_no",
 )
 MAP_COLUMNS = (
-    "resident_id", "village_id", "chars", "pinyin", "initials", "id_number", "phone", "health_record_no",
+    "resident_id",
+    "village_id",
+    "chars",
+    "pinyin",
+    "initials",
+    "id_number",
+    "phone",
+    "health_record_no",
 )
 NAME_FTS_COLUMNS = ("chars",)
 NUMBER_FTS_COLUMNS = ("id_number", "phone", "health_record_no")
@@ -87,16 +101,18 @@ def _spaced_chars(ref: str) -> str:
 
 def _map_values(ref: str) -> str:
     """SQL values of a map row (in MAP_COLUMNS order) for resident ``ref``."""
-    return ", ".join((
-        f"{ref}.id",
-        f"{ref}.village_id",
-        _spaced_chars(ref),
-        f"replace({ref}.name_pinyin, ' ', '')",
-        f"{ref}.name_initials",
-        f"{ref}.id_number",
-        f"replace(replace({ref}.phone, '-', ''), ' ', '')",
-        f"{ref}.health_record_no",
-    ))
+    return ", ".join(
+        (
+            f"{ref}.id",
+            f"{ref}.village_id",
+            _spaced_chars(ref),
+            f"replace({ref}.name_pinyin, ' ', '')",
+            f"{ref}.name_initials",
+            f"{ref}.id_number",
+            f"replace(replace({ref}.phone, '-', ''), ' ', '')",
+            f"{ref}.health_record_no",
+        )
+    )
 
 
 def _map_insert(ref: str) -> str:
@@ -143,8 +159,7 @@ def upgrade() -> None:
     op.execute("CREATE TABLE resident_search_deferred (since TEXT NOT NULL)")
     fts = "content = 'resident_search_map', content_rowid = 'rowid', columnsize = 0"
     op.execute(
-        f"CREATE VIRTUAL TABLE resident_search USING fts5("
-        f"{', '.join(NAME_FTS_COLUMNS)}, {fts}, tokenize = 'unicode61')"
+        f"CREATE VIRTUAL TABLE resident_search USING fts5({', '.join(NAME_FTS_COLUMNS)}, {fts}, tokenize = 'unicode61')"
     )
     op.execute(
         f"CREATE VIRTUAL TABLE resident_search_numbers USING fts5("

@@ -25,7 +25,14 @@ branch_labels = None
 depends_on = None
 
 MAP_COLUMNS = (
-    "resident_id", "village_id", "chars", "pinyin", "initials", "id_number", "phone", "health_record_no",
+    "resident_id",
+    "village_id",
+    "chars",
+    "pinyin",
+    "initials",
+    "id_number",
+    "phone",
+    "health_record_no",
 )
 NOT_DEFERRED = "NOT EXISTS (SELECT 1 FROM resident_search_deferred)"
 #: Name lengths cut into characters, as in 0002.

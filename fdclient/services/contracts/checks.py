@@ -12,13 +12,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fdclient.domain import codes
+from fdclient.domain.key_populations import KeyPopulation, compute_tags
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import Contract, ContractMember, Household, Resident, ServicePackage, Staff
-from fdclient.domain import codes
 from fdclient.services.contracts import plan as service_plan
-from fdclient.domain.key_populations import KeyPopulation, compute_tags
-from fdclient.services.lookup import fetch
 from fdclient.services.contracts.packages import get_package
+from fdclient.services.lookup import fetch
 from fdclient.services.registry.residents import get_resident_row, person_facts, resident_label
 from fdclient.services.staff.organisation import DOCTOR_ROLES, get_team, is_team_member
 
@@ -33,14 +33,18 @@ def covered_members(
 ) -> list[Resident]:
     """The active residents a contract of ``scope`` covers (a household's by default)."""
     if scope not in codes.CONTRACT_SCOPE:
-        raise ValidationError(f"签约方式“{scope}”不存在，应为 household（以家庭为单位）或 individual（个人）。", field="scope")
+        raise ValidationError(
+            f"签约方式“{scope}”不存在，应为 household（以家庭为单位）或 individual（个人）。", field="scope"
+        )
     if scope == "household":
         household = session.get(Household, household_id) if household_id else None
         if household is None or household.voided_at is not None:
             raise ValidationError("以家庭为单位签约需要选择一个家庭。", field="household_id")
         if member_ids is None:
             member_ids = session.scalars(
-                select(Resident.id).where(Resident.household_id == household.id, Resident.voided_at.is_(None), Resident.status == "active")
+                select(Resident.id).where(
+                    Resident.household_id == household.id, Resident.voided_at.is_(None), Resident.status == "active"
+                )
             ).all()
     elif member_ids is None or len(set(member_ids)) != 1:
         raise ValidationError("个人签约只能选择一名居民。", field="member_ids")
@@ -65,7 +69,9 @@ def check_doctor(session: Session, team_id: uuid.UUID, doctor_id: uuid.UUID) -> 
     if not is_team_member(team, doctor.id):
         raise RuleError(f"{doctor.name} 不是团队“{team.name}”的成员，不能作为该团队的签约家庭医生。", field="doctor_id")
     if doctor.role not in DOCTOR_ROLES or not doctor.active:
-        raise RuleError(f"{doctor.name}（{codes.STAFF_ROLE[doctor.role]}）不能作为签约家庭医生：应为在岗的医生。", field="doctor_id")
+        raise RuleError(
+            f"{doctor.name}（{codes.STAFF_ROLE[doctor.role]}）不能作为签约家庭医生：应为在岗的医生。", field="doctor_id"
+        )
 
 
 def check_packages(
@@ -86,7 +92,9 @@ def check_packages(
     return packages
 
 
-def refuse_other_contracts(session: Session, members: Sequence[uuid.UUID], except_contract: uuid.UUID | None = None) -> None:
+def refuse_other_contracts(
+    session: Session, members: Sequence[uuid.UUID], except_contract: uuid.UUID | None = None
+) -> None:
     """One family doctor per resident at a time: refuse a member already in another contract."""
     for resident_id in members:
         row = session.execute(

@@ -26,11 +26,17 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fdclient.domain import codes
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import Contract, ContractMember, ContractPackage, Resident, Township
-from fdclient.domain import codes
 from fdclient.services.contracts import plan as service_plan
-from fdclient.services.contracts.checks import check_consent, check_doctor, check_packages, covered_members, refuse_other_contracts
+from fdclient.services.contracts.checks import (
+    check_consent,
+    check_doctor,
+    check_packages,
+    covered_members,
+    refuse_other_contracts,
+)
 from fdclient.services.contracts.numbers import next_contract_no
 from fdclient.services.lookup import fetch
 from fdclient.services.registry.residents import get_resident_row
@@ -94,16 +100,35 @@ class ContractInfo:
 
 def contract_info(c: Contract) -> ContractInfo:
     return ContractInfo(
-        id=c.id, contract_no=c.contract_no, scope=c.scope, household_id=c.household_id,
-        representative_id=c.representative_id, team_id=c.team_id, doctor_id=c.doctor_id,
-        start_date=c.start_date, end_date=c.end_date, term_years=c.term_years, auto_renew=c.auto_renew,
-        status=c.status, channel=c.channel, consent_given=c.consent_given, signed_at=c.signed_at,
-        terminated_on=c.terminated_on, termination_reason=c.termination_reason,
-        termination_note=c.termination_note, renewal_of_id=c.renewal_of_id,
+        id=c.id,
+        contract_no=c.contract_no,
+        scope=c.scope,
+        household_id=c.household_id,
+        representative_id=c.representative_id,
+        team_id=c.team_id,
+        doctor_id=c.doctor_id,
+        start_date=c.start_date,
+        end_date=c.end_date,
+        term_years=c.term_years,
+        auto_renew=c.auto_renew,
+        status=c.status,
+        channel=c.channel,
+        consent_given=c.consent_given,
+        signed_at=c.signed_at,
+        terminated_on=c.terminated_on,
+        termination_reason=c.termination_reason,
+        termination_note=c.termination_note,
+        renewal_of_id=c.renewal_of_id,
         members=tuple(ContractMemberInfo(m.resident_id, m.is_active, m.ended_on) for m in c.members),
         packages=tuple(
-            ContractPackageInfo(p.package_id, p.package.name, p.fee_total_fen, p.fee_insurance_fen,
-                                p.fee_public_health_fen, p.fee_resident_fen)
+            ContractPackageInfo(
+                p.package_id,
+                p.package.name,
+                p.fee_total_fen,
+                p.fee_insurance_fen,
+                p.fee_public_health_fen,
+                p.fee_resident_fen,
+            )
             for p in c.packages
         ),
     )
@@ -132,8 +157,21 @@ def transition(c: Contract, to: str) -> None:
 # --- use cases ---------------------------------------------------------------------------
 
 
-def insert_contract(session: Session, *, scope, household_id, members, representative_id, team_id, doctor_id,
-                    packages, term_years, start_date, auto_renew, channel) -> Contract:
+def insert_contract(
+    session: Session,
+    *,
+    scope,
+    household_id,
+    members,
+    representative_id,
+    team_id,
+    doctor_id,
+    packages,
+    term_years,
+    start_date,
+    auto_renew,
+    channel,
+) -> Contract:
     """A new draft row with its number, members and packages (shared with renewal)."""
     if not isinstance(term_years, int) or not 1 <= term_years <= 3:
         raise ValidationError(f"签约期限应为 1 到 3 年，实际为 {term_years} 年。", field="term_years")
@@ -144,28 +182,50 @@ def insert_contract(session: Session, *, scope, household_id, members, represent
     team = get_team(session, team_id)
     township = session.get(Township, team.township_id)
     contract = Contract(
-        contract_no=next_contract_no(session, township.code, start_date.year), scope=scope,
-        household_id=household_id, representative_id=representative_id, team_id=team_id, doctor_id=doctor_id,
-        start_date=start_date, end_date=service_plan.contract_end(start_date, term_years), term_years=term_years,
-        auto_renew=auto_renew, channel=channel,
+        contract_no=next_contract_no(session, township.code, start_date.year),
+        scope=scope,
+        household_id=household_id,
+        representative_id=representative_id,
+        team_id=team_id,
+        doctor_id=doctor_id,
+        start_date=start_date,
+        end_date=service_plan.contract_end(start_date, term_years),
+        term_years=term_years,
+        auto_renew=auto_renew,
+        channel=channel,
     )
     session.add(contract)
     for r in members:
         contract.members.append(ContractMember(resident_id=r.id))
     for p in packages:
         contract.packages.append(
-            ContractPackage(package_id=p.id, package=p, fee_total_fen=p.fee_total_fen, fee_insurance_fen=p.fee_insurance_fen,
-                            fee_public_health_fen=p.fee_public_health_fen, fee_resident_fen=p.fee_resident_fen)
+            ContractPackage(
+                package_id=p.id,
+                package=p,
+                fee_total_fen=p.fee_total_fen,
+                fee_insurance_fen=p.fee_insurance_fen,
+                fee_public_health_fen=p.fee_public_health_fen,
+                fee_resident_fen=p.fee_resident_fen,
+            )
         )
     session.flush()
     return contract
 
 
 def draft_contract(
-    session: Session, *, representative_id: uuid.UUID, team_id: uuid.UUID, doctor_id: uuid.UUID,
-    package_ids: Sequence[uuid.UUID], start_date: date, scope: str = "household",
-    household_id: uuid.UUID | None = None, member_ids: Sequence[uuid.UUID] | None = None,
-    term_years: int = 1, auto_renew: bool = False, channel: str = "door_to_door",
+    session: Session,
+    *,
+    representative_id: uuid.UUID,
+    team_id: uuid.UUID,
+    doctor_id: uuid.UUID,
+    package_ids: Sequence[uuid.UUID],
+    start_date: date,
+    scope: str = "household",
+    household_id: uuid.UUID | None = None,
+    member_ids: Sequence[uuid.UUID] | None = None,
+    term_years: int = 1,
+    auto_renew: bool = False,
+    channel: str = "door_to_door",
 ) -> ContractInfo:
     """A draft contract with its number. Household scope covers every active member unless
     ``member_ids`` says otherwise; individual scope covers exactly one resident."""
@@ -175,9 +235,18 @@ def draft_contract(
     check_doctor(session, team_id, doctor_id)
     packages = check_packages(session, package_ids, members, start_date, term_years)
     contract = insert_contract(
-        session, scope=scope, household_id=household_id, members=members, representative_id=representative_id,
-        team_id=team_id, doctor_id=doctor_id, packages=packages, term_years=term_years, start_date=start_date,
-        auto_renew=auto_renew, channel=channel,
+        session,
+        scope=scope,
+        household_id=household_id,
+        members=members,
+        representative_id=representative_id,
+        team_id=team_id,
+        doctor_id=doctor_id,
+        packages=packages,
+        term_years=term_years,
+        start_date=start_date,
+        auto_renew=auto_renew,
+        channel=channel,
     )
     return contract_info(contract)
 
@@ -192,8 +261,14 @@ def activate(session: Session, c: Contract, *, signed_at: datetime, consented_at
 
 
 def sign_contract(
-    session: Session, contract_id: uuid.UUID, *, consent_given: bool, signed_at: datetime, channel: str,
-    signature_png: bytes | None = None, consent_text_version: str | None = None,
+    session: Session,
+    contract_id: uuid.UUID,
+    *,
+    consent_given: bool,
+    signed_at: datetime,
+    channel: str,
+    signature_png: bytes | None = None,
+    consent_text_version: str | None = None,
 ) -> ContractInfo:
     """Sign a draft: it becomes active, its members covered and its services planned."""
     c = get_contract_row(session, contract_id)
@@ -257,7 +332,9 @@ def end_membership(
     """The resident leaves the contract in force (death, moving out) on ``on_date``; the
     contract is terminated with ``reason`` when nobody is left. Returns (contracts left,
     contracts terminated, warnings for the user)."""
-    member = session.scalar(select(ContractMember).where(ContractMember.resident_id == resident_id, ContractMember.is_active))
+    member = session.scalar(
+        select(ContractMember).where(ContractMember.resident_id == resident_id, ContractMember.is_active)
+    )
     if member is None:
         return (), (), ()
     c = member.contract
@@ -269,7 +346,9 @@ def end_membership(
         return (c.contract_no,), (c.contract_no,), ()
     warnings: tuple[str, ...] = ()
     if c.representative_id == resident_id:
-        warnings = (f"{session.get(Resident, resident_id).name} 是合同 {c.contract_no} 的家庭代表，请为该合同指定新的家庭代表。",)
+        warnings = (
+            f"{session.get(Resident, resident_id).name} 是合同 {c.contract_no} 的家庭代表，请为该合同指定新的家庭代表。",
+        )
     return (c.contract_no,), (), warnings
 
 

@@ -17,10 +17,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fdclient.errors import RuleError, ValidationError
-from fdclient.models import PackageItem, ServicePackage
 from fdclient.domain import codes
 from fdclient.domain.key_populations import KeyPopulation
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import PackageItem, ServicePackage
 from fdclient.services.lookup import fetch
 
 _YUAN = re.compile(r"[0-9]+(\.[0-9]{1,2})?", re.ASCII)
@@ -116,9 +116,7 @@ def package_info(p: ServicePackage) -> PackageInfo:
         fee_public_health_fen=p.fee_public_health_fen,
         fee_resident_fen=p.fee_resident_fen,
         active=p.active,
-        items=tuple(
-            PackageItemInfo(i.id, i.position, i.name, i.service_kind, i.times_per_year) for i in p.items
-        ),
+        items=tuple(PackageItemInfo(i.id, i.position, i.name, i.service_kind, i.times_per_year) for i in p.items),
     )
 
 
@@ -143,13 +141,17 @@ def create_package(
     if not name:
         raise ValidationError("服务包名称不能为空。", field="name")
     if kind not in codes.PACKAGE_KIND:
-        raise ValidationError(f"服务包类型“{kind}”不存在，应为 basic（基础包）或 personalised（个性化服务包）。", field="kind")
+        raise ValidationError(
+            f"服务包类型“{kind}”不存在，应为 basic（基础包）或 personalised（个性化服务包）。", field="kind"
+        )
     if target_population is not None:
         try:
             target_population = KeyPopulation(target_population)
         except ValueError:
             known = "、".join(f"{p.value}（{p.label}）" for p in KeyPopulation)
-            raise ValidationError(f"目标人群“{target_population}”不存在，应为：{known}。", field="target_population") from None
+            raise ValidationError(
+                f"目标人群“{target_population}”不存在，应为：{known}。", field="target_population"
+            ) from None
     check_fee_split(fee_total_fen, fee_insurance_fen, fee_public_health_fen, fee_resident_fen)
     if not items:
         raise ValidationError("服务包至少要有一项服务内容。", field="items")

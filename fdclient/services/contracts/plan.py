@@ -19,8 +19,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fdclient.models import Contract, ContractMember, PlannedService, Resident, Visit
 from fdclient.domain.key_populations import compute_tags
+from fdclient.models import Contract, ContractMember, PlannedService, Resident, Visit
 from fdclient.services.registry.residents import person_facts
 
 #: Service kinds a visit kind fulfils.
@@ -49,8 +49,17 @@ class PlannedServiceInfo:
 
 def planned_service_info(p: PlannedService) -> PlannedServiceInfo:
     return PlannedServiceInfo(
-        p.id, p.contract_id, p.resident_id, p.package_item_id, p.service_kind, p.sequence,
-        p.window_start, p.window_end, p.status, p.fulfilled_on, p.visit_id,
+        p.id,
+        p.contract_id,
+        p.resident_id,
+        p.package_item_id,
+        p.service_kind,
+        p.sequence,
+        p.window_start,
+        p.window_end,
+        p.status,
+        p.fulfilled_on,
+        p.visit_id,
     )
 
 
@@ -99,9 +108,13 @@ def plan_services(session: Session, contract: Contract) -> int:
                     for sequence, (start, end) in enumerate(windows(year_start, year_end, item.times_per_year), 1):
                         session.add(
                             PlannedService(
-                                contract_id=contract.id, resident_id=resident.id, package_item_id=item.id,
-                                service_kind=item.service_kind, sequence=sequence,
-                                window_start=start, window_end=end,
+                                contract_id=contract.id,
+                                resident_id=resident.id,
+                                package_item_id=item.id,
+                                service_kind=item.service_kind,
+                                sequence=sequence,
+                                window_start=start,
+                                window_end=end,
                             )
                         )
                         created += 1
@@ -137,7 +150,9 @@ def find_open_service(session: Session, resident_id: uuid.UUID, service_kind: st
         PlannedService.status == "planned",
     )
     current = session.scalars(
-        base.where(PlannedService.window_start <= on, PlannedService.window_end >= on).order_by(PlannedService.window_start)
+        base.where(PlannedService.window_start <= on, PlannedService.window_end >= on).order_by(
+            PlannedService.window_start
+        )
     ).first()
     if current is not None:
         return current

@@ -20,21 +20,52 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError
 from fdclient.models import Contract, Resident, utcnow
-from fdclient.services.contracts.checks import check_consent, check_doctor, check_packages, covered_members, refuse_other_contracts
-from fdclient.services.contracts.lifecycle import ContractInfo, activate, contract_info, get_contract_row, insert_contract, transition
+from fdclient.services.contracts.checks import (
+    check_consent,
+    check_doctor,
+    check_packages,
+    covered_members,
+    refuse_other_contracts,
+)
+from fdclient.services.contracts.lifecycle import (
+    ContractInfo,
+    activate,
+    contract_info,
+    get_contract_row,
+    insert_contract,
+    transition,
+)
 
 #: Renewal opens this many days before the end date and closes this many days after it.
 RENEWAL_OPENS_DAYS_BEFORE = 90
 RENEWAL_CLOSES_DAYS_AFTER = 90
 
 
-def _renew(session: Session, old: Contract, *, signed_at: datetime, consented_at: datetime, consent_text_version,
-           channel: str | None, term_years: int | None, package_ids, doctor_id, member_ids, representative_id) -> Contract:
+def _renew(
+    session: Session,
+    old: Contract,
+    *,
+    signed_at: datetime,
+    consented_at: datetime,
+    consent_text_version,
+    channel: str | None,
+    term_years: int | None,
+    package_ids,
+    doctor_id,
+    member_ids,
+    representative_id,
+) -> Contract:
     if old.status not in ("active", "expired"):
         transition(old, "renewed")
     if member_ids is None:
-        member_ids = [m.resident_id for m in old.members if m.is_active or (old.status == "expired" and m.ended_on == old.end_date)]
-        member_ids = [rid for rid in member_ids if (r := session.get(Resident, rid)).status == "active" and r.voided_at is None]
+        member_ids = [
+            m.resident_id
+            for m in old.members
+            if m.is_active or (old.status == "expired" and m.ended_on == old.end_date)
+        ]
+        member_ids = [
+            rid for rid in member_ids if (r := session.get(Resident, rid)).status == "active" and r.voided_at is None
+        ]
     if not member_ids:
         raise RuleError(f"合同 {old.contract_no} 已没有可以续约的在册成员。")
     members = covered_members(session, old.scope, old.household_id, member_ids)
@@ -53,9 +84,18 @@ def _renew(session: Session, old: Contract, *, signed_at: datetime, consented_at
     transition(old, "renewed")
     session.flush()  # the members leave the old contract before they join the new one
     new = insert_contract(
-        session, scope=old.scope, household_id=old.household_id, members=members, representative_id=representative_id,
-        team_id=old.team_id, doctor_id=doctor_id, packages=packages, term_years=term_years or old.term_years,
-        start_date=start, auto_renew=old.auto_renew, channel=channel or old.channel,
+        session,
+        scope=old.scope,
+        household_id=old.household_id,
+        members=members,
+        representative_id=representative_id,
+        team_id=old.team_id,
+        doctor_id=doctor_id,
+        packages=packages,
+        term_years=term_years or old.term_years,
+        start_date=start,
+        auto_renew=old.auto_renew,
+        channel=channel or old.channel,
     )
     new.renewal_of_id, new.status, new.consent_text_version = old.id, "active", consent_text_version
     activate(session, new, signed_at=signed_at, consented_at=consented_at)
@@ -63,10 +103,19 @@ def _renew(session: Session, old: Contract, *, signed_at: datetime, consented_at
 
 
 def renew_contract(
-    session: Session, contract_id: uuid.UUID, *, consent_given: bool, signed_at: datetime, today: date,
-    channel: str | None = None, term_years: int | None = None, package_ids: Sequence[uuid.UUID] | None = None,
-    doctor_id: uuid.UUID | None = None, member_ids: Sequence[uuid.UUID] | None = None,
-    representative_id: uuid.UUID | None = None, consent_text_version: str | None = None,
+    session: Session,
+    contract_id: uuid.UUID,
+    *,
+    consent_given: bool,
+    signed_at: datetime,
+    today: date,
+    channel: str | None = None,
+    term_years: int | None = None,
+    package_ids: Sequence[uuid.UUID] | None = None,
+    doctor_id: uuid.UUID | None = None,
+    member_ids: Sequence[uuid.UUID] | None = None,
+    representative_id: uuid.UUID | None = None,
+    consent_text_version: str | None = None,
 ) -> ContractInfo:
     """Renew (续约) an active or expired contract near or past its end. The old contract
     becomes “已续约”; the new one is active from the day after the old end date. Members,
@@ -83,13 +132,22 @@ def renew_contract(
         )
     if today > closes:
         raise RuleError(
-            f"合同 {old.contract_no} 已于 {old.end_date.isoformat()} 到期，超过 {RENEWAL_CLOSES_DAYS_AFTER} 天不能续约，请重新签约。"
+            f"合同 {old.contract_no} 已于 {old.end_date.isoformat()} 到期，"
+            f"超过 {RENEWAL_CLOSES_DAYS_AFTER} 天不能续约，请重新签约。"
         )
     check_consent(consent_given, signed_at)
     new = _renew(
-        session, old, signed_at=signed_at, consented_at=signed_at, consent_text_version=consent_text_version,
-        channel=channel, term_years=term_years, package_ids=package_ids, doctor_id=doctor_id,
-        member_ids=member_ids, representative_id=representative_id,
+        session,
+        old,
+        signed_at=signed_at,
+        consented_at=signed_at,
+        consent_text_version=consent_text_version,
+        channel=channel,
+        term_years=term_years,
+        package_ids=package_ids,
+        doctor_id=doctor_id,
+        member_ids=member_ids,
+        representative_id=representative_id,
     )
     return contract_info(new)
 
@@ -115,9 +173,17 @@ def expire_due_contracts(session: Session, today: date) -> ExpiryResult:
                 try:
                     with session.begin_nested():
                         new = _renew(
-                            session, c, signed_at=utcnow(), consented_at=c.consented_at,
-                            consent_text_version=c.consent_text_version, channel=None, term_years=None,
-                            package_ids=None, doctor_id=None, member_ids=None, representative_id=None,
+                            session,
+                            c,
+                            signed_at=utcnow(),
+                            consented_at=c.consented_at,
+                            consent_text_version=c.consent_text_version,
+                            channel=None,
+                            term_years=None,
+                            package_ids=None,
+                            doctor_id=None,
+                            member_ids=None,
+                            representative_id=None,
                         )
                     renewed.append((c.contract_no, new.contract_no))
                     continue

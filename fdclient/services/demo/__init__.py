@@ -24,15 +24,26 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from fdclient.errors import RuleError
 from fdclient.models import AuditEntry, Resident, ServicePackage, Staff, Township, Village
-from fdclient.store import Store
 from fdclient.services.demo.builder import build_demo
 from fdclient.services.demo.common import DemoData, DemoTownship
 from fdclient.services.demo.writer import WriteReport, write_demo
+from fdclient.store import Store
 
 __all__ = [
-    "DEFAULT_HOUSEHOLDS", "DEFAULT_SEED", "DEFAULT_VILLAGES", "DEMO_TOWNSHIP_CODE", "DEMO_TOWNSHIP_NAME",
-    "DemoData", "DemoSummary", "DemoTownship", "WriteReport", "build_demo", "demo_township", "ensure_empty",
-    "generate_demo", "write_demo",
+    "DEFAULT_HOUSEHOLDS",
+    "DEFAULT_SEED",
+    "DEFAULT_VILLAGES",
+    "DEMO_TOWNSHIP_CODE",
+    "DEMO_TOWNSHIP_NAME",
+    "DemoData",
+    "DemoSummary",
+    "DemoTownship",
+    "WriteReport",
+    "build_demo",
+    "demo_township",
+    "ensure_empty",
+    "generate_demo",
+    "write_demo",
 ]
 
 #: A township for a new demo store (``create_store(folder, DEMO_TOWNSHIP_CODE, DEMO_TOWNSHIP_NAME)``).
@@ -61,15 +72,17 @@ class DemoSummary:
     def describe(self) -> str:
         """A few Chinese lines for the command line."""
         c = self.counts
-        return "\n".join((
-            f"已生成演示数据（截至 {self.as_of.isoformat()}，随机种子 {self.seed}）：",
-            f"  {c['villages']} 个村（居）委会，{c['households']} 户，{c['residents']} 位居民，"
-            f"{c['teams']} 个家庭医生团队，{c['staff']} 名工作人员；",
-            f"  签约协议 {c['contracts']} 份（覆盖 {c['contract_members']} 人次），履约计划 {c['planned_services']} 项，"
-            f"随访与体检记录 {c['visits']} 条，转诊 {c['referrals']} 次，满意度调查 {c['satisfaction_surveys']} 份；",
-            f"  共 {self.rows:,} 行，用时 {self.seconds:.1f} 秒（生成 {self.build_seconds:.1f} 秒，"
-            f"写入 {self.write_seconds:.1f} 秒），每秒 {self.rows_per_second:,.0f} 行。",
-        ))
+        return "\n".join(
+            (
+                f"已生成演示数据（截至 {self.as_of.isoformat()}，随机种子 {self.seed}）：",
+                f"  {c['villages']} 个村（居）委会，{c['households']} 户，{c['residents']} 位居民，"
+                f"{c['teams']} 个家庭医生团队，{c['staff']} 名工作人员；",
+                f"  签约协议 {c['contracts']} 份（覆盖 {c['contract_members']} 人次），履约计划 {c['planned_services']} 项，"
+                f"随访与体检记录 {c['visits']} 条，转诊 {c['referrals']} 次，满意度调查 {c['satisfaction_surveys']} 份；",
+                f"  共 {self.rows:,} 行，用时 {self.seconds:.1f} 秒（生成 {self.build_seconds:.1f} 秒，"
+                f"写入 {self.write_seconds:.1f} 秒），每秒 {self.rows_per_second:,.0f} 行。",
+            )
+        )
 
 
 def demo_township(connection: Connection, township_id: uuid.UUID) -> DemoTownship:
@@ -83,7 +96,12 @@ def demo_township(connection: Connection, township_id: uuid.UUID) -> DemoTownshi
 def ensure_empty(connection: Connection) -> None:
     """Refuse a store that already has residents (or villages, staff, packages)."""
     found = []
-    for model, label in ((Resident, "位居民"), (Village, "个村（居）委会"), (Staff, "名工作人员"), (ServicePackage, "个服务包")):
+    for model, label in (
+        (Resident, "位居民"),
+        (Village, "个村（居）委会"),
+        (Staff, "名工作人员"),
+        (ServicePackage, "个服务包"),
+    ):
         count = connection.scalar(select(func.count()).select_from(model))
         if count:
             found.append(f"{count} {label}")
@@ -117,9 +135,15 @@ def generate_demo(
     seconds = time.perf_counter() - started
     rows = data.row_count + 1
     return DemoSummary(
-        counts=MappingProxyType(dict(report.counts)), rows=rows, seconds=seconds,
-        rows_per_second=rows / seconds if seconds else float("inf"), build_seconds=built - started,
-        write_seconds=report.seconds, seed=seed, as_of=as_of, table_seconds=report.table_seconds,
+        counts=MappingProxyType(dict(report.counts)),
+        rows=rows,
+        seconds=seconds,
+        rows_per_second=rows / seconds if seconds else float("inf"),
+        build_seconds=built - started,
+        write_seconds=report.seconds,
+        seed=seed,
+        as_of=as_of,
+        table_seconds=report.table_seconds,
     )
 
 
@@ -130,14 +154,20 @@ def _record(connection: Connection, data: DemoData, store: Store, **arguments) -
         **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in arguments.items()},
         "counts": data.counts(),
     }
-    connection.execute(insert(AuditEntry.__table__).values(
-        id=uuid.UUID(hex=data.audit_id), at=data.reference, actor_id=None, action="insert", table_name="demo",
-        row_id=None, changes=json.loads(json.dumps(changes, ensure_ascii=False)),
-    ))
+    connection.execute(
+        insert(AuditEntry.__table__).values(
+            id=uuid.UUID(hex=data.audit_id),
+            at=data.reference,
+            actor_id=None,
+            action="insert",
+            table_name="demo",
+            row_id=None,
+            changes=json.loads(json.dumps(changes, ensure_ascii=False)),
+        )
+    )
     township = connection.execute(select(Township).where(Township.id == store.info.township_id)).one()
     fill = {k: v for k, v in data.township_details.items() if getattr(township, k) is None}
     if fill:
         connection.execute(
             update(Township).where(Township.id == store.info.township_id).values(**fill, updated_at=data.reference)
         )
-

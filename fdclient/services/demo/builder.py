@@ -15,7 +15,16 @@ from datetime import date
 from fdclient.errors import ValidationError
 from fdclient.services.demo.catalogue import build_catalogue
 from fdclient.services.demo.checks import elderly_checks, home_visits, surveys
-from fdclient.services.demo.common import Context, DemoData, DemoTownship, Days, TableRows, id_maker, start_of_day_utc, stored_datetime
+from fdclient.services.demo.common import (
+    Context,
+    Days,
+    DemoData,
+    DemoTownship,
+    TableRows,
+    id_maker,
+    start_of_day_utc,
+    stored_datetime,
+)
 from fdclient.services.demo.contracts import ContractBuilder
 from fdclient.services.demo.followups import diabetes_visits, hypertension_visits
 from fdclient.services.demo.names import NameMaker

@@ -35,38 +35,103 @@ class PackageSpec:
 
 
 PACKAGES: tuple[PackageSpec, ...] = (
-    PackageSpec("JC-55", "家庭医生基础服务包", "basic", None, (5500, 2000, 3000, 500),
-                "基本医疗与基本公共卫生服务：建立健康档案、健康评估、健康咨询与健康教育。",
-                (ItemSpec("年度健康评估", "health_assessment", 1),)),
-    PackageSpec("ZD-150", "重点人群基础服务包", "basic", None, (15000, 11000, 3000, 1000),
-                "重点人群（老年人、慢病患者、孕产妇、儿童、残疾人等）的基础服务，优先签约、优先服务。",
-                (ItemSpec("年度健康评估", "health_assessment", 1), ItemSpec("健康咨询与指导", "consultation", 1))),
-    PackageSpec("TP-15", "脱贫人口基础服务包", "basic", None, (1500, 1000, 500, 0),
-                "脱贫户、低保户与特困供养人员的基础服务，个人不付费。",
-                (ItemSpec("年度健康评估", "health_assessment", 1),)),
-    PackageSpec("GX-GXY", "高血压患者服务包", "personalised", KeyPopulation.HYPERTENSION.value,
-                (12000, 6000, 0, 6000), "每年至少 4 次面对面随访，血压监测、用药指导，可开具长期处方。",
-                (ItemSpec("高血压随访", "hypertension_followup", 4),)),
-    PackageSpec("GX-TNB", "2型糖尿病患者服务包", "personalised", KeyPopulation.DIABETES.value,
-                (15000, 8000, 0, 7000), "每年至少 4 次面对面随访，空腹血糖与糖化血红蛋白监测、用药指导，可开具长期处方。",
-                (ItemSpec("糖尿病随访", "diabetes_followup", 4),)),
-    PackageSpec("GX-LNR", "老年人健康管理服务包", "personalised", KeyPopulation.ELDERLY.value,
-                (8000, 3000, 3000, 2000), "65 岁及以上老年人每年一次健康体检与生活自理能力评估，每年至少一次上门巡诊。",
-                (ItemSpec("老年人健康体检", "elderly_check", 1), ItemSpec("上门巡诊", "home_visit", 1))),
-    PackageSpec("GX-ZYY", "中医药健康管理服务包", "personalised", KeyPopulation.ELDERLY.value,
-                (3000, 1000, 1000, 1000), "老年人中医体质辨识与中医药保健指导。",
-                (ItemSpec("中医体质辨识与指导", "tcm", 1),)),
-    PackageSpec("GX-YCF", "孕产妇健康管理服务包", "personalised", KeyPopulation.MATERNAL.value,
-                (10000, 5000, 3000, 2000), "孕期 5 次产前检查、产后访视与 42 天健康检查。",
-                (ItemSpec("孕产妇健康管理", "maternal_check", 5),)),
-    PackageSpec("GX-ET", "0-6岁儿童健康管理服务包", "personalised", KeyPopulation.CHILD.value,
-                (6000, 2000, 3000, 1000), "儿童健康检查、生长发育评估与喂养指导。",
-                (ItemSpec("儿童健康检查", "child_check", 2),)),
+    PackageSpec(
+        "JC-55",
+        "家庭医生基础服务包",
+        "basic",
+        None,
+        (5500, 2000, 3000, 500),
+        "基本医疗与基本公共卫生服务：建立健康档案、健康评估、健康咨询与健康教育。",
+        (ItemSpec("年度健康评估", "health_assessment", 1),),
+    ),
+    PackageSpec(
+        "ZD-150",
+        "重点人群基础服务包",
+        "basic",
+        None,
+        (15000, 11000, 3000, 1000),
+        "重点人群（老年人、慢病患者、孕产妇、儿童、残疾人等）的基础服务，优先签约、优先服务。",
+        (ItemSpec("年度健康评估", "health_assessment", 1), ItemSpec("健康咨询与指导", "consultation", 1)),
+    ),
+    PackageSpec(
+        "TP-15",
+        "脱贫人口基础服务包",
+        "basic",
+        None,
+        (1500, 1000, 500, 0),
+        "脱贫户、低保户与特困供养人员的基础服务，个人不付费。",
+        (ItemSpec("年度健康评估", "health_assessment", 1),),
+    ),
+    PackageSpec(
+        "GX-GXY",
+        "高血压患者服务包",
+        "personalised",
+        KeyPopulation.HYPERTENSION.value,
+        (12000, 6000, 0, 6000),
+        "每年至少 4 次面对面随访，血压监测、用药指导，可开具长期处方。",
+        (ItemSpec("高血压随访", "hypertension_followup", 4),),
+    ),
+    PackageSpec(
+        "GX-TNB",
+        "2型糖尿病患者服务包",
+        "personalised",
+        KeyPopulation.DIABETES.value,
+        (15000, 8000, 0, 7000),
+        "每年至少 4 次面对面随访，空腹血糖与糖化血红蛋白监测、用药指导，可开具长期处方。",
+        (ItemSpec("糖尿病随访", "diabetes_followup", 4),),
+    ),
+    PackageSpec(
+        "GX-LNR",
+        "老年人健康管理服务包",
+        "personalised",
+        KeyPopulation.ELDERLY.value,
+        (8000, 3000, 3000, 2000),
+        "65 岁及以上老年人每年一次健康体检与生活自理能力评估，每年至少一次上门巡诊。",
+        (ItemSpec("老年人健康体检", "elderly_check", 1), ItemSpec("上门巡诊", "home_visit", 1)),
+    ),
+    PackageSpec(
+        "GX-ZYY",
+        "中医药健康管理服务包",
+        "personalised",
+        KeyPopulation.ELDERLY.value,
+        (3000, 1000, 1000, 1000),
+        "老年人中医体质辨识与中医药保健指导。",
+        (ItemSpec("中医体质辨识与指导", "tcm", 1),),
+    ),
+    PackageSpec(
+        "GX-YCF",
+        "孕产妇健康管理服务包",
+        "personalised",
+        KeyPopulation.MATERNAL.value,
+        (10000, 5000, 3000, 2000),
+        "孕期 5 次产前检查、产后访视与 42 天健康检查。",
+        (ItemSpec("孕产妇健康管理", "maternal_check", 5),),
+    ),
+    PackageSpec(
+        "GX-ET",
+        "0-6岁儿童健康管理服务包",
+        "personalised",
+        KeyPopulation.CHILD.value,
+        (6000, 2000, 3000, 1000),
+        "儿童健康检查、生长发育评估与喂养指导。",
+        (ItemSpec("儿童健康检查", "child_check", 2),),
+    ),
 )
 
 PACKAGE_COLUMNS = (
-    "id", "created_at", "updated_at", "code", "name", "kind", "target_population", "description",
-    "fee_total_fen", "fee_insurance_fen", "fee_public_health_fen", "fee_resident_fen", "active",
+    "id",
+    "created_at",
+    "updated_at",
+    "code",
+    "name",
+    "kind",
+    "target_population",
+    "description",
+    "fee_total_fen",
+    "fee_insurance_fen",
+    "fee_public_health_fen",
+    "fee_resident_fen",
+    "active",
 )
 ITEM_COLUMNS = ("id", "created_at", "updated_at", "package_id", "position", "name", "service_kind", "times_per_year")
 
@@ -93,8 +158,9 @@ def build_catalogue(ctx: Context) -> tuple[dict[str, DemoPackage], list[TableRow
     item_rows: list[tuple] = []
     for spec in PACKAGES:
         pid = ctx.ids()
-        package_rows.append((pid, stamp, stamp, spec.code, spec.name, spec.kind, spec.target, spec.description,
-                             *spec.fees, 1))
+        package_rows.append(
+            (pid, stamp, stamp, spec.code, spec.name, spec.kind, spec.target, spec.description, *spec.fees, 1)
+        )
         items = []
         for position, item in enumerate(spec.items, start=1):
             iid = ctx.ids()

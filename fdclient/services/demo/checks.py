@@ -19,8 +19,11 @@ _ELDERLY_SYMPTOMS = weighted(("无症状", "头晕", "关节痛", "视力模糊"
 _FINDINGS = ("血压偏高", "血脂偏高", "空腹血糖偏高", "心电图 ST-T 改变", "脂肪肝", "胆囊结石")
 _PURPOSES = weighted(("3", "3,5", "4", "6", "3,4"), (8, 4, 3, 2, 3))
 _SUMMARIES = {
-    "3": "上门随访，询问近况，测量血压", "3,5": "上门随访并指导规律服药", "4": "开展健康教育，讲解慢病防治知识",
-    "6": "上门诊疗，换药并测量生命体征", "3,4": "随访并进行健康生活方式指导",
+    "3": "上门随访，询问近况，测量血压",
+    "3,5": "上门随访并指导规律服药",
+    "4": "开展健康教育，讲解慢病防治知识",
+    "6": "上门诊疗，换药并测量生命体征",
+    "3,4": "随访并进行健康生活方式指导",
 }
 _COMMENTS = (None, None, None, None, "医生服务态度好", "希望多上门随访", "取药方便了", "希望增加体检项目")
 _SURVEY_CHANNELS = weighted(("phone", "visit", "clinic"), (7, 2, 1))
@@ -40,8 +43,15 @@ def elderly_checks(ctx: Context, log: VisitLog, p: Person) -> None:
         day = ws + randint(0, end - ws)
         if day < p.turns65:
             continue
-        log.add(p, "elderly_check", day, "1" if random() < 0.7 else "2", log.doctor_for(p), day + 365,
-                _elderly_detail(ctx, p))
+        log.add(
+            p,
+            "elderly_check",
+            day,
+            "1" if random() < 0.7 else "2",
+            log.doctor_for(p),
+            day + 365,
+            _elderly_detail(ctx, p),
+        )
 
 
 def _elderly_detail(ctx: Context, p: Person) -> tuple:
@@ -54,15 +64,35 @@ def _elderly_detail(ctx: Context, p: Person) -> tuple:
     abnormal = random() < 0.35
     findings = _FINDINGS[int(random() * len(_FINDINGS))] if abnormal else None
     return (
-        _ELDERLY_SYMPTOMS[int(random() * len(_ELDERLY_SYMPTOMS))], round(36.1 + random() * 0.8, 1),
-        62 + int(random() * 26), 16 + int(random() * 5), systolic, diastolic, systolic - 2 + int(random() * 5),
-        diastolic - 2 + int(random() * 5), float(p.height), weight, float(70 + int(random() * 30)),
-        round(weight / (p.height / 100) ** 2, 1), _SELF_ASSESSMENT[int(random() * len(_SELF_ASSESSMENT))],
-        randint(low, high), "1" if random() < 0.93 else "2", "1" if random() < 0.95 else "2",
-        float(110 + int(random() * 45)), glucose, round(3.6 + random() * 2.8, 2), round(0.7 + random() * 1.8, 2),
-        round(1.8 + random() * 2.3, 2), round(0.9 + random() * 0.9, 2), float(55 + int(random() * 60)),
-        float(10 + int(random() * 35)), float(12 + int(random() * 28)), "2" if random() < 0.15 else "1",
-        "2" if random() < 0.12 else "1", "2" if abnormal else "1", findings,
+        _ELDERLY_SYMPTOMS[int(random() * len(_ELDERLY_SYMPTOMS))],
+        round(36.1 + random() * 0.8, 1),
+        62 + int(random() * 26),
+        16 + int(random() * 5),
+        systolic,
+        diastolic,
+        systolic - 2 + int(random() * 5),
+        diastolic - 2 + int(random() * 5),
+        float(p.height),
+        weight,
+        float(70 + int(random() * 30)),
+        round(weight / (p.height / 100) ** 2, 1),
+        _SELF_ASSESSMENT[int(random() * len(_SELF_ASSESSMENT))],
+        randint(low, high),
+        "1" if random() < 0.93 else "2",
+        "1" if random() < 0.95 else "2",
+        float(110 + int(random() * 45)),
+        glucose,
+        round(3.6 + random() * 2.8, 2),
+        round(0.7 + random() * 1.8, 2),
+        round(1.8 + random() * 2.3, 2),
+        round(0.9 + random() * 0.9, 2),
+        float(55 + int(random() * 60)),
+        float(10 + int(random() * 35)),
+        float(12 + int(random() * 28)),
+        "2" if random() < 0.15 else "1",
+        "2" if random() < 0.12 else "1",
+        "2" if abnormal else "1",
+        findings,
         "定期随访，低盐低脂饮食，适量运动，预防跌倒" if abnormal else "保持健康生活方式，每年体检一次",
     )
 
@@ -83,9 +113,13 @@ def home_visits(ctx: Context, log: VisitLog, p: Person) -> None:
         day = ws + randint(0, end - ws)
         purposes = _PURPOSES[int(random() * len(_PURPOSES))]
         measured = random() < 0.7
-        detail = (purposes, _SUMMARIES[purposes], 110 + int(random() * 40) if measured else None,
-                  68 + int(random() * 22) if measured else None,
-                  round(4.6 + random() * 3, 1) if measured and p.dm else None)
+        detail = (
+            purposes,
+            _SUMMARIES[purposes],
+            110 + int(random() * 40) if measured else None,
+            68 + int(random() * 22) if measured else None,
+            round(4.6 + random() * 3, 1) if measured and p.dm else None,
+        )
         log.add(p, "home_visit", day, "2", log.doctor_for(p), None, detail)
 
 
@@ -97,6 +131,18 @@ def surveys(ctx: Context, log: VisitLog) -> None:
         r = random()
         score = randint(80, 100) if r < 0.9 else randint(60, 79) if r < 0.98 else randint(40, 59)
         surveyor = log.org.teams[log.org.villages[p.village].team].public_health_id
-        log.surveys.append((ids(), stamp, stamp, p.id, cid, days(start + randint(30, stop - start)),
-                            _SURVEY_CHANNELS[int(random() * len(_SURVEY_CHANNELS))], score, int(score >= 60),
-                            _COMMENTS[int(random() * len(_COMMENTS))], surveyor))
+        log.surveys.append(
+            (
+                ids(),
+                stamp,
+                stamp,
+                p.id,
+                cid,
+                days(start + randint(30, stop - start)),
+                _SURVEY_CHANNELS[int(random() * len(_SURVEY_CHANNELS))],
+                score,
+                int(score >= 60),
+                _COMMENTS[int(random() * len(_COMMENTS))],
+                surveyor,
+            )
+        )

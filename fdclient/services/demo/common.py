@@ -58,7 +58,7 @@ def _id_stream(ms: int, randbytes: Callable[[int], bytes]) -> Iterator[str]:
         pool = randbytes(8 * 4096).hex()
         for count in range(4096):
             k = count * 16
-            yield prefix + counters[count] + variants[pool[k]] + pool[k + 1:k + 16]
+            yield prefix + counters[count] + variants[pool[k]] + pool[k + 1 : k + 16]
         ms += 1
 
 
@@ -169,4 +169,4 @@ class Context:
 def weighted(values, weights) -> tuple:
     """A lookup table for cheap weighted draws: each value repeated ``weight`` times (integer
     weights), so ``table[int(random() * len(table))]`` draws with those weights."""
-    return tuple(v for v, w in zip(values, weights) for _ in range(int(w)))
+    return tuple(v for v, w in zip(values, weights, strict=False) for _ in range(int(w)))

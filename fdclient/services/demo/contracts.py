@@ -25,19 +25,56 @@ from fdclient.services.demo.organisation import Organisation
 from fdclient.services.demo.people import Household, Person
 
 CONTRACT_COLUMNS = (
-    "id", "created_at", "updated_at", "contract_no", "scope", "household_id", "representative_id", "team_id",
-    "doctor_id", "start_date", "end_date", "term_years", "auto_renew", "status", "channel", "consent_given",
-    "consented_at", "consent_text_version", "signed_at", "terminated_on", "termination_reason",
-    "termination_note", "renewal_of_id",
+    "id",
+    "created_at",
+    "updated_at",
+    "contract_no",
+    "scope",
+    "household_id",
+    "representative_id",
+    "team_id",
+    "doctor_id",
+    "start_date",
+    "end_date",
+    "term_years",
+    "auto_renew",
+    "status",
+    "channel",
+    "consent_given",
+    "consented_at",
+    "consent_text_version",
+    "signed_at",
+    "terminated_on",
+    "termination_reason",
+    "termination_note",
+    "renewal_of_id",
 )
 MEMBER_COLUMNS = ("id", "created_at", "updated_at", "contract_id", "resident_id", "is_active", "ended_on")
 CONTRACT_PACKAGE_COLUMNS = (
-    "id", "created_at", "updated_at", "contract_id", "package_id", "fee_total_fen", "fee_insurance_fen",
-    "fee_public_health_fen", "fee_resident_fen",
+    "id",
+    "created_at",
+    "updated_at",
+    "contract_id",
+    "package_id",
+    "fee_total_fen",
+    "fee_insurance_fen",
+    "fee_public_health_fen",
+    "fee_resident_fen",
 )
 PLANNED_COLUMNS = (
-    "id", "created_at", "updated_at", "contract_id", "resident_id", "package_item_id", "service_kind", "sequence",
-    "window_start", "window_end", "status", "fulfilled_on", "visit_id",
+    "id",
+    "created_at",
+    "updated_at",
+    "contract_id",
+    "resident_id",
+    "package_item_id",
+    "service_kind",
+    "sequence",
+    "window_start",
+    "window_end",
+    "status",
+    "fulfilled_on",
+    "visit_id",
 )
 #: Service kinds a visit record delivers (services/service_plan.py VISIT_SERVICE_KIND).
 VISIT_KINDS = frozenset({"hypertension_followup", "diabetes_followup", "elderly_check", "home_visit"})
@@ -46,8 +83,12 @@ CONSENT_TEXT_VERSION = "2024.1"
 _CHANNELS = weighted(("door_to_door", "clinic", "roster_import"), (14, 5, 1))
 _ENDINGS = weighted(("voluntary", "refused", "unreachable", "other"), (4, 2, 2, 1))
 _NOTES = {
-    "voluntary": "本人申请解约", "refused": "连续一年拒绝履约服务", "unreachable": "连续一年无法联系",
-    "other": "家庭要求更换签约团队", "death": "签约居民死亡", "moved_out": "签约居民迁出本辖区",
+    "voluntary": "本人申请解约",
+    "refused": "连续一年拒绝履约服务",
+    "unreachable": "连续一年无法联系",
+    "other": "家庭要求更换签约团队",
+    "death": "签约居民死亡",
+    "moved_out": "签约居民迁出本辖区",
 }
 
 
@@ -118,8 +159,15 @@ class ContractBuilder:
             elif r < 0.45:
                 start = A - randint(60, 700)
                 ending = _ENDINGS[int(random() * len(_ENDINGS))]
-                self._contract(hh, self._included(hh.members, start), "household", start, 1, None,
-                               (min(A, start + randint(20, 340)), ending))
+                self._contract(
+                    hh,
+                    self._included(hh.members, start),
+                    "household",
+                    start,
+                    1,
+                    None,
+                    (min(A, start + randint(20, 340)), ending),
+                )
 
     def _history(self, hh: Household, people: list[Person], scope: str, r: float) -> None:
         ctx, A = self.ctx, self.ctx.as_of
@@ -147,8 +195,16 @@ class ContractBuilder:
 
     # -- one contract -------------------------------------------------------------------
 
-    def _contract(self, hh: Household, members: list[Person], scope: str, start: int, term: int,
-                  renewal_of: str | None, ending: tuple[int, str] | None = None) -> list | None:
+    def _contract(
+        self,
+        hh: Household,
+        members: list[Person],
+        scope: str,
+        start: int,
+        term: int,
+        renewal_of: str | None,
+        ending: tuple[int, str] | None = None,
+    ) -> list | None:
         if not members:
             return None
         ctx = self.ctx
@@ -168,10 +224,31 @@ class ContractBuilder:
         representative = members[0]  # the head when the head is covered (members keep household order)
         cid = ids()
         signed = days.at(start, 8 + randint(0, 9), randint(0, 59))
-        row = [cid, stamp, stamp, None, scope, hh.id, representative.id, team.id,
-               doctor, start, end, term, 0, status, _CHANNELS[int(random() * len(_CHANNELS))], 1, signed,
-               CONSENT_TEXT_VERSION, signed, days(ending[0]) if ending else None, ending[1] if ending else None,
-               _NOTES[ending[1]] if ending else None, renewal_of]
+        row = [
+            cid,
+            stamp,
+            stamp,
+            None,
+            scope,
+            hh.id,
+            representative.id,
+            team.id,
+            doctor,
+            start,
+            end,
+            term,
+            0,
+            status,
+            _CHANNELS[int(random() * len(_CHANNELS))],
+            1,
+            signed,
+            CONSENT_TEXT_VERSION,
+            signed,
+            days(ending[0]) if ending else None,
+            ending[1] if ending else None,
+            _NOTES[ending[1]] if ending else None,
+            renewal_of,
+        ]
         self.contract_rows.append(row)
         self.coverage.contracts.append((cid, representative, start, stop))
         in_force = status == "active"
@@ -215,7 +292,9 @@ class ContractBuilder:
                 ys, ye = add_years(start, k), add_years(start, k + 1) - 1
                 if stopped is not None and stopped < ys:
                     break
-                covered = [p for p in members if _in_population(p, target, ys) and (p.id not in leaves or leaves[p.id] > ys)]
+                covered = [
+                    p for p in members if _in_population(p, target, ys) and (p.id not in leaves or leaves[p.id] > ys)
+                ]
                 for item in package.items:
                     self._plan(cid, covered, item, self._spans_of(ys, ye, item.times_per_year), gone)
 
@@ -254,8 +333,11 @@ class ContractBuilder:
 
     def planned_table(self) -> TableRows:
         """The planned services, all as tuples (once visits have fulfilled theirs)."""
-        return TableRows("planned_services", PLANNED_COLUMNS,
-                         [row if row.__class__ is tuple else tuple(row) for row in self.planned_rows])
+        return TableRows(
+            "planned_services",
+            PLANNED_COLUMNS,
+            [row if row.__class__ is tuple else tuple(row) for row in self.planned_rows],
+        )
 
     def tables(self, township_code: str) -> list[TableRows]:
         numbers: dict[int, int] = defaultdict(int)

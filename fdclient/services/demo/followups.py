@@ -16,16 +16,32 @@ from fdclient.services.demo.people import Person
 from fdclient.services.demo.visits import VisitLog
 
 HT_DRUGS = (
-    ("氨氯地平片", 1, "5mg"), ("硝苯地平缓释片", 2, "20mg"), ("厄贝沙坦片", 1, "150mg"), ("缬沙坦胶囊", 1, "80mg"),
-    ("依那普利片", 2, "10mg"), ("美托洛尔缓释片", 1, "47.5mg"), ("氢氯噻嗪片", 1, "12.5mg"), ("吲达帕胺片", 1, "2.5mg"),
-    ("替米沙坦片", 1, "40mg"), ("左旋氨氯地平片", 1, "2.5mg"), ("厄贝沙坦氢氯噻嗪片", 1, "1片"), ("卡托普利片", 3, "12.5mg"),
+    ("氨氯地平片", 1, "5mg"),
+    ("硝苯地平缓释片", 2, "20mg"),
+    ("厄贝沙坦片", 1, "150mg"),
+    ("缬沙坦胶囊", 1, "80mg"),
+    ("依那普利片", 2, "10mg"),
+    ("美托洛尔缓释片", 1, "47.5mg"),
+    ("氢氯噻嗪片", 1, "12.5mg"),
+    ("吲达帕胺片", 1, "2.5mg"),
+    ("替米沙坦片", 1, "40mg"),
+    ("左旋氨氯地平片", 1, "2.5mg"),
+    ("厄贝沙坦氢氯噻嗪片", 1, "1片"),
+    ("卡托普利片", 3, "12.5mg"),
 )
 DM_DRUGS = (
-    ("二甲双胍片", 3, "0.5g"), ("二甲双胍缓释片", 2, "0.5g"), ("格列美脲片", 1, "2mg"), ("阿卡波糖片", 3, "50mg"),
-    ("格列齐特缓释片", 1, "30mg"), ("西格列汀片", 1, "100mg"), ("达格列净片", 1, "10mg"), ("瑞格列奈片", 3, "1mg"),
+    ("二甲双胍片", 3, "0.5g"),
+    ("二甲双胍缓释片", 2, "0.5g"),
+    ("格列美脲片", 1, "2mg"),
+    ("阿卡波糖片", 3, "50mg"),
+    ("格列齐特缓释片", 1, "30mg"),
+    ("西格列汀片", 1, "100mg"),
+    ("达格列净片", 1, "10mg"),
+    ("瑞格列奈片", 3, "1mg"),
 )
 INSULINS = (
-    ("门冬胰岛素30注射液", "早12单位、晚10单位"), ("甘精胰岛素注射液", "睡前14单位"),
+    ("门冬胰岛素30注射液", "早12单位、晚10单位"),
+    ("甘精胰岛素注射液", "睡前14单位"),
     ("生物合成人胰岛素注射液", "三餐前各6单位"),
 )
 _CONTROL = weighted((0.85, 0.6, 0.3), (6, 3, 1))
@@ -41,8 +57,23 @@ BP_TARGET = "spec2017"
 class Profile:
     """What stays the same for one patient from visit to visit."""
 
-    __slots__ = ("control", "smokes", "target_smokes", "alcohol", "target_alcohol", "exercise", "minutes",
-                 "salt", "weight_target", "bmi_target", "drugs", "height", "weight", "height_factor", "fixed")
+    __slots__ = (
+        "control",
+        "smokes",
+        "target_smokes",
+        "alcohol",
+        "target_alcohol",
+        "exercise",
+        "minutes",
+        "salt",
+        "weight_target",
+        "bmi_target",
+        "drugs",
+        "height",
+        "weight",
+        "height_factor",
+        "fixed",
+    )
 
     def __init__(self, ctx: Context, p: Person, drugs: tuple, regimen_size: int) -> None:
         random, randint = ctx.rng.random, ctx.randint
@@ -60,8 +91,16 @@ class Profile:
         self.weight_target = round(min(p.weight, 24.0 * (p.height / 100) ** 2), 1)
         self.height_factor = (p.height / 100) ** 2
         #: The form fields that stay the same, from cigarettes to the exercise targets.
-        self.fixed = (self.smokes, self.target_smokes, self.alcohol, self.target_alcohol, self.exercise,
-                      self.minutes, 5, 30)
+        self.fixed = (
+            self.smokes,
+            self.target_smokes,
+            self.alcohol,
+            self.target_alcohol,
+            self.exercise,
+            self.minutes,
+            5,
+            30,
+        )
         start = randint(0, len(drugs) - 1)
         self.drugs = tuple(drugs[(start + k * 3) % len(drugs)] for k in range(regimen_size))
 
@@ -120,8 +159,13 @@ def _lifestyle(ctx: Context, p: Person, profile: Profile, controlled: bool) -> t
     return (
         (weight, profile.weight_target, profile.height, round(weight / profile.height_factor, 1), profile.bmi_target)
         + profile.fixed
-        + (_ADJUST[int(random() * 20)], _ADJUST[int(random() * 20)], _COMPLIANCE[int(random() * 20)], "无",
-           "1" if controlled else "2")
+        + (
+            _ADJUST[int(random() * 20)],
+            _ADJUST[int(random() * 20)],
+            _COMPLIANCE[int(random() * 20)],
+            "无",
+            "1" if controlled else "2",
+        )
     )
 
 
@@ -141,8 +185,18 @@ def _hypertension(ctx: Context, p: Person, profile: Profile, controlled: bool) -
     systolic, diastolic, urgent = _blood_pressure(ctx, controlled)
     controlled = controlled and not urgent
     symptoms = _HT_SYMPTOMS[int(random() * len(_HT_SYMPTOMS))] if not urgent else "2"
-    detail = (symptoms, systolic, diastolic, *_lifestyle(ctx, p, profile, controlled), None, None,
-              62 + int(random() * 26), profile.salt, "1", BP_TARGET)
+    detail = (
+        symptoms,
+        systolic,
+        diastolic,
+        *_lifestyle(ctx, p, profile, controlled),
+        None,
+        None,
+        62 + int(random() * 26),
+        profile.salt,
+        "1",
+        BP_TARGET,
+    )
     reason = f"血压 {systolic}/{diastolic} mmHg，收缩压≥180 mmHg 和/或舒张压≥110 mmHg"
     return detail, urgent, reason, "心血管内科"
 
@@ -162,8 +216,21 @@ def _diabetes(ctx: Context, p: Person, profile: Profile, controlled: bool, day: 
     if random() < 0.2:
         hba1c = round((5.8 + random() * 1.1) if controlled else (7.0 + random() * 2.8), 1)
         hba1c_date = ctx.days(day - randint(0, 20))
-    detail = (_DM_SYMPTOMS[int(random() * len(_DM_SYMPTOMS))], systolic, diastolic,
-              *_lifestyle(ctx, p, profile, controlled), None, None,
-              _PEDIS[int(random() * len(_PEDIS))], 50 * randint(5, 8), 250, glucose, hba1c, hba1c_date,
-              "1" if random() < 0.95 else "2", insulin[0] if insulin else None, insulin[1] if insulin else None)
+    detail = (
+        _DM_SYMPTOMS[int(random() * len(_DM_SYMPTOMS))],
+        systolic,
+        diastolic,
+        *_lifestyle(ctx, p, profile, controlled),
+        None,
+        None,
+        _PEDIS[int(random() * len(_PEDIS))],
+        50 * randint(5, 8),
+        250,
+        glucose,
+        hba1c,
+        hba1c_date,
+        "1" if random() < 0.95 else "2",
+        insulin[0] if insulin else None,
+        insulin[1] if insulin else None,
+    )
     return detail, danger, f"空腹血糖 {glucose} mmol/L，≥16.7 mmol/L", "内分泌科"

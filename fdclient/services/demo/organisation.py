@@ -20,14 +20,22 @@ MAX_VILLAGES = 100
 VILLAGES_PER_TEAM = 3
 
 _MOBILE_PREFIXES = (
-    "130 131 132 133 135 136 137 138 139 150 151 152 155 157 158 159 177 180 181 182 183 "
-    "186 187 188 189 191 198 199"
+    "130 131 132 133 135 136 137 138 139 150 151 152 155 157 158 159 177 180 181 182 183 186 187 188 189 191 198 199"
 ).split()
 _NUMERALS = "零一二三四五六七八九"
 
 VILLAGE_COLUMNS = ("id", "created_at", "updated_at", "township_id", "code", "name", "record_segment")
 STAFF_COLUMNS = (
-    "id", "created_at", "updated_at", "township_id", "name", "role", "title", "phone", "username", "active",
+    "id",
+    "created_at",
+    "updated_at",
+    "township_id",
+    "name",
+    "role",
+    "title",
+    "phone",
+    "username",
+    "active",
 )
 TEAM_COLUMNS = ("id", "created_at", "updated_at", "township_id", "name", "leader_id", "phone", "active")
 
@@ -40,7 +48,7 @@ def mobile(ctx: Context) -> str:
 def chinese_number(n: int) -> str:
     """1 → 一, 12 → 十二, 20 → 二十, 35 → 三十五 (1-99)."""
     tens, ones = divmod(n, 10)
-    text = ("" if tens == 0 else "十" if tens == 1 else _NUMERALS[tens] + "十")
+    text = "" if tens == 0 else "十" if tens == 1 else _NUMERALS[tens] + "十"
     return text + (_NUMERALS[ones] if ones else "")
 
 
@@ -80,8 +88,11 @@ def build_organisation(ctx: Context, names: NameMaker, village_count: int) -> Or
     stems = village_names(village_count - neighbourhoods, township.stem, rng)
     villages: list[DemoVillage] = []
     for i in range(neighbourhoods):
-        villages.append(DemoVillage(ids(), f"{township.code}{i + 1:03d}", f"{STREETS[i % len(STREETS)]}路社区",
-                                    f"{i + 1:03d}", True))
+        villages.append(
+            DemoVillage(
+                ids(), f"{township.code}{i + 1:03d}", f"{STREETS[i % len(STREETS)]}路社区", f"{i + 1:03d}", True
+            )
+        )
     for i, stem in enumerate(stems):
         villages.append(DemoVillage(ids(), f"{township.code}{201 + i:03d}", f"{stem}村", f"{101 + i:03d}", False))
 
@@ -94,8 +105,20 @@ def build_organisation(ctx: Context, names: NameMaker, village_count: int) -> Or
         name = names.surname() + names.given(year, sex)
         counters[username_prefix] = counters.get(username_prefix, 0) + 1
         sid = ids()
-        staff_rows.append((sid, stamp, stamp, township.id_hex, name, role, title, mobile(ctx),
-                           f"{username_prefix}{counters[username_prefix]:03d}", 1))
+        staff_rows.append(
+            (
+                sid,
+                stamp,
+                stamp,
+                township.id_hex,
+                name,
+                role,
+                title,
+                mobile(ctx),
+                f"{username_prefix}{counters[username_prefix]:03d}",
+                1,
+            )
+        )
         return sid
 
     admin_id = person("admin", "信息管理员", "admin")
@@ -107,16 +130,30 @@ def build_organisation(ctx: Context, names: NameMaker, village_count: int) -> Or
     served_rows: list[tuple] = []
     for k in range(team_count):
         leader = person("doctor", rng.choice(("主治医师", "主治医师", "副主任医师", "医师")), "doctor")
-        team = DemoTeam(ids(), leader, person("nurse", rng.choice(("护师", "主管护师", "护士")), "nurse"),
-                        person("public_health", "公卫医师", "publichealth"))
-        served = villages[k * VILLAGES_PER_TEAM:(k + 1) * VILLAGES_PER_TEAM]
+        team = DemoTeam(
+            ids(),
+            leader,
+            person("nurse", rng.choice(("护师", "主管护师", "护士")), "nurse"),
+            person("public_health", "公卫医师", "publichealth"),
+        )
+        served = villages[k * VILLAGES_PER_TEAM : (k + 1) * VILLAGES_PER_TEAM]
         for village in served:
             village.team = k
             village.doctor_id = person("doctor", "乡村医生", "doctor")
             team.village_doctor_ids.append(village.doctor_id)
         teams.append(team)
-        team_rows.append((team.id, stamp, stamp, township.id_hex, f"{township.stem}第{chinese_number(k + 1)}家庭医生团队",
-                          leader, mobile(ctx), 1))
+        team_rows.append(
+            (
+                team.id,
+                stamp,
+                stamp,
+                township.id_hex,
+                f"{township.stem}第{chinese_number(k + 1)}家庭医生团队",
+                leader,
+                mobile(ctx),
+                1,
+            )
+        )
         for sid in (leader, team.nurse_id, team.public_health_id, *team.village_doctor_ids, specialist_id):
             member_rows.append((team.id, sid))
         served_rows.extend((team.id, v.id) for v in served)

@@ -29,7 +29,7 @@ _SIZE_WEIGHTS = tuple(TEMPLATES[s][0] for s in _SIZES)
 _SIZE_TABLE = weighted(_SIZES, _SIZE_WEIGHTS)
 _TEMPLATE_TABLES = {size: weighted(options, [o[3] for o in options]) for size, (_, options) in TEMPLATES.items()}
 #: Mean household size the weights give (used to size a township for a resident target).
-MEAN_HOUSEHOLD_SIZE = sum(s * w for s, w in zip(_SIZES, _SIZE_WEIGHTS)) / sum(_SIZE_WEIGHTS)
+MEAN_HOUSEHOLD_SIZE = sum(s * w for s, w in zip(_SIZES, _SIZE_WEIGHTS, strict=False)) / sum(_SIZE_WEIGHTS)
 
 HEAD, SPOUSE, SON, DAUGHTER, GRANDCHILD, PARENT = "01", "10", "20", "30", "40", "50"
 
@@ -38,9 +38,35 @@ class Person:
     """One resident while the township is built (plain attributes, no ORM)."""
 
     __slots__ = (
-        "id", "household", "village", "role", "rel", "age", "birth", "sex", "surname", "name",
-        "ht", "dm", "tb", "smi", "disabled", "pregnant", "postpartum_until", "poverty", "fps",
-        "status", "status_on", "key", "height", "weight", "phone", "ht_since", "dm_since", "turns65", "turns7",
+        "id",
+        "household",
+        "village",
+        "role",
+        "rel",
+        "age",
+        "birth",
+        "sex",
+        "surname",
+        "name",
+        "ht",
+        "dm",
+        "tb",
+        "smi",
+        "disabled",
+        "pregnant",
+        "postpartum_until",
+        "poverty",
+        "fps",
+        "status",
+        "status_on",
+        "key",
+        "height",
+        "weight",
+        "phone",
+        "ht_since",
+        "dm_since",
+        "turns65",
+        "turns7",
     )
 
     def __init__(self, role: str, age: int, sex: int, surname: str) -> None:
@@ -119,7 +145,9 @@ def draw_household(ctx: Context, village: int, family_surname: str, other_surnam
     younger_parent = head_age
     if has_spouse:
         gap = randint(0, 6) if head_sex == 1 else -randint(0, 6)
-        spouse = Person("S", max(20, head_age - gap), 3 - head_sex, family_surname if head_sex == 2 else other_surname())
+        spouse = Person(
+            "S", max(20, head_age - gap), 3 - head_sex, family_surname if head_sex == 2 else other_surname()
+        )
         spouse.rel = SPOUSE
         members.append(spouse)
         younger_parent = min(head_age, spouse.age)
@@ -140,8 +168,9 @@ def draw_household(ctx: Context, village: int, family_surname: str, other_surnam
             members.append(child)
         elif role == "L":
             first = children[0]
-            in_law = Person("L", max(18, min(first.age + randint(-3, 3), younger_parent - 18)), 3 - first.sex,
-                            other_surname())
+            in_law = Person(
+                "L", max(18, min(first.age + randint(-3, 3), younger_parent - 18)), 3 - first.sex, other_surname()
+            )
             in_law.rel = SON if in_law.sex == 1 else DAUGHTER
             members.append(in_law)
         elif role == "G":
@@ -149,8 +178,11 @@ def draw_household(ctx: Context, village: int, family_surname: str, other_surnam
             if parent_age is not None:
                 age = max(0, parent_age - randint(20, 32))
                 # the father's surname: the son's, or the son-in-law's (the member before)
-                surname = children[0].surname if children[0].sex == 1 else (
-                    members[members.index(children[0]) + 1].surname if "L" in template else other_surname())
+                surname = (
+                    children[0].surname
+                    if children[0].sex == 1
+                    else (members[members.index(children[0]) + 1].surname if "L" in template else other_surname())
+                )
             else:
                 age = max(0, min(16, younger_parent - randint(44, 62)))
                 surname = father_surname if random() < 0.85 else other_surname()
@@ -160,8 +192,12 @@ def draw_household(ctx: Context, village: int, family_surname: str, other_surnam
             members.append(grandchild)
         elif role == "P":
             sex = 2 if random() < 0.68 else 1
-            parent = Person("P", min(98, head_age + randint(22, 34)), sex,
-                            head.surname if sex == 1 and head_sex == 1 else other_surname())
+            parent = Person(
+                "P",
+                min(98, head_age + randint(22, 34)),
+                sex,
+                head.surname if sex == 1 and head_sex == 1 else other_surname(),
+            )
             parent.rel = PARENT
             members.append(parent)
     hh.members = members

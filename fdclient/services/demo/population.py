@@ -25,14 +25,53 @@ from fdclient.services.demo.people import BirthDays, Household, Person, birthday
 
 HOUSEHOLD_COLUMNS = ("id", "created_at", "updated_at", "village_id", "address", "phone")
 RESIDENT_COLUMNS = (
-    "id", "created_at", "updated_at", "village_id", "household_id", "relationship_to_head", "name",
-    "name_pinyin", "name_initials", "sex", "birth_date", "id_type", "id_number", "health_record_no",
-    "ethnicity", "phone", "contact_name", "contact_phone", "resident_type", "blood_abo", "blood_rh",
-    "education", "occupation", "marital_status", "payment_methods", "drug_allergies", "exposures",
-    "family_history_father", "family_history_mother", "family_history_siblings", "family_history_children",
-    "disabilities", "kitchen_exhaust", "fuel", "water", "toilet", "livestock_pen", "has_hypertension",
-    "has_diabetes", "has_tuberculosis", "has_severe_mental_disorder", "poverty_status",
-    "family_planning_special", "pregnant", "postpartum_until", "status", "status_changed_on",
+    "id",
+    "created_at",
+    "updated_at",
+    "village_id",
+    "household_id",
+    "relationship_to_head",
+    "name",
+    "name_pinyin",
+    "name_initials",
+    "sex",
+    "birth_date",
+    "id_type",
+    "id_number",
+    "health_record_no",
+    "ethnicity",
+    "phone",
+    "contact_name",
+    "contact_phone",
+    "resident_type",
+    "blood_abo",
+    "blood_rh",
+    "education",
+    "occupation",
+    "marital_status",
+    "payment_methods",
+    "drug_allergies",
+    "exposures",
+    "family_history_father",
+    "family_history_mother",
+    "family_history_siblings",
+    "family_history_children",
+    "disabilities",
+    "kitchen_exhaust",
+    "fuel",
+    "water",
+    "toilet",
+    "livestock_pen",
+    "has_hypertension",
+    "has_diabetes",
+    "has_tuberculosis",
+    "has_severe_mental_disorder",
+    "poverty_status",
+    "family_planning_special",
+    "pregnant",
+    "postpartum_until",
+    "status",
+    "status_changed_on",
 )
 DIAGNOSIS_COLUMNS = ("id", "created_at", "updated_at", "resident_id", "disease", "detail", "diagnosed_on")
 
@@ -100,8 +139,11 @@ def build_population(ctx: Context, names: NameMaker, villages: list[DemoVillage]
             family = clans[0] if random() < 0.3 else clans[1] if random() < 0.15 else names.surname()
             hh = draw_household(ctx, vi, family, names.surname)
             hh.id = ids()
-            hh.address = (f"{ctx.township.name}{village.name}{n // 24 + 1}栋{n % 24 + 101}室" if village.neighbourhood
-                          else f"{ctx.township.name}{village.name}{randint(1, groups)}组{n // groups + 1}号")
+            hh.address = (
+                f"{ctx.township.name}{village.name}{n // 24 + 1}栋{n % 24 + 101}室"
+                if village.neighbourhood
+                else f"{ctx.township.name}{village.name}{randint(1, groups)}组{n // groups + 1}号"
+            )
             hh.environment = tuple(t[int(random() * len(t))] for t in _ENV)
             if random() < 0.06:
                 hh.poverty = "4" if len(hh.members) == 1 and hh.head.age >= 60 else _POVERTY[int(random() * 10)]
@@ -121,14 +163,31 @@ def build_population(ctx: Context, names: NameMaker, villages: list[DemoVillage]
             spouse_present = any(p.rel == "10" for p in hh.members)
             for p in hh.members:
                 sequence += 1
-                resident_rows.append(_resident_row(ctx, names, p, hh, village, sequence, spouse_present,
-                                                   as_of_year, (county, other_regions, legacy_regions), used_numbers))
+                resident_rows.append(
+                    _resident_row(
+                        ctx,
+                        names,
+                        p,
+                        hh,
+                        village,
+                        sequence,
+                        spouse_present,
+                        as_of_year,
+                        (county, other_regions, legacy_regions),
+                        used_numbers,
+                    )
+                )
                 _diagnoses(ctx, p, diagnosis_rows)
-    return Population(all_households, people, [
-        TableRows("households", HOUSEHOLD_COLUMNS, household_rows),
-        TableRows("residents", RESIDENT_COLUMNS, resident_rows),
-        TableRows("diagnoses", DIAGNOSIS_COLUMNS, diagnosis_rows),
-    ], heads)
+    return Population(
+        all_households,
+        people,
+        [
+            TableRows("households", HOUSEHOLD_COLUMNS, household_rows),
+            TableRows("residents", RESIDENT_COLUMNS, resident_rows),
+            TableRows("diagnoses", DIAGNOSIS_COLUMNS, diagnosis_rows),
+        ],
+        heads,
+    )
 
 
 def _spread(total: int, weights: list[float]) -> list[int]:
@@ -158,8 +217,7 @@ def _conditions(ctx: Context, p: Person, hh: Household) -> None:
     p.height = (158 + int(random() * 21) if p.sex == 1 else 148 + int(random() * 18)) - (4 if age >= 70 else 0)
     bmi = 19.0 + random() * 10.5
     p.weight = round(bmi * (p.height / 100) ** 2, 1)
-    p.key = (age >= 65 or age <= 6 or p.ht or p.dm or p.tb or p.smi or p.disabled or p.pregnant
-             or p.poverty is not None)
+    p.key = age >= 65 or age <= 6 or p.ht or p.dm or p.tb or p.smi or p.disabled or p.pregnant or p.poverty is not None
 
 
 def _recent_events(ctx: Context, hh: Household) -> None:
@@ -200,8 +258,18 @@ def _id_number(rng, p: Person, regions, used: set[str]) -> str:
             return number
 
 
-def _resident_row(ctx, names, p: Person, hh: Household, village: DemoVillage, sequence: int,
-                  spouse_present: bool, as_of_year: int, regions, used: set[str]) -> tuple:
+def _resident_row(
+    ctx,
+    names,
+    p: Person,
+    hh: Household,
+    village: DemoVillage,
+    sequence: int,
+    spouse_present: bool,
+    as_of_year: int,
+    regions,
+    used: set[str],
+) -> tuple:
     rng, days, stamp = ctx.rng, ctx.days, ctx.stamp
     random, choice = rng.random, rng.choice
     age = p.age
@@ -243,14 +311,52 @@ def _resident_row(ctx, names, p: Person, hh: Household, village: DemoVillage, se
         payment += ",4"
     kitchen, fuel, water, toilet, pen = hh.environment
     return (
-        p.id, stamp, stamp, village.id, hh.id, p.rel, name, pinyin, initials, p.sex, days(p.birth), id_type,
-        id_number, f"{ctx.township.code}{village.record_segment}{sequence:05d}", ethnicity, p.phone,
-        contact_name, contact_phone, resident_type, _ABO[int(random() * 100)],
-        "2" if random() < 0.85 else "3", education, occupation, marital, payment,
-        _ALLERGY[int(random() * 100)], "1", _HISTORY[int(random() * 100)], _HISTORY[int(random() * 100)], "1", "1",
-        choice(_DISABILITY) if p.disabled else "1", kitchen, fuel, water, toilet, pen,
-        int(p.ht), int(p.dm), int(p.tb), int(p.smi), p.poverty, int(p.fps), int(p.pregnant),
-        days(p.postpartum_until) if p.postpartum_until else None, p.status,
+        p.id,
+        stamp,
+        stamp,
+        village.id,
+        hh.id,
+        p.rel,
+        name,
+        pinyin,
+        initials,
+        p.sex,
+        days(p.birth),
+        id_type,
+        id_number,
+        f"{ctx.township.code}{village.record_segment}{sequence:05d}",
+        ethnicity,
+        p.phone,
+        contact_name,
+        contact_phone,
+        resident_type,
+        _ABO[int(random() * 100)],
+        "2" if random() < 0.85 else "3",
+        education,
+        occupation,
+        marital,
+        payment,
+        _ALLERGY[int(random() * 100)],
+        "1",
+        _HISTORY[int(random() * 100)],
+        _HISTORY[int(random() * 100)],
+        "1",
+        "1",
+        choice(_DISABILITY) if p.disabled else "1",
+        kitchen,
+        fuel,
+        water,
+        toilet,
+        pen,
+        int(p.ht),
+        int(p.dm),
+        int(p.tb),
+        int(p.smi),
+        p.poverty,
+        int(p.fps),
+        int(p.pregnant),
+        days(p.postpartum_until) if p.postpartum_until else None,
+        p.status,
         days(p.status_on) if p.status_on is not None else None,
     )
 

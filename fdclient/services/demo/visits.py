@@ -15,42 +15,131 @@ from fdclient.services.demo.organisation import Organisation
 from fdclient.services.demo.people import Person
 
 VISIT_COLUMNS = (
-    "id", "created_at", "updated_at", "record_id", "revision", "supersedes_id", "correction_reason", "resident_id",
-    "contract_id", "kind", "visit_date", "mode", "doctor_id", "next_visit_date", "notes",
+    "id",
+    "created_at",
+    "updated_at",
+    "record_id",
+    "revision",
+    "supersedes_id",
+    "correction_reason",
+    "resident_id",
+    "contract_id",
+    "kind",
+    "visit_date",
+    "mode",
+    "doctor_id",
+    "next_visit_date",
+    "notes",
 )
 CHRONIC_COLUMNS = (
-    "id", "symptoms", "systolic", "diastolic", "weight_kg", "weight_target_kg", "height_cm", "bmi", "bmi_target",
-    "cigarettes_per_day", "cigarettes_target", "alcohol_per_day", "alcohol_target", "exercise_times_per_week",
-    "exercise_minutes", "exercise_target_times", "exercise_target_minutes", "psychological_adjustment",
-    "compliance_behaviour", "medication_compliance", "adverse_reaction", "classification", "referral_reason",
+    "id",
+    "symptoms",
+    "systolic",
+    "diastolic",
+    "weight_kg",
+    "weight_target_kg",
+    "height_cm",
+    "bmi",
+    "bmi_target",
+    "cigarettes_per_day",
+    "cigarettes_target",
+    "alcohol_per_day",
+    "alcohol_target",
+    "exercise_times_per_week",
+    "exercise_minutes",
+    "exercise_target_times",
+    "exercise_target_minutes",
+    "psychological_adjustment",
+    "compliance_behaviour",
+    "medication_compliance",
+    "adverse_reaction",
+    "classification",
+    "referral_reason",
     "referral_institution",
 )
 HYPERTENSION_COLUMNS = (*CHRONIC_COLUMNS, "heart_rate", "salt_intake", "salt_target", "bp_target")
 DIABETES_COLUMNS = (
-    *CHRONIC_COLUMNS, "dorsalis_pedis", "staple_food_g", "staple_food_target_g", "fasting_glucose", "hba1c",
-    "hba1c_date", "hypoglycaemia", "insulin_type", "insulin_dose",
+    *CHRONIC_COLUMNS,
+    "dorsalis_pedis",
+    "staple_food_g",
+    "staple_food_target_g",
+    "fasting_glucose",
+    "hba1c",
+    "hba1c_date",
+    "hypoglycaemia",
+    "insulin_type",
+    "insulin_dose",
 )
 ELDERLY_COLUMNS = (
-    "id", "symptoms", "temperature_c", "pulse", "respiration", "systolic_left", "diastolic_left", "systolic_right",
-    "diastolic_right", "height_cm", "weight_kg", "waist_cm", "bmi", "health_self_assessment", "self_care_score",
-    "cognition_screen", "emotion_screen", "haemoglobin_g_l", "fasting_glucose", "total_cholesterol",
-    "triglycerides", "ldl_cholesterol", "hdl_cholesterol", "creatinine_umol_l", "alt_u_l", "ast_u_l", "ecg",
-    "abdominal_ultrasound", "evaluation", "abnormal_findings", "health_guidance",
+    "id",
+    "symptoms",
+    "temperature_c",
+    "pulse",
+    "respiration",
+    "systolic_left",
+    "diastolic_left",
+    "systolic_right",
+    "diastolic_right",
+    "height_cm",
+    "weight_kg",
+    "waist_cm",
+    "bmi",
+    "health_self_assessment",
+    "self_care_score",
+    "cognition_screen",
+    "emotion_screen",
+    "haemoglobin_g_l",
+    "fasting_glucose",
+    "total_cholesterol",
+    "triglycerides",
+    "ldl_cholesterol",
+    "hdl_cholesterol",
+    "creatinine_umol_l",
+    "alt_u_l",
+    "ast_u_l",
+    "ecg",
+    "abdominal_ultrasound",
+    "evaluation",
+    "abnormal_findings",
+    "health_guidance",
 )
 HOME_VISIT_COLUMNS = ("id", "purposes", "summary", "systolic", "diastolic", "blood_glucose")
 MEDICATION_COLUMNS = ("id", "created_at", "updated_at", "visit_id", "position", "name", "times_per_day", "dose")
 REFERRAL_COLUMNS = (
-    "id", "created_at", "updated_at", "resident_id", "visit_id", "direction", "urgency", "referred_on", "reason",
-    "institution", "department", "doctor_id", "outcome", "outcome_on",
+    "id",
+    "created_at",
+    "updated_at",
+    "resident_id",
+    "visit_id",
+    "direction",
+    "urgency",
+    "referred_on",
+    "reason",
+    "institution",
+    "department",
+    "doctor_id",
+    "outcome",
+    "outcome_on",
 )
 SURVEY_COLUMNS = (
-    "id", "created_at", "updated_at", "resident_id", "contract_id", "surveyed_on", "channel", "score", "satisfied",
-    "comments", "surveyor_id",
+    "id",
+    "created_at",
+    "updated_at",
+    "resident_id",
+    "contract_id",
+    "surveyed_on",
+    "channel",
+    "score",
+    "satisfied",
+    "comments",
+    "surveyor_id",
 )
 #: Visit kind → the planned service kind it fulfils.
 FULFILS = {
-    "hypertension": "hypertension_followup", "diabetes": "diabetes_followup",
-    "elderly_check": "elderly_check", "home_visit": "home_visit",
+    "hypertension": "hypertension_followup",
+    "diabetes": "diabetes_followup",
+    "elderly_check": "elderly_check",
+    "home_visit": "home_visit",
 }
 DETAIL_TABLES = {
     "hypertension": ("hypertension_followups", HYPERTENSION_COLUMNS),
@@ -102,15 +191,41 @@ class VisitLog:
                 return self.contract_on(p, day) or row[3]
         return self.contract_on(p, day)
 
-    def add(self, p: Person, kind: str, day: int, mode: str, doctor: str, next_day: int | None,
-            detail: tuple, notes: str | None = None) -> str:
+    def add(
+        self,
+        p: Person,
+        kind: str,
+        day: int,
+        mode: str,
+        doctor: str,
+        next_day: int | None,
+        detail: tuple,
+        notes: str | None = None,
+    ) -> str:
         """Record revision 1 of a visit; ``detail`` is the detail row without its id."""
         ctx = self.ctx
         vid = ctx.ids()
         contract = self.fulfil(p, kind, day, vid)
         days = ctx.days
-        self.visits.append((vid, ctx.stamp, ctx.stamp, vid, 1, None, None, p.id, contract, kind, days(day), mode,
-                            doctor, days(next_day) if next_day else None, notes))
+        self.visits.append(
+            (
+                vid,
+                ctx.stamp,
+                ctx.stamp,
+                vid,
+                1,
+                None,
+                None,
+                p.id,
+                contract,
+                kind,
+                days(day),
+                mode,
+                doctor,
+                days(next_day) if next_day else None,
+                notes,
+            )
+        )
         self.details[kind].append((vid, *detail))
         return vid
 
@@ -129,15 +244,32 @@ class VisitLog:
         for position, (name, times, dose) in enumerate(drugs, start=1):
             self.medications.append((ids(), stamp, stamp, visit_id, position, name, times, dose))
 
-    def refer(self, p: Person, visit_id: str, day: int, urgent: bool, reason: str, department: str, doctor: str) -> None:
+    def refer(
+        self, p: Person, visit_id: str, day: int, urgent: bool, reason: str, department: str, doctor: str
+    ) -> None:
         ctx = self.ctx
         outcome = outcome_on = None
         if day + 14 < ctx.as_of and ctx.rng.random() < 0.8:
             outcome = "住院治疗后病情稳定，转回社区继续管理" if urgent else "调整用药方案后转回社区随访"
             outcome_on = ctx.days(day + ctx.randint(3, 14))
-        self.referrals.append((ctx.ids(), ctx.stamp, ctx.stamp, p.id, visit_id, "up",
-                               "urgent" if urgent else "routine", ctx.days(day), reason, self.institution,
-                               department, doctor, outcome, outcome_on))
+        self.referrals.append(
+            (
+                ctx.ids(),
+                ctx.stamp,
+                ctx.stamp,
+                p.id,
+                visit_id,
+                "up",
+                "urgent" if urgent else "routine",
+                ctx.days(day),
+                reason,
+                self.institution,
+                department,
+                doctor,
+                outcome,
+                outcome_on,
+            )
+        )
 
     def tables(self) -> list[TableRows]:
         return [

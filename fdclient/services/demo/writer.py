@@ -31,8 +31,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Connection
 
 from fdclient.models import Base
-from fdclient.services.registry.search import deferred_search_index
 from fdclient.services.demo.common import DemoData, TableRows
+from fdclient.services.registry.search import deferred_search_index
 
 BATCH_ROWS = 20_000
 
@@ -74,7 +74,7 @@ def write_demo(connection: Connection, data: DemoData) -> WriteReport:
             table_started = time.perf_counter()
             sql = insert_sql(table)
             for i in range(0, len(table.rows), BATCH_ROWS):
-                run(sql, table.rows[i:i + BATCH_ROWS])
+                run(sql, table.rows[i : i + BATCH_ROWS])
             if table.name == "residents" and data.household_heads:
                 run(HEAD_SQL, data.household_heads)
             table_seconds[table.name] = time.perf_counter() - table_started
@@ -155,8 +155,9 @@ class _Sqlite3Runner:
         return self._con.execute(sql, parameters)
 
 
-def write_rows_sqlite3(con: sqlite3.Connection, data: DemoData, *, defer_search_index: bool = True,
-                       timings: dict[str, float] | None = None) -> None:
+def write_rows_sqlite3(
+    con: sqlite3.Connection, data: DemoData, *, defer_search_index: bool = True, timings: dict[str, float] | None = None
+) -> None:
     """The same inserts through a plain sqlite3 connection: the benchmark's baseline.
 
     ``timings``, when given, receives the seconds spent on each table.

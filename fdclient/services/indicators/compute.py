@@ -190,8 +190,7 @@ class _Builder:
         ]
         if d.per_population_rows:
             rows += [
-                self._make(d.tag_coverage, c, f"tag_contracted:{tag}", f"tag:{tag}",
-                           tag=tag.label, tag_key=tag.value)
+                self._make(d.tag_coverage, c, f"tag_contracted:{tag}", f"tag:{tag}", tag=tag.label, tag_key=tag.value)
                 for tag in d.key_populations
             ]
         rows += [
@@ -199,8 +198,9 @@ class _Builder:
             self._make(d.fulfilment_rate, c, "fulfilled", "with_due"),
         ]
         rows += [
-            self._make(d.kind_fulfilment, c, f"kind_done:{k}", f"kind_due:{k}",
-                       kind=codes.SERVICE_KIND.get(k, k), kind_key=k)
+            self._make(
+                d.kind_fulfilment, c, f"kind_done:{k}", f"kind_due:{k}", kind=codes.SERVICE_KIND.get(k, k), kind_key=k
+            )
             for k in kinds
         ]
         rows += [
@@ -219,10 +219,8 @@ class _Builder:
             indicators=tuple(rows),
         )
 
-    def _make(self, definition: IndicatorDefinition, c: Counts, num: str, den: str,
-              **extra: str) -> Indicator:
+    def _make(self, definition: IndicatorDefinition, c: Counts, num: str, den: str, **extra: str) -> Indicator:
         name, formula = definition.render(self.params, **extra)
         key = definition.key.format_map({**self.params, **extra})
         numerator, denominator = c.get(num, 0), c.get(den, 0)
-        return Indicator(key, name, formula, numerator, denominator,
-                         numerator / denominator if denominator else None)
+        return Indicator(key, name, formula, numerator, denominator, numerator / denominator if denominator else None)

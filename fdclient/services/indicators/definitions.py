@@ -88,55 +88,65 @@ class IndicatorDefinitions:
     """Every indicator's name and formula, and the parameters of the formulas."""
 
     coverage: IndicatorDefinition = IndicatorDefinition(
-        "coverage", "签约覆盖率",
+        "coverage",
+        "签约覆盖率",
         "签约居民数 ÷ 在册居民数（在册：档案未作废、未合并，统计日未死亡、未迁出；"
         "签约：统计日在已签订协议的有效期内，协议未解约、本人未退出）",
     )
     key_population_coverage: IndicatorDefinition = IndicatorDefinition(
-        "key_population_coverage", "重点人群签约覆盖率",
-        "已签约的重点人群在册居民数 ÷ 重点人群在册居民数"
-        "（重点人群：{key_populations}，年龄按统计日计算）",
+        "key_population_coverage",
+        "重点人群签约覆盖率",
+        "已签约的重点人群在册居民数 ÷ 重点人群在册居民数（重点人群：{key_populations}，年龄按统计日计算）",
     )
     #: One row per key population in :attr:`key_populations` (``{tag}`` is its label).
     tag_coverage: IndicatorDefinition = IndicatorDefinition(
-        "coverage_{tag_key}", "{tag}签约覆盖率",
+        "coverage_{tag_key}",
+        "{tag}签约覆盖率",
         "已签约的{tag}数 ÷ 在册{tag}数",
     )
     renewal_rate: IndicatorDefinition = IndicatorDefinition(
-        "renewal_rate", "续约率",
+        "renewal_rate",
+        "续约率",
         "统计期内到期的协议中至统计日已签订续约协议的份数 ÷ 近{period_months}个月内到期的已签约协议份数"
         "（到期前已解约的不计）",
     )
     fulfilment_rate: IndicatorDefinition = IndicatorDefinition(
-        "fulfilment_rate", "履约率",
+        "fulfilment_rate",
+        "履约率",
         "近{period_months}个月内到期的计划服务至统计日全部完成的签约居民数 ÷ "
         "近{period_months}个月内有到期计划服务的签约居民数（已取消的服务不计）",
     )
     #: One row per service kind with services due in the period (``{kind}`` is its label),
     #: for the township only.
     kind_fulfilment: IndicatorDefinition = IndicatorDefinition(
-        "fulfilment_rate_{kind_key}", "{kind}履约率",
+        "fulfilment_rate_{kind_key}",
+        "{kind}履约率",
         "近{period_months}个月内到期、至统计日已完成的{kind}次数 ÷ 近{period_months}个月内到期的{kind}次数"
         "（全乡镇的计划服务，含统计日已不在约居民的，已取消的不计）",
     )
     hypertension_standardised: IndicatorDefinition = IndicatorDefinition(
-        "hypertension_standardised", "高血压患者规范管理率",
+        "hypertension_standardised",
+        "高血压患者规范管理率",
         "近{period_months}个月内有效随访（现行版本、未作废）≥{min_followups}次的在册高血压患者数 ÷ 在册高血压患者数",
     )
     hypertension_controlled: IndicatorDefinition = IndicatorDefinition(
-        "hypertension_controlled", "高血压患者血压控制率",
+        "hypertension_controlled",
+        "高血压患者血压控制率",
         "最近一次随访血压达标（{bp_target}）的高血压患者数 ÷ 近{period_months}个月内有随访的在册高血压患者数",
     )
     diabetes_standardised: IndicatorDefinition = IndicatorDefinition(
-        "diabetes_standardised", "2型糖尿病患者规范管理率",
+        "diabetes_standardised",
+        "2型糖尿病患者规范管理率",
         "近{period_months}个月内有效随访（现行版本、未作废）≥{min_followups}次的在册糖尿病患者数 ÷ 在册糖尿病患者数",
     )
     diabetes_controlled: IndicatorDefinition = IndicatorDefinition(
-        "diabetes_controlled", "2型糖尿病患者血糖控制率",
+        "diabetes_controlled",
+        "2型糖尿病患者血糖控制率",
         "最近一次随访空腹血糖达标（{glucose_target}）的糖尿病患者数 ÷ 近{period_months}个月内有随访的在册糖尿病患者数",
     )
     satisfaction: IndicatorDefinition = IndicatorDefinition(
-        "satisfaction", "满意度",
+        "satisfaction",
+        "满意度",
         "满意的答卷数（回答满意，或只有评分时评分≥{satisfied_min_score}）÷ 近{period_months}个月内未作废的调查答卷数",
     )
 

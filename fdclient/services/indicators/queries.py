@@ -17,18 +17,33 @@ from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy import (
-    ColumnElement, FromClause, String, and_, case, exists, func, literal_column, or_, select, type_coerce,
+    ColumnElement,
+    FromClause,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
 )
 from sqlalchemy.orm import Session
 
-from fdclient.services.indicators import sql as q
 from fdclient.domain.followup_rules import BP_TARGETS, GLUCOSE_TARGETS
-from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS, IndicatorDefinitions, period_start
 from fdclient.domain.key_populations import KeyPopulation
+from fdclient.services.indicators import sql as q
+from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS, IndicatorDefinitions, period_start
 
 __all__ = [
-    "followups", "fulfilment", "fulfilment_by_kind", "households_by_village",
-    "population_by_village", "renewals", "satisfaction",
+    "followups",
+    "fulfilment",
+    "fulfilment_by_kind",
+    "households_by_village",
+    "population_by_village",
+    "renewals",
+    "satisfaction",
 ]
 
 Rows = Iterator[tuple[uuid.UUID, str, int]]
@@ -39,7 +54,9 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def population_by_village(
-    session: Session, as_of: date, contracted_set: FromClause,
+    session: Session,
+    as_of: date,
+    contracted_set: FromClause,
     definitions: IndicatorDefinitions = DEFAULT_DEFINITIONS,
 ) -> Rows:
     """Registered residents, contracted ones, key populations and chronic patients, per
@@ -86,11 +103,7 @@ def households_by_village(session: Session, as_of: date) -> Rows:
     h, r = q.HOUSEHOLDS, q.RESIDENTS
     with_members = select(r.c.household_id).where(q.registered_on(r, as_of))
     village = q.unindexed(h.c.village_id)
-    stmt = (
-        select(village, func.count())
-        .where(h.c.voided_at.is_(None), h.c.id.in_(with_members))
-        .group_by(village)
-    )
+    stmt = select(village, func.count()).where(h.c.voided_at.is_(None), h.c.id.in_(with_members)).group_by(village)
     for village_id, n in session.execute(stmt):
         yield village_id, "households", n
 
@@ -101,9 +114,7 @@ def renewals(session: Session, as_of: date, d: IndicatorDefinitions) -> Rows:
     (``renewal_of_id``) signed by *as_of*."""
     c, nxt, rep = q.CONTRACTS.alias("c"), q.CONTRACTS.alias("nxt"), q.RESIDENTS.alias("rep")
     start = period_start(as_of, d.period_months)
-    renewed = exists(
-        select(1).where(nxt.c.renewal_of_id == c.c.id, q.signed_by(nxt, as_of, d.utc_offset_hours))
-    )
+    renewed = exists(select(1).where(nxt.c.renewal_of_id == c.c.id, q.signed_by(nxt, as_of, d.utc_offset_hours)))
     stmt = (
         select(rep.c.village_id, func.count(), _count_if(renewed))
         .select_from(c.join(rep, rep.c.id == c.c.representative_id))
@@ -157,9 +168,7 @@ def fulfilment(session: Session, as_of: date, d: IndicatorDefinitions, contracte
         yield village, "fulfilled", fulfilled
 
 
-def fulfilment_by_kind(
-    session: Session, as_of: date, d: IndicatorDefinitions
-) -> Iterator[tuple[str, int, int]]:
+def fulfilment_by_kind(session: Session, as_of: date, d: IndicatorDefinitions) -> Iterator[tuple[str, int, int]]:
     """Per service kind, for the township: (kind, planned services due in the period, of
     them done by *as_of*). All planned services count (they exist only for contract
     members), so this is one pass over the services due, without joining residents."""
@@ -187,8 +196,7 @@ def followups(session: Session, as_of: date, d: IndicatorDefinitions, kind: str)
     start = period_start(as_of, d.period_months)
     latest_key = type_coerce(v.c.visit_date, String).concat(type_coerce(v.c.id, String))
     per_patient = (
-        select(r.c.village_id, r.c.birth_date, func.count().label("n"),
-               func.max(latest_key).label("latest"))
+        select(r.c.village_id, r.c.birth_date, func.count().label("n"), func.max(latest_key).label("latest"))
         .select_from(r.join(v, v.c.resident_id == q.unindexed(r.c.id)))
         .where(
             q.registered_on(r, as_of),
@@ -206,13 +214,15 @@ def followups(session: Session, as_of: date, d: IndicatorDefinitions, kind: str)
     )
     latest_id = func.substr(per_patient.c.latest, _DATE_TEXT_LENGTH + 1)
     if kind == "hypertension":
-        controlled = q.bp_controlled(per_patient.c.birth_date, form.c.systolic, form.c.diastolic,
-                                     as_of, BP_TARGETS[d.bp_target])
+        controlled = q.bp_controlled(
+            per_patient.c.birth_date, form.c.systolic, form.c.diastolic, as_of, BP_TARGETS[d.bp_target]
+        )
     else:
         controlled = form.c.fasting_glucose < GLUCOSE_TARGETS[d.glucose_target].fasting_below
     stmt = (
-        select(per_patient.c.village_id, func.count(),
-               _count_if(per_patient.c.n >= d.min_followups), _count_if(controlled))
+        select(
+            per_patient.c.village_id, func.count(), _count_if(per_patient.c.n >= d.min_followups), _count_if(controlled)
+        )
         .select_from(per_patient.join(form, type_coerce(form.c.id, String) == latest_id))
         .group_by(per_patient.c.village_id)
     )

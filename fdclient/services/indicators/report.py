@@ -76,8 +76,7 @@ def report_to_json(report: IndicatorReport) -> dict[str, Any]:
         "township_name": township.name,
         **_area_json(township),
         "villages": [
-            {"code": village.code, "name": village.name, **_area_json(village)}
-            for village in report.villages
+            {"code": village.code, "name": village.name, **_area_json(village)} for village in report.villages
         ],
     }
 
@@ -108,8 +107,7 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int], free_last
     lines = []
     for row in [headers, *rows]:
         cells = [
-            cell if free_last and i == len(row) - 1 else _pad(cell, widths[i], i in right)
-            for i, cell in enumerate(row)
+            cell if free_last and i == len(row) - 1 else _pad(cell, widths[i], i in right) for i, cell in enumerate(row)
         ]
         lines.append("  ".join(cells).rstrip())
     return lines
@@ -132,8 +130,7 @@ _VILLAGE_COLUMNS = (
 def _village_row(area: AreaIndicators, name: str, code: str) -> list[str]:
     keys = {item.key for item in area.indicators}
     rates = [format_percent(area.value(key)) if key in keys else "无" for _, key in _VILLAGE_COLUMNS]
-    return [name, code, str(area.households), str(area.residents),
-            str(area.contracted_residents), *rates]
+    return [name, code, str(area.households), str(area.residents), str(area.contracted_residents), *rates]
 
 
 def report_to_text(report: IndicatorReport) -> str:

@@ -21,17 +21,17 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from sqlalchemy import (
     Column,
     ColumnElement,
-    MetaData,
-    Table,
-    Uuid,
-    insert,
-    UnaryExpression,
     Exists,
     FromClause,
+    MetaData,
     String,
+    Table,
+    UnaryExpression,
+    Uuid,
     and_,
     exists,
     false,
+    insert,
     or_,
     select,
     type_coerce,
@@ -39,7 +39,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.operators import custom_op
 
-from fdclient.models import Contract, ContractMember, DiabetesFollowup, Household, HypertensionFollowup, PlannedService, Resident, SatisfactionSurvey, Village, Visit
 from fdclient.domain.followup_rules import BpTarget
 from fdclient.domain.key_populations import (
     CHILD_MAX_AGE,
@@ -47,11 +46,39 @@ from fdclient.domain.key_populations import (
     KeyPopulation,
     birth_date_bounds,
 )
+from fdclient.models import (
+    Contract,
+    ContractMember,
+    DiabetesFollowup,
+    Household,
+    HypertensionFollowup,
+    PlannedService,
+    Resident,
+    SatisfactionSurvey,
+    Village,
+    Visit,
+)
 
 __all__ = [
-    "CONTRACTED", "CONTRACTS", "HOUSEHOLDS", "HYPERTENSION", "DIABETES", "MEMBERS", "PLANNED", "RESIDENTS",
-    "SURVEYS", "VILLAGES", "VISITS", "bp_controlled", "contracted_on", "contracted_residents", "day_end_utc",
-    "key_population_conditions", "registered_on", "signed_by", "unindexed",
+    "CONTRACTED",
+    "CONTRACTS",
+    "HOUSEHOLDS",
+    "HYPERTENSION",
+    "DIABETES",
+    "MEMBERS",
+    "PLANNED",
+    "RESIDENTS",
+    "SURVEYS",
+    "VILLAGES",
+    "VISITS",
+    "bp_controlled",
+    "contracted_on",
+    "contracted_residents",
+    "day_end_utc",
+    "key_population_conditions",
+    "registered_on",
+    "signed_by",
+    "unindexed",
 ]
 
 RESIDENTS = Resident.__table__
@@ -149,9 +176,7 @@ def contracted_residents(session: Session, as_of: date, utc_offset_hours: int) -
         conn.exec_driver_sql("DROP TABLE IF EXISTS temp.stats_contracted")
 
 
-def key_population_conditions(
-    r: FromClause, as_of: date
-) -> dict[KeyPopulation, ColumnElement[bool]]:
+def key_population_conditions(r: FromClause, as_of: date) -> dict[KeyPopulation, ColumnElement[bool]]:
     """For every key population, the SQL condition that resident ``r`` belongs to it on
     *as_of*, mirroring ``compute_tags``: the age-based ones are birth-date ranges (indexed
     column, no per-row age computation)."""
@@ -199,7 +224,5 @@ def bp_controlled(
             age_ok.append(birth_date >= earliest)
         if latest is not None:
             age_ok.append(birth_date <= latest)
-        branches.append(
-            and_(*age_ok, systolic < band.systolic_below, diastolic < band.diastolic_below)
-        )
+        branches.append(and_(*age_ok, systolic < band.systolic_below, diastolic < band.diastolic_below))
     return or_(*branches)

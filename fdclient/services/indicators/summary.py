@@ -47,9 +47,7 @@ def load_summary(session: Session, as_of: date | None = None) -> TownshipSummary
     definitions = replace(DEFAULT_DEFINITIONS, key_populations=())
     day = as_of or date.today()
     township = store_township(session)
-    villages = session.scalar(
-        select(func.count()).select_from(Village).where(Village.township_id == township.id)
-    ) or 0
+    villages = session.scalar(select(func.count()).select_from(Village).where(Village.township_id == township.id)) or 0
     totals = {"residents": 0, "contracted": 0, "households": 0}
     with contracted_residents(session, day, definitions.utc_offset_hours) as contracted:
         for source in (

@@ -14,9 +14,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fdclient.domain import codes
+from fdclient.domain.validation import normalise_phone
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import Contract, Household, Resident, Village
-from fdclient.domain import codes
 from fdclient.services.lookup import fetch
 from fdclient.services.registry.residents import (
     ResidentInfo,
@@ -26,7 +27,6 @@ from fdclient.services.registry.residents import (
     register_resident,
     resident_info,
 )
-from fdclient.domain.validation import normalise_phone
 from fdclient.services.voiding import void_row
 
 HEAD = codes.HEAD_OF_HOUSEHOLD
@@ -183,7 +183,9 @@ def change_head(
     old = session.get(Resident, household.head_id) if household.head_id else None
     if old is not None and old.voided_at is None and old.household_id == household.id:
         if old_head_relationship is None:
-            raise ValidationError(f"请填写原户主 {old.name} 与新户主 {new_head.name} 的关系。", field="old_head_relationship")
+            raise ValidationError(
+                f"请填写原户主 {old.name} 与新户主 {new_head.name} 的关系。", field="old_head_relationship"
+            )
         changes[old.id] = old_head_relationship
     for resident_id, code in changes.items():
         r = get_resident_row(session, resident_id)
@@ -198,9 +200,7 @@ def change_head(
     return household_info(session, household)
 
 
-def update_household(
-    session: Session, household_id: uuid.UUID, *, address: str, phone: str | None
-) -> HouseholdInfo:
+def update_household(session: Session, household_id: uuid.UUID, *, address: str, phone: str | None) -> HouseholdInfo:
     household = get_household_row(session, household_id)
     household.address, household.phone = _address(address), _phone(phone)
     session.flush()

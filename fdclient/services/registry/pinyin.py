@@ -97,8 +97,22 @@ def _is_ascii_letter(ch: str) -> bool:
 
 
 #: Latin letters that have no decomposition into a base letter and an accent.
-_LATIN_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-                             "ß": "ss", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th"})
+_LATIN_FOLD = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+    }
+)
 
 
 def _strip_accents(text: str) -> str:
@@ -157,4 +171,3 @@ def pinyin_of_name(name: str) -> tuple[str, str]:
     """``("zhang san", "zs")`` for 张三: syllables separated by spaces, and their initials."""
     syllables = _syllables(name)
     return " ".join(syllables), "".join(s[0] for s in syllables)
-

@@ -16,10 +16,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from fdclient.errors import ValidationError
 from fdclient.domain import codes
 from fdclient.domain.identity import MIN_BIRTH_DATE, check_consistency, parse_id_number
 from fdclient.domain.validation import normalise_phone
+from fdclient.errors import ValidationError
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,12 +76,19 @@ class ResidentInput:
 
 # Columns checked against a code table, with the label used in messages.
 _SINGLE_CODES = {
-    "ethnicity": ("民族", codes.ETHNICITY), "resident_type": ("常住类型", codes.RESIDENT_TYPE),
-    "blood_abo": ("ABO 血型", codes.BLOOD_ABO), "blood_rh": ("Rh 血型", codes.BLOOD_RH),
-    "education": ("文化程度", codes.EDUCATION), "occupation": ("职业", codes.OCCUPATION),
-    "marital_status": ("婚姻状况", codes.MARITAL_STATUS), "poverty_status": ("帮扶类别", codes.POVERTY_STATUS),
-    "kitchen_exhaust": ("厨房排风设施", codes.KITCHEN_EXHAUST), "fuel": ("燃料类型", codes.FUEL),
-    "water": ("饮水", codes.WATER), "toilet": ("厕所", codes.TOILET), "livestock_pen": ("禽畜栏", codes.LIVESTOCK_PEN),
+    "ethnicity": ("民族", codes.ETHNICITY),
+    "resident_type": ("常住类型", codes.RESIDENT_TYPE),
+    "blood_abo": ("ABO 血型", codes.BLOOD_ABO),
+    "blood_rh": ("Rh 血型", codes.BLOOD_RH),
+    "education": ("文化程度", codes.EDUCATION),
+    "occupation": ("职业", codes.OCCUPATION),
+    "marital_status": ("婚姻状况", codes.MARITAL_STATUS),
+    "poverty_status": ("帮扶类别", codes.POVERTY_STATUS),
+    "kitchen_exhaust": ("厨房排风设施", codes.KITCHEN_EXHAUST),
+    "fuel": ("燃料类型", codes.FUEL),
+    "water": ("饮水", codes.WATER),
+    "toilet": ("厕所", codes.TOILET),
+    "livestock_pen": ("禽畜栏", codes.LIVESTOCK_PEN),
 }
 # Multi-choice answers; code "1" (无) excludes the others where the table has it.
 _MULTI_CODES = {
@@ -123,7 +130,8 @@ def check_identity(data: ResidentInput, today: date) -> CheckedIdentity:
         mismatches = check_consistency(parsed, birth_date=birth, sex=sex)
         if mismatches and not data.confirm_mismatch:
             raise ValidationError(
-                "填写的信息与身份证号不一致：" + "；".join(m.message for m in mismatches)
+                "填写的信息与身份证号不一致："
+                + "；".join(m.message for m in mismatches)
                 + "。请核对；如确认填写无误，请勾选“确认与身份证号不一致”后再保存。",
                 field=mismatches[0].field,
             )
@@ -136,7 +144,9 @@ def check_identity(data: ResidentInput, today: date) -> CheckedIdentity:
             raise ValidationError(f"证件号码太长：最多 30 个字符，实际为 {len(number)} 个。", field="id_number")
     if sex is None or birth is None:
         missing = "、".join(w for w, v in (("性别", sex), ("出生日期", birth)) if v is None)
-        raise ValidationError(f"没有可识别的身份证号码时必须填写{missing}。", field="sex" if sex is None else "birth_date")
+        raise ValidationError(
+            f"没有可识别的身份证号码时必须填写{missing}。", field="sex" if sex is None else "birth_date"
+        )
     if sex not in codes.SEX_CODES:
         raise ValidationError(f"性别代码应为 0（未知）、1（男）、2（女）或 9（未说明），实际为 {sex}。", field="sex")
     if not MIN_BIRTH_DATE <= birth <= today:

@@ -11,9 +11,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fdclient.domain import codes
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import ContractMember, Household, Resident
-from fdclient.domain import codes
 from fdclient.services.contracts.lifecycle import end_membership
 from fdclient.services.registry.residents import ResidentInfo, get_resident_row, resident_info
 from fdclient.services.voiding import void_row
@@ -40,7 +40,8 @@ def _change_status(session: Session, resident_id: uuid.UUID, status: str, on_dat
         )
     if not r.birth_date <= on_date <= today:
         raise ValidationError(
-            f"日期 {on_date.isoformat()} 不合理：应在出生日期 {r.birth_date.isoformat()} 之后、今天之前。", field="on_date"
+            f"日期 {on_date.isoformat()} 不合理：应在出生日期 {r.birth_date.isoformat()} 之后、今天之前。",
+            field="on_date",
         )
     r.status, r.status_changed_on = status, on_date
     return r
@@ -53,7 +54,9 @@ def _head_warning(session: Session, r: Resident) -> tuple[str, ...]:
     return ()
 
 
-def mark_moved_out(session: Session, resident_id: uuid.UUID, on_date: date, *, today: date | None = None) -> StatusChange:
+def mark_moved_out(
+    session: Session, resident_id: uuid.UUID, on_date: date, *, today: date | None = None
+) -> StatusChange:
     """Record that the resident moved out of the area. A contract they are in goes on until it
     is terminated (reason “迁出本辖区”) or expires: the team decides."""
     today = today or date.today()
@@ -62,7 +65,9 @@ def mark_moved_out(session: Session, resident_id: uuid.UUID, on_date: date, *, t
     return StatusChange(resident_info(r, today=today), warnings=_head_warning(session, r))
 
 
-def mark_deceased(session: Session, resident_id: uuid.UUID, on_date: date, *, today: date | None = None) -> StatusChange:
+def mark_deceased(
+    session: Session, resident_id: uuid.UUID, on_date: date, *, today: date | None = None
+) -> StatusChange:
     """Record a death: the resident leaves their active contract on that date; a contract
     left without active members is terminated with reason “死亡”."""
     today = today or date.today()
@@ -82,9 +87,9 @@ def void_resident(session: Session, resident_id: uuid.UUID, reason: str) -> Resi
     household = session.get(Household, r.household_id) if r.household_id else None
     if household is not None and household.head_id == r.id and household.voided_at is None:
         others = session.scalar(
-            select(func.count()).select_from(Resident).where(
-                Resident.household_id == household.id, Resident.id != r.id, Resident.voided_at.is_(None)
-            )
+            select(func.count())
+            .select_from(Resident)
+            .where(Resident.household_id == household.id, Resident.id != r.id, Resident.voided_at.is_(None))
         )
         if others:
             raise RuleError(f"{r.name} 是户主，家庭中还有 {others} 名成员，请先更换户主再作废。")

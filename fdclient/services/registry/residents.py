@@ -21,15 +21,21 @@ from datetime import date
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from fdclient.errors import RuleError, ValidationError
-from fdclient.models import Household, Resident, Township, Village
 from fdclient.domain import codes
 from fdclient.domain.identity import check_consistency, parse_id_number
 from fdclient.domain.key_populations import KeyPopulation, PersonFacts, compute_tags
+from fdclient.domain.validation import normalise_name
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import Household, Resident, Township, Village
 from fdclient.services.lookup import fetch
 from fdclient.services.registry.pinyin import pinyin_of_name
-from fdclient.services.registry.resident_forms import NOT_COLUMNS, ResidentInput, check_codes, check_identity, code_choices
-from fdclient.domain.validation import normalise_name
+from fdclient.services.registry.resident_forms import (
+    NOT_COLUMNS,
+    ResidentInput,
+    check_codes,
+    check_identity,
+    code_choices,
+)
 
 
 @dataclass(frozen=True)
@@ -60,25 +66,41 @@ class ResidentInfo:
         return codes.SEX[str(self.sex)]
 
 
-
 def person_facts(r: Resident) -> PersonFacts:
     return PersonFacts(
-        birth_date=r.birth_date, has_hypertension=r.has_hypertension, has_diabetes=r.has_diabetes,
-        has_tuberculosis=r.has_tuberculosis, has_severe_mental_disorder=r.has_severe_mental_disorder,
-        has_disability=r.has_disability, in_poverty_programme=r.poverty_status is not None,
-        family_planning_special=r.family_planning_special, pregnant=r.pregnant,
+        birth_date=r.birth_date,
+        has_hypertension=r.has_hypertension,
+        has_diabetes=r.has_diabetes,
+        has_tuberculosis=r.has_tuberculosis,
+        has_severe_mental_disorder=r.has_severe_mental_disorder,
+        has_disability=r.has_disability,
+        in_poverty_programme=r.poverty_status is not None,
+        family_planning_special=r.family_planning_special,
+        pregnant=r.pregnant,
         postpartum_until=r.postpartum_until,
     )
 
 
 def resident_info(r: Resident, *, today: date | None = None, warnings: tuple[str, ...] = ()) -> ResidentInfo:
     return ResidentInfo(
-        id=r.id, village_id=r.village_id, household_id=r.household_id,
-        relationship_to_head=r.relationship_to_head, name=r.name, name_pinyin=r.name_pinyin,
-        name_initials=r.name_initials, sex=r.sex, birth_date=r.birth_date, id_type=r.id_type,
-        id_number=r.id_number, health_record_no=r.health_record_no, phone=r.phone, status=r.status,
-        status_changed_on=r.status_changed_on, voided=r.voided_at is not None,
-        key_populations=compute_tags(person_facts(r), today or date.today()), warnings=warnings,
+        id=r.id,
+        village_id=r.village_id,
+        household_id=r.household_id,
+        relationship_to_head=r.relationship_to_head,
+        name=r.name,
+        name_pinyin=r.name_pinyin,
+        name_initials=r.name_initials,
+        sex=r.sex,
+        birth_date=r.birth_date,
+        id_type=r.id_type,
+        id_number=r.id_number,
+        health_record_no=r.health_record_no,
+        phone=r.phone,
+        status=r.status,
+        status_changed_on=r.status_changed_on,
+        voided=r.voided_at is not None,
+        key_populations=compute_tags(person_facts(r), today or date.today()),
+        warnings=warnings,
     )
 
 
@@ -111,7 +133,6 @@ def resident_label(session: Session, r: Resident) -> str:
     return f"{r.name}（{village.name if village else '未知村'}）"
 
 
-
 def _check_unique_id(session: Session, id_type: str, number: str | None, own_id: uuid.UUID | None) -> None:
     if number is None:
         return
@@ -129,8 +150,10 @@ def _check_unique_id(session: Session, id_type: str, number: str | None, own_id:
         )
 
 
-def _apply(session: Session, r: Resident, data: ResidentInput, today: date, own_id: uuid.UUID | None) -> tuple[str, ...]:
-    village = fetch(session, Village, data.village_id, "所选的村（居）委会", "village_id")
+def _apply(
+    session: Session, r: Resident, data: ResidentInput, today: date, own_id: uuid.UUID | None
+) -> tuple[str, ...]:
+    fetch(session, Village, data.village_id, "所选的村（居）委会", "village_id")  # it must exist
     name = normalise_name(data.name)
     identity = check_identity(data, today)
     values = check_codes(data, identity.sex)
@@ -138,7 +161,14 @@ def _apply(session: Session, r: Resident, data: ResidentInput, today: date, own_
     for f in fields(ResidentInput):
         if f.name not in NOT_COLUMNS:
             setattr(r, f.name, values.get(f.name, getattr(data, f.name)))
-    for name_field in ("contact_name", "workplace", "payment_other", "drug_allergy_other", "genetic_disease", "disability_other"):
+    for name_field in (
+        "contact_name",
+        "workplace",
+        "payment_other",
+        "drug_allergy_other",
+        "genetic_disease",
+        "disability_other",
+    ):
         value = getattr(r, name_field)
         setattr(r, name_field, value.strip() if value and value.strip() else None)
     r.name = name
@@ -158,8 +188,10 @@ def next_health_record_no(session: Session, village: Village) -> str:
     session.execute(text("UPDATE residents SET id = id WHERE 0"))
     township = session.get(Township, village.township_id)
     prefix = township.code + village.record_segment
-    last = session.scalar(select(func.max(Resident.health_record_no)).where(Resident.health_record_no.like(prefix + "%")))
-    sequence = int(last[len(prefix):]) + 1 if last else 1
+    last = session.scalar(
+        select(func.max(Resident.health_record_no)).where(Resident.health_record_no.like(prefix + "%"))
+    )
+    sequence = int(last[len(prefix) :]) + 1 if last else 1
     if sequence > 99_999:
         raise RuleError(f"{village.name} 的健康档案编号已用完（{prefix}99999），请联系县级信息科。")
     return f"{prefix}{sequence:05d}"
@@ -190,7 +222,9 @@ def place_in_household(session: Session, r: Resident, household_id: uuid.UUID, r
     if household is None or household.voided_at is not None:
         raise RuleError("找不到该家庭，或该家庭已作废。", field="household_id")
     if relationship not in codes.RELATIONSHIP:
-        raise ValidationError(f"与户主关系“{relationship}”不存在，应为：{code_choices(codes.RELATIONSHIP)}。", field="relationship")
+        raise ValidationError(
+            f"与户主关系“{relationship}”不存在，应为：{code_choices(codes.RELATIONSHIP)}。", field="relationship"
+        )
     if household.village_id != r.village_id:
         raise RuleError("居民所在村与家庭所在村不同：家庭成员应登记在同一个村（居）委会。", field="village_id")
     r.household_id, r.relationship_to_head = household.id, relationship

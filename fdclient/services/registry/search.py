@@ -37,11 +37,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, String, Uuid, bindparam, case, column, func, literal_column, or_, select, table
+from sqlalchemy import (
+    Connection,
+    Select,
+    String,
+    Uuid,
+    bindparam,
+    case,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from fdclient.models import Resident
-
 from fdclient.services.registry.pinyin import pinyin_of_name
 
 __all__ = [
@@ -145,9 +157,7 @@ def _map_rows(village_id: uuid.UUID | None) -> Select[Any]:
 
 def _fts(fts: Any, match: str, village_id: uuid.UUID | None) -> Select[Any]:
     return (
-        _map_rows(village_id)
-        .join(fts, fts.c.rowid == _MAP.c.rowid)
-        .where(literal_column(fts.name).op("MATCH")(match))
+        _map_rows(village_id).join(fts, fts.c.rowid == _MAP.c.rowid).where(literal_column(fts.name).op("MATCH")(match))
     )
 
 
@@ -199,13 +209,14 @@ def _by_number(session: Session, q: str, limit: int, village_id: uuid.UUID | Non
     add(session.execute(exact.order_by(*_PINYIN_ORDER).limit(limit)))
     identified = bool(rows)
     starts = [
-        list(session.execute(
-            _map_rows(village_id).where(n > q, n < q + _TOP).order_by(n, _MAP.c.rowid).limit(limit)
-        ))
+        list(session.execute(_map_rows(village_id).where(n > q, n < q + _TOP).order_by(n, _MAP.c.rowid).limit(limit)))
         for n in _NUMBER_COLUMNS
     ]
-    add(heapq.merge(*starts, key=lambda r: min(v for v in (r.id_number, r.phone, r.health_record_no)
-                                               if v and v.startswith(q))))
+    add(
+        heapq.merge(
+            *starts, key=lambda r: min(v for v in (r.id_number, r.phone, r.health_record_no) if v and v.startswith(q))
+        )
+    )
     if not identified and len(rows) < limit:
         inside = _fts(_NUMBERS, f'"{q}"', village_id).order_by(_NUMBERS.c.rowid)
         add(session.execute(inside.limit(limit + len(rows))))
@@ -227,8 +238,15 @@ def _number_field(row: Any, q: str) -> str:
 
 
 _LOAD = select(
-    Resident.id, Resident.name, Resident.sex, Resident.birth_date, Resident.id_number,
-    Resident.phone, Resident.village_id, Resident.household_id, Resident.health_record_no,
+    Resident.id,
+    Resident.name,
+    Resident.sex,
+    Resident.birth_date,
+    Resident.id_number,
+    Resident.phone,
+    Resident.village_id,
+    Resident.household_id,
+    Resident.health_record_no,
     Resident.status,
 ).where(Resident.id.in_(bindparam("ids", expanding=True)), Resident.voided_at.is_(None))
 

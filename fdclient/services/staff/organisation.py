@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fdclient.domain import codes
+from fdclient.domain.geography import validate_village_code
+from fdclient.domain.validation import normalise_name, normalise_phone
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import Staff, Team, TeamMember, Village
-from fdclient.domain import codes
-from fdclient.store import store_township
-from fdclient.domain.geography import validate_village_code
 from fdclient.services.lookup import fetch
-from fdclient.domain.validation import normalise_name, normalise_phone
+from fdclient.store import store_township
 
 #: Roles that may be named family doctor on a contract.
 DOCTOR_ROLES = frozenset({"doctor", "specialist"})
@@ -105,9 +105,7 @@ def register_village(session: Session, *, code: str, name: str, record_segment: 
         )
     if session.scalar(select(Village).where(Village.code == code)) is not None:
         raise ValidationError(f"村（居）委会代码 {code} 已经登记过了。", field="code")
-    taken = session.scalar(
-        select(Village).where(Village.township_id == township.id, Village.record_segment == segment)
-    )
+    taken = session.scalar(select(Village).where(Village.township_id == township.id, Village.record_segment == segment))
     if taken is not None:
         raise ValidationError(
             f"健康档案村段 {segment} 已由 {taken.name} 使用，同一乡镇的村段不能重复。",
@@ -172,9 +170,7 @@ def create_team(
     if not name:
         raise ValidationError("团队名称不能为空。", field="name")
     leader = _staff(session, leader_id)
-    team = Team(
-        township_id=store_township(session).id, name=name, leader_id=leader.id, phone=_optional_phone(phone)
-    )
+    team = Team(township_id=store_township(session).id, name=name, leader_id=leader.id, phone=_optional_phone(phone))
     session.add(team)
     for staff_id in dict.fromkeys([leader.id, *member_ids]):
         _add_member(team, _staff(session, staff_id))

@@ -14,14 +14,22 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from fdclient.errors import ValidationError
-from fdclient.models import DiabetesFollowup, ElderlyCheck, HomeVisit, HypertensionFollowup, Visit
 from fdclient.domain import codes
 from fdclient.domain.validation import check_blood_pressure, check_measurement
+from fdclient.errors import ValidationError
+from fdclient.models import DiabetesFollowup, ElderlyCheck, HomeVisit, HypertensionFollowup, Visit
 
 __all__ = [
-    "FORM_OF_KIND", "MODEL_OF_FORM", "DiabetesFollowupInput", "ElderlyCheckInput", "HomeVisitInput",
-    "HypertensionFollowupInput", "MedicationInput", "ReferralInput", "VisitInput", "check_form",
+    "FORM_OF_KIND",
+    "MODEL_OF_FORM",
+    "DiabetesFollowupInput",
+    "ElderlyCheckInput",
+    "HomeVisitInput",
+    "HypertensionFollowupInput",
+    "MedicationInput",
+    "ReferralInput",
+    "VisitInput",
+    "check_form",
 ]
 
 
@@ -148,45 +156,67 @@ class HomeVisitInput(VisitInput):
 
 #: The model each form is stored as; FORM_OF_KIND maps a stored ``kind`` back to its form.
 MODEL_OF_FORM: dict[type[VisitInput], type[Visit]] = {
-    HypertensionFollowupInput: HypertensionFollowup, DiabetesFollowupInput: DiabetesFollowup,
-    ElderlyCheckInput: ElderlyCheck, HomeVisitInput: HomeVisit,
+    HypertensionFollowupInput: HypertensionFollowup,
+    DiabetesFollowupInput: DiabetesFollowup,
+    ElderlyCheckInput: ElderlyCheck,
+    HomeVisitInput: HomeVisit,
 }
 FORM_OF_KIND = {model.__mapper__.polymorphic_identity: form for form, model in MODEL_OF_FORM.items()}
 
 
 _CODES = {
-    "mode": ("随访方式", codes.VISIT_MODE), "classification": ("此次随访分类", codes.FOLLOWUP_CLASSIFICATION),
-    "psychological_adjustment": ("心理调整", codes.ADJUSTMENT), "compliance_behaviour": ("遵医行为", codes.ADJUSTMENT),
+    "mode": ("随访方式", codes.VISIT_MODE),
+    "classification": ("此次随访分类", codes.FOLLOWUP_CLASSIFICATION),
+    "psychological_adjustment": ("心理调整", codes.ADJUSTMENT),
+    "compliance_behaviour": ("遵医行为", codes.ADJUSTMENT),
     "medication_compliance": ("服药依从性", codes.MEDICATION_COMPLIANCE),
-    "salt_intake": ("摄盐情况", codes.SALT_INTAKE), "salt_target": ("摄盐目标", codes.SALT_INTAKE),
-    "dorsalis_pedis": ("足背动脉搏动", codes.DORSALIS_PEDIS), "hypoglycaemia": ("低血糖反应", codes.HYPOGLYCAEMIA),
+    "salt_intake": ("摄盐情况", codes.SALT_INTAKE),
+    "salt_target": ("摄盐目标", codes.SALT_INTAKE),
+    "dorsalis_pedis": ("足背动脉搏动", codes.DORSALIS_PEDIS),
+    "hypoglycaemia": ("低血糖反应", codes.HYPOGLYCAEMIA),
     "health_self_assessment": ("健康状态自我评估", codes.SELF_ASSESSMENT),
-    "cognition_screen": ("认知功能", codes.SCREEN_RESULT), "emotion_screen": ("情感状态", codes.SCREEN_RESULT),
-    "ecg": ("心电图", codes.EXAM_RESULT), "abdominal_ultrasound": ("腹部B超", codes.EXAM_RESULT),
+    "cognition_screen": ("认知功能", codes.SCREEN_RESULT),
+    "emotion_screen": ("情感状态", codes.SCREEN_RESULT),
+    "ecg": ("心电图", codes.EXAM_RESULT),
+    "abdominal_ultrasound": ("腹部B超", codes.EXAM_RESULT),
     "evaluation": ("健康评价", codes.EXAM_RESULT),
 }
 # Fields checked against validation.MEASUREMENTS.
 _MEASURED = {
-    "weight_kg": "weight", "weight_target_kg": "weight", "height_cm": "height", "heart_rate": "heart_rate",
-    "pulse": "heart_rate", "fasting_glucose": "fasting_glucose", "hba1c": "hba1c", "temperature_c": "temperature",
-    "waist_cm": "waist", "blood_glucose": "random_glucose",
+    "weight_kg": "weight",
+    "weight_target_kg": "weight",
+    "height_cm": "height",
+    "heart_rate": "heart_rate",
+    "pulse": "heart_rate",
+    "fasting_glucose": "fasting_glucose",
+    "hba1c": "hba1c",
+    "temperature_c": "temperature",
+    "waist_cm": "waist",
+    "blood_glucose": "random_glucose",
 }
 # Other numbers: (label, unit, minimum, maximum, whole number).
 _RANGES = {
     "bmi_target": ("目标体质指数", "kg/m²", 10, 60, False),
-    "cigarettes_per_day": ("日吸烟量", "支", 0, 200, True), "cigarettes_target": ("日吸烟量目标", "支", 0, 200, True),
-    "alcohol_per_day": ("日饮酒量", "两", 0, 50, False), "alcohol_target": ("日饮酒量目标", "两", 0, 50, False),
-    "exercise_times_per_week": ("运动次数", "次/周", 0, 50, True), "exercise_target_times": ("运动次数目标", "次/周", 0, 50, True),
-    "exercise_minutes": ("每次运动时间", "分钟", 0, 600, True), "exercise_target_minutes": ("每次运动时间目标", "分钟", 0, 600, True),
-    "staple_food_g": ("主食量", "克/天", 0, 3000, True), "staple_food_target_g": ("主食量目标", "克/天", 0, 3000, True),
+    "cigarettes_per_day": ("日吸烟量", "支", 0, 200, True),
+    "cigarettes_target": ("日吸烟量目标", "支", 0, 200, True),
+    "alcohol_per_day": ("日饮酒量", "两", 0, 50, False),
+    "alcohol_target": ("日饮酒量目标", "两", 0, 50, False),
+    "exercise_times_per_week": ("运动次数", "次/周", 0, 50, True),
+    "exercise_target_times": ("运动次数目标", "次/周", 0, 50, True),
+    "exercise_minutes": ("每次运动时间", "分钟", 0, 600, True),
+    "exercise_target_minutes": ("每次运动时间目标", "分钟", 0, 600, True),
+    "staple_food_g": ("主食量", "克/天", 0, 3000, True),
+    "staple_food_target_g": ("主食量目标", "克/天", 0, 3000, True),
     "respiration": ("呼吸频率", "次/分钟", 5, 80, True),
     "self_care_score": ("老年人生活自理能力评分", "分", 0, 37, True),
     "haemoglobin_g_l": ("血红蛋白", "g/L", 20, 250, False),
-    "total_cholesterol": ("总胆固醇", "mmol/L", 0.5, 30, False), "triglycerides": ("甘油三酯", "mmol/L", 0.1, 60, False),
+    "total_cholesterol": ("总胆固醇", "mmol/L", 0.5, 30, False),
+    "triglycerides": ("甘油三酯", "mmol/L", 0.1, 60, False),
     "ldl_cholesterol": ("低密度脂蛋白胆固醇", "mmol/L", 0.1, 20, False),
     "hdl_cholesterol": ("高密度脂蛋白胆固醇", "mmol/L", 0.1, 10, False),
     "creatinine_umol_l": ("血清肌酐", "μmol/L", 5, 3000, False),
-    "alt_u_l": ("血清谷丙转氨酶", "U/L", 0, 5000, False), "ast_u_l": ("血清谷草转氨酶", "U/L", 0, 5000, False),
+    "alt_u_l": ("血清谷丙转氨酶", "U/L", 0, 5000, False),
+    "ast_u_l": ("血清谷草转氨酶", "U/L", 0, 5000, False),
 }
 _BP_PAIRS = (("systolic", "diastolic"), ("systolic_left", "diastolic_left"), ("systolic_right", "diastolic_right"))
 
@@ -236,7 +266,9 @@ def check_form(form: VisitInput) -> dict[str, Any]:
             value = value.strip() or None
             if value is not None and name in _CODES and value not in _CODES[name][1]:
                 label, table = _CODES[name]
-                raise ValidationError(f"{label}代码“{value}”不存在，应为：{'、'.join(f'{k} {v}' for k, v in table.items())}。", field=name)
+                raise ValidationError(
+                    f"{label}代码“{value}”不存在，应为：{'、'.join(f'{k} {v}' for k, v in table.items())}。", field=name
+                )
             limit = getattr(columns[name].type, "length", None)
             if value is not None and limit and len(value) > limit:
                 raise ValidationError(f"“{value[:10]}…”太长：最多 {limit} 个字。", field=name)
@@ -254,5 +286,7 @@ def check_form(form: VisitInput) -> dict[str, Any]:
         if not med.name.strip():
             raise ValidationError(f"第 {position} 种药物缺少药名。", field="medications")
         if med.times_per_day is not None and not 1 <= med.times_per_day <= 12:
-            raise ValidationError(f"药物“{med.name}”每日次数应在 1 到 12 之间，实际为 {med.times_per_day}。", field="medications")
+            raise ValidationError(
+                f"药物“{med.name}”每日次数应在 1 到 12 之间，实际为 {med.times_per_day}。", field="medications"
+            )
     return values

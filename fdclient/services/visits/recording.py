@@ -23,26 +23,53 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, with_polymorphic
 
-from fdclient.errors import RuleError, ValidationError
-from fdclient.models import ContractMember, DiabetesFollowup, HypertensionFollowup, Medication, Referral, Staff, Visit, new_id
 from fdclient.domain import codes
-from fdclient.settings import get_setting
 from fdclient.domain import followup_rules as rules
-from fdclient.services.contracts import plan as service_plan
 from fdclient.domain.key_populations import age_on
+from fdclient.domain.validation import bmi
+from fdclient.errors import RuleError, ValidationError
+from fdclient.models import (
+    ContractMember,
+    DiabetesFollowup,
+    HypertensionFollowup,
+    Medication,
+    Referral,
+    Staff,
+    Visit,
+    new_id,
+)
+from fdclient.services.contracts import plan as service_plan
 from fdclient.services.lookup import fetch
 from fdclient.services.registry.residents import get_resident_row
-from fdclient.domain.validation import bmi
 from fdclient.services.visits.forms import (
-    FORM_OF_KIND, MODEL_OF_FORM, DiabetesFollowupInput, ElderlyCheckInput, HomeVisitInput, HypertensionFollowupInput,
-    MedicationInput, ReferralInput, VisitInput, check_form,
+    FORM_OF_KIND,
+    MODEL_OF_FORM,
+    DiabetesFollowupInput,
+    ElderlyCheckInput,
+    HomeVisitInput,
+    HypertensionFollowupInput,
+    MedicationInput,
+    ReferralInput,
+    VisitInput,
+    check_form,
 )
 from fdclient.services.voiding import clean_reason, void_row
+from fdclient.settings import get_setting
 
 __all__ = [
-    "FollowupAdvice", "RecordedVisit", "VisitRecord", "assess_followup", "correct_visit", "current_visits",
-    "record_diabetes_followup", "record_elderly_check", "record_home_visit", "record_hypertension_followup",
-    "record_visit", "visit_history", "void_visit",
+    "FollowupAdvice",
+    "RecordedVisit",
+    "VisitRecord",
+    "assess_followup",
+    "correct_visit",
+    "current_visits",
+    "record_diabetes_followup",
+    "record_elderly_check",
+    "record_home_visit",
+    "record_hypertension_followup",
+    "record_visit",
+    "visit_history",
+    "void_visit",
 ]
 
 # --- results -------------------------------------------------------------------------------
@@ -103,18 +130,32 @@ def visit_record(v: Visit) -> VisitRecord:
     form_cls = FORM_OF_KIND[v.kind]
     values = {f.name: getattr(v, f.name) for f in fields(form_cls) if f.name != "medications"}
     meds = tuple(MedicationInput(m.name, m.times_per_day, m.dose) for m in v.medications)
-    form = form_cls(**values, medications=meds) if "medications" in {f.name for f in fields(form_cls)} else form_cls(**values)
+    form = (
+        form_cls(**values, medications=meds)
+        if "medications" in {f.name for f in fields(form_cls)}
+        else form_cls(**values)
+    )
     return VisitRecord(
-        id=v.id, record_id=v.record_id, revision=v.revision, supersedes_id=v.supersedes_id,
-        correction_reason=v.correction_reason, kind=v.kind, contract_id=v.contract_id,
-        bmi=getattr(v, "bmi", None), voided=v.voided_at is not None, void_reason=v.void_reason, form=form,
+        id=v.id,
+        record_id=v.record_id,
+        revision=v.revision,
+        supersedes_id=v.supersedes_id,
+        correction_reason=v.correction_reason,
+        kind=v.kind,
+        contract_id=v.contract_id,
+        bmi=getattr(v, "bmi", None),
+        voided=v.voided_at is not None,
+        void_reason=v.void_reason,
+        form=form,
     )
 
 
 # --- assessing -----------------------------------------------------------------------------
 
 
-def _previous_classification(session: Session, form: VisitInput, kind: str, before_record: uuid.UUID | None) -> str | None:
+def _previous_classification(
+    session: Session, form: VisitInput, kind: str, before_record: uuid.UUID | None
+) -> str | None:
     poly = with_polymorphic(Visit, [HypertensionFollowup, DiabetesFollowup])
     query = (
         _current(select(poly), poly)
@@ -128,8 +169,11 @@ def _previous_classification(session: Session, form: VisitInput, kind: str, befo
 
 
 def assess_followup(
-    session: Session, form: HypertensionFollowupInput | DiabetesFollowupInput, *,
-    bp_target: str | None = None, glucose_target: str = rules.DEFAULT_GLUCOSE_TARGET,
+    session: Session,
+    form: HypertensionFollowupInput | DiabetesFollowupInput,
+    *,
+    bp_target: str | None = None,
+    glucose_target: str = rules.DEFAULT_GLUCOSE_TARGET,
     _record_id: uuid.UUID | None = None,
 ) -> FollowupAdvice:
     """Classify the readings on a follow-up form (nothing is written). ``bp_target`` is a key
@@ -167,7 +211,9 @@ class _Prepared:
     warnings: tuple[str, ...]
 
 
-def _prepare(session: Session, form: VisitInput, today: date, bp_target: str | None, record_id: uuid.UUID | None) -> _Prepared:
+def _prepare(
+    session: Session, form: VisitInput, today: date, bp_target: str | None, record_id: uuid.UUID | None
+) -> _Prepared:
     if type(form) not in MODEL_OF_FORM:
         raise TypeError(f"not a visit form: {type(form).__name__}")
     resident = get_resident_row(session, form.resident_id)
@@ -216,7 +262,9 @@ def _insert(session: Session, form: VisitInput, prepared: _Prepared, **revision:
     visit = MODEL_OF_FORM[type(form)](id=visit_id, **prepared.values, **{"record_id": visit_id, **revision})
     session.add(visit)
     for position, med in enumerate(getattr(form, "medications", ()), 1):
-        visit.medications.append(Medication(position=position, name=med.name.strip(), times_per_day=med.times_per_day, dose=med.dose))
+        visit.medications.append(
+            Medication(position=position, name=med.name.strip(), times_per_day=med.times_per_day, dose=med.dose)
+        )
     return visit
 
 
@@ -227,18 +275,26 @@ def _active_contract_id(session: Session, resident_id: uuid.UUID) -> uuid.UUID |
 
 
 def record_visit(
-    session: Session, form: VisitInput, *, referral: ReferralInput | None = None,
-    bp_target: str | None = None, today: date | None = None,
+    session: Session,
+    form: VisitInput,
+    *,
+    referral: ReferralInput | None = None,
+    bp_target: str | None = None,
+    today: date | None = None,
 ) -> RecordedVisit:
     """Record any visit form; see the module docstring for what happens. ``bp_target``: a key
     of ``followup_rules.BP_TARGETS``; None → the township's setting ``bp_target``."""
     prepared = _prepare(session, form, today or date.today(), bp_target, None)
     kind = MODEL_OF_FORM[type(form)].__mapper__.polymorphic_identity
-    service = service_plan.find_open_service(session, form.resident_id, service_plan.VISIT_SERVICE_KIND[kind], form.visit_date)
+    service = service_plan.find_open_service(
+        session, form.resident_id, service_plan.VISIT_SERVICE_KIND[kind], form.visit_date
+    )
     contract_id = service.contract_id if service is not None else _active_contract_id(session, form.resident_id)
     if referral is not None and {"referral_reason", "referral_institution"} <= prepared.values.keys():
         reasons = prepared.advice.reasons if prepared.advice else ()
-        prepared.values["referral_reason"] = prepared.values["referral_reason"] or (referral.reason or "；".join(reasons))[:100] or None
+        prepared.values["referral_reason"] = (
+            prepared.values["referral_reason"] or (referral.reason or "；".join(reasons))[:100] or None
+        )
         prepared.values["referral_institution"] = prepared.values["referral_institution"] or referral.institution[:100]
     visit = _insert(session, form, prepared, contract_id=contract_id)
     session.flush()
@@ -246,7 +302,9 @@ def record_visit(
         service_plan.fulfil(service, visit)
     referral_id = _refer(session, visit, referral, prepared.advice) if referral is not None else None
     session.flush()
-    return RecordedVisit(visit_record(visit), prepared.advice, service.id if service else None, referral_id, prepared.warnings)
+    return RecordedVisit(
+        visit_record(visit), prepared.advice, service.id if service else None, referral_id, prepared.warnings
+    )
 
 
 def _refer(session: Session, visit: Visit, referral: ReferralInput, advice: FollowupAdvice | None) -> uuid.UUID:
@@ -258,9 +316,14 @@ def _refer(session: Session, visit: Visit, referral: ReferralInput, advice: Foll
     if not reason:
         raise ValidationError("请填写转诊原因。", field="reason")
     row = Referral(
-        resident_id=visit.resident_id, visit_id=visit.id, urgency="urgent" if urgent else "routine",
-        referred_on=visit.visit_date, reason=reason[:200], institution=institution[:100],
-        department=(referral.department or "").strip() or None, doctor_id=visit.doctor_id,
+        resident_id=visit.resident_id,
+        visit_id=visit.id,
+        urgency="urgent" if urgent else "routine",
+        referred_on=visit.visit_date,
+        reason=reason[:200],
+        institution=institution[:100],
+        department=(referral.department or "").strip() or None,
+        doctor_id=visit.doctor_id,
     )
     session.add(row)
     session.flush()
@@ -288,7 +351,9 @@ def record_home_visit(session: Session, form: HomeVisitInput, *, today: date | N
 
 def _current(query, entity):
     newer = Visit.__table__.alias("newer")
-    return query.where(entity.voided_at.is_(None), ~exists(select(newer.c.id).where(newer.c.supersedes_id == entity.id)))
+    return query.where(
+        entity.voided_at.is_(None), ~exists(select(newer.c.id).where(newer.c.supersedes_id == entity.id))
+    )
 
 
 def _current_row(session: Session, visit_id: uuid.UUID) -> Visit:
@@ -302,8 +367,13 @@ def _current_row(session: Session, visit_id: uuid.UUID) -> Visit:
 
 
 def correct_visit(
-    session: Session, visit_id: uuid.UUID, new_data: VisitInput, reason: str, *,
-    bp_target: str | None = None, today: date | None = None,
+    session: Session,
+    visit_id: uuid.UUID,
+    new_data: VisitInput,
+    reason: str,
+    *,
+    bp_target: str | None = None,
+    today: date | None = None,
 ) -> RecordedVisit:
     """Write a corrected revision of a visit record; the old revision stays unchanged."""
     old = _current_row(session, visit_id)
@@ -314,8 +384,14 @@ def correct_visit(
         raise RuleError("更正不能改变记录所属的居民：请作废该记录，再为正确的居民重新录入。")
     prepared = _prepare(session, new_data, today or date.today(), bp_target, old.record_id)
     new = _insert(
-        session, new_data, prepared, record_id=old.record_id, revision=old.revision + 1, supersedes_id=old.id,
-        correction_reason=text, contract_id=old.contract_id,
+        session,
+        new_data,
+        prepared,
+        record_id=old.record_id,
+        revision=old.revision + 1,
+        supersedes_id=old.id,
+        correction_reason=text,
+        contract_id=old.contract_id,
     )
     session.flush()
     services = service_plan.services_of_visit(session, old.id)
@@ -325,7 +401,9 @@ def correct_visit(
     for service in services:
         service_plan.fulfil(service, new)
     session.flush()
-    return RecordedVisit(visit_record(new), prepared.advice, services[0].id if services else None, None, prepared.warnings)
+    return RecordedVisit(
+        visit_record(new), prepared.advice, services[0].id if services else None, None, prepared.warnings
+    )
 
 
 def void_visit(session: Session, visit_id: uuid.UUID, reason: str, by: uuid.UUID | None = None) -> VisitRecord:
