@@ -4,16 +4,18 @@ same run:
 * the demo township of 100k residents (``bench/demo_bench.py``): total time and rows/s
   against plain ``sqlite3.executemany`` of the same rows into a fresh store;
 * ``stats`` over 100k residents (``bench/stats_bench.py``): ``compute_indicators`` against
-  a raw count and a naive Python loop;
+  a raw count and a naive Python loop through the bare driver;
 * start-up (``bench/startup_bench.py``): ``fdclient --version`` and ``fdclient stats``
-  wall time against a bare ``python -c pass``, import times, heavy modules loaded;
+  (with its sign-in) wall time against a bare ``python -c pass``, import times, heavy
+  modules loaded;
 * with ``--search``, resident search against a ``LIKE '%x%'`` scan (builds three 100k
   stores: several minutes).
 
     python bench/run.py [--residents N] [--search]
 
-Timings vary by about ±20% on the shared machines: compare each figure with its baseline,
-not with another day's run.
+``--residents`` sizes every store (default 100,000; e.g. 5000 for a quick check that the
+benchmarks run). Timings vary by about ±20% on the shared machines: compare each figure
+with its baseline, not with another day's run.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import argparse
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,7 +36,7 @@ import stats_bench  # noqa: E402
 Row = tuple[str, object, str]
 
 
-def _print(section: str, rows: list[Row]) -> None:
+def _print(section: str, rows: Sequence[Row]) -> None:
     print(f"\n## {section}")
     print(f"{'figure':62s} {'value':>12}  unit")
     for figure, value, unit in rows:
@@ -43,16 +46,21 @@ def _print(section: str, rows: list[Row]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--residents", type=int, default=100_000)
+    parser = argparse.ArgumentParser(description=" ".join((__doc__ or "").split("\n\n")[0].split()))
+    parser.add_argument("--residents", type=int, default=100_000, help="size of every store (default 100,000)")
     parser.add_argument("--search", action="store_true", help="also the search benchmark (slow)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     _print("Demo township", demo_bench.run(args.residents))
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = Path(tmp) / "store"
-        _print("Indicators (fdclient stats)", stats_bench.run(store_dir))
-        _print("Start-up", startup_bench.run(store_dir, as_of=stats_bench.AS_OF.isoformat()))
+        _print("Indicators (fdclient stats)", stats_bench.run(store_dir, args.residents))
+        _print(
+            "Start-up",
+            startup_bench.run(
+                store_dir, as_of=stats_bench.AS_OF.isoformat(), user=stats_bench.USER, password=stats_bench.PASSWORD
+            ),
+        )
     if args.search:
         import search_bench
 

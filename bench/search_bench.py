@@ -2,13 +2,15 @@
 ``LIKE '%x%'`` full scan asking the same question in the same run, plus the cost of the
 triggers that keep the index (bulk Core insert with and without them) and of pinyin.
 
+Each store is a real (encrypted) one; the searches run signed in as a doctor (searching
+needs the right to view records).
+
     python bench/search_bench.py [n]
 """
 
 from __future__ import annotations
 
 import random
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -20,12 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
 
 from fdclient.domain.identity import make_id_number
+from fdclient.domain.roles import Role
 from fdclient.models import Resident, Village, new_id
 from fdclient.services.registry.pinyin import pinyin_of_name
 from fdclient.services.registry.search import deferred_search_index, search_residents
-from fdclient.store import Store, create_store
+from fdclient.services.staff.accounts import add_account
+from fdclient.store import Store, create_store, open_store, sign_in
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -39,6 +44,7 @@ GIVEN = (
 )
 REPEAT = 15
 LIMIT = 50
+PASSWORD = "bench-password-1"
 
 
 def _names(rng: random.Random, n: int) -> list[str]:
@@ -98,17 +104,28 @@ def _store(
 ) -> tuple[Store, float]:
     """A new store holding ``rows``, and the seconds their Core insert took (with the
     search triggers, without them, or with the index deferred and rebuilt at the end)."""
-    store = create_store(folder, "360111101", "罗家镇")
-    with store.engine.begin() as conn:
+    store = create_store(folder, "360111101", "罗家镇", admin_username="admin", admin_password=PASSWORD)
+    with store.write() as session:
+        conn = session.connection()
         conn.execute(insert(Village), [{**v, "township_id": store.info.township_id} for v in villages])
         if not triggers:
             for kind in ("insert", "update", "delete"):
                 conn.exec_driver_sql(f"DROP TRIGGER trg_resident_search_{kind}")
     t0 = time.perf_counter()
-    with store.engine.begin() as conn, deferred_search_index(conn) if deferred else nullcontext():
-        for start in range(0, len(rows), batch):
-            conn.execute(insert(Resident), rows[start : start + batch])
+    with store.write() as session:
+        conn = session.connection()
+        with deferred_search_index(conn) if deferred else nullcontext():
+            for start in range(0, len(rows), batch):
+                conn.execute(insert(Resident), rows[start : start + batch])
     return store, time.perf_counter() - t0
+
+
+def _as_doctor(store: Store) -> Store:
+    """The store closed and opened again by a doctor's account made for the bench."""
+    add_account(store, "doctor", Role.DOCTOR, PASSWORD)
+    folder = store.paths.folder
+    store.close()
+    return open_store(folder, sign_in(folder, "doctor", PASSWORD), daily_backup=False)
 
 
 def _median_ms(fn: Callable[[], Any]) -> float:
@@ -157,13 +174,18 @@ def _like_params(query: str) -> dict[str, Any]:
     return {"p": f"%{q.upper() if q.isdigit() else q}%", "prefix": f"{q}%", "limit": LIMIT}
 
 
-def _size(folder: Path) -> float:
+def _size(store: Store) -> float:
     """Size of the store's database after a checkpoint, in MiB."""
-    db = next(folder.glob("*.db"))
-    con = sqlite3.connect(db)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    return db.stat().st_size / 2**20
+    store.checkpoint()
+    return store.path.stat().st_size / 2**20
+
+
+def _search_ms(session: Session, query: str) -> float:
+    return _median_ms(lambda: search_residents(session, query, limit=LIMIT))
+
+
+def _like_ms(session: Session, sql: str, params: dict[str, Any]) -> float:
+    return _median_ms(lambda: session.execute(text(sql), params).all())
 
 
 def run(n: int = 100_000) -> list[tuple[str, float, str]]:
@@ -185,28 +207,30 @@ def run(n: int = 100_000) -> list[tuple[str, float, str]]:
         villages = _village_rows()
         rows = _rows(n, villages, random.Random(20261123))
         plain, plain_seconds = _store(Path(tmp) / "plain", villages, rows, triggers=False)
-        plain.close()
+        with plain:
+            plain_size = _size(plain)
         deferred, deferred_seconds = _store(Path(tmp) / "deferred", villages, rows, deferred=True)
-        deferred.close()
-        store, seconds = _store(Path(tmp) / "indexed", villages, rows)
+        with deferred:
+            deferred_size = _size(deferred)
+        indexed, seconds = _store(Path(tmp) / "indexed", villages, rows)
+        indexed_size = _size(indexed)
         results.append(("bulk Core insert, search triggers on", n / seconds, "rows/s"))
         results.append(("bulk Core insert in deferred_search_index (rebuild at end)", n / deferred_seconds, "rows/s"))
         results.append(("  baseline: same insert without the search triggers", n / plain_seconds, "rows/s"))
 
-        with store.session() as session:
+        with _as_doctor(indexed) as store, store.read() as session:
             for label, query, where in _queries(rows):
                 hits = search_residents(session, query, limit=LIMIT)
-                ms = _median_ms(lambda q=query: search_residents(session, q, limit=LIMIT))
-                sql = text(_LIKE.format(where=where))
+                sql = _LIKE.format(where=where)
                 params = _like_params(query)
-                like_hits = session.execute(sql, params).all()
-                like_ms = _median_ms(lambda sql=sql, params=params: session.execute(sql, params).all())
-                results.append((f"search {label}: {query!r} ({len(hits)} hits)", ms, "ms"))
-                results.append((f"  baseline LIKE full scan ({len(like_hits)} hits)", like_ms, "ms"))
-        store.close()
-        results.append(("store file, search index kept by triggers", _size(Path(tmp) / "indexed"), "MiB"))
-        results.append(("store file, search index rebuilt after bulk load", _size(Path(tmp) / "deferred"), "MiB"))
-        results.append(("  baseline: store file without search index", _size(Path(tmp) / "plain"), "MiB"))
+                like_hits = session.execute(text(sql), params).all()
+                results.append((f"search {label}: {query!r} ({len(hits)} hits)", _search_ms(session, query), "ms"))
+                results.append(
+                    (f"  baseline LIKE full scan ({len(like_hits)} hits)", _like_ms(session, sql, params), "ms")
+                )
+        results.append(("store file, search index kept by triggers", indexed_size, "MiB"))
+        results.append(("store file, search index rebuilt after bulk load", deferred_size, "MiB"))
+        results.append(("  baseline: store file without search index", plain_size, "MiB"))
     return results
 
 

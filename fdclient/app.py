@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -20,15 +21,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from fdclient import i18n
 from fdclient.errors import FdError
 from fdclient.services.indicators.summary import TownshipSummary
+from fdclient.ui.dialogs.sign_in import SignInDialog
 from fdclient.ui.fonts import apply_application_font
 from fdclient.ui.main_window import MainWindow, app_title
 
 log = logging.getLogger(__name__)
 
-#: Environment variable for the screenshot mode (same as ``--screenshot PATH``).
+# Environment variable for the screenshot mode (same as ``--screenshot PATH``).
 SCREENSHOT_ENV = "FDCLIENT_SCREENSHOT"
 
-#: Qt's own catalogues (standard buttons and dialogs), loaded when present.
+# Qt's own catalogues (standard buttons and dialogs), loaded when present.
 _QT_CATALOGS = ("qtbase",)
 
 
@@ -81,12 +83,29 @@ def _save_screenshot(window: MainWindow, path: Path) -> bool:
     return window.grab().save(str(path), "PNG")
 
 
+class SignIn(Protocol):
+    """How the GUI signs in (the command line provides it: fdclient.cli.gui)."""
+
+    username: str  # the user name to fill in (--user, FDCLIENT_USER)
+    township: str  # shown above the fields
+
+    def attempt_from_environment(self) -> str | None | bool:
+        """Sign in with ``FDCLIENT_PASSWORD`` when set: None (done), a message (refused),
+        or False (no password given: ask)."""
+        ...
+
+    def attempt(self, username: str, password: str) -> str | None:
+        """Sign in; None on success, else the message to show."""
+        ...
+
+
 def run_gui(
     summary_loader: Callable[[], TownshipSummary],
     argv: Sequence[str] | None = None,
     *,
     language: str | None = None,
     screenshot: str | os.PathLike[str] | None = None,
+    sign_in: SignIn | None = None,
 ) -> int:
     """Start the GUI and return its exit status.
 
@@ -116,6 +135,25 @@ def run_gui(
     translators = install_language(app, language)
     apply_application_font(app)
     app.setApplicationDisplayName(app_title())
+
+    if sign_in is not None:
+        outcome = sign_in.attempt_from_environment()
+        if isinstance(outcome, str) or (outcome is False and shot is not None):
+            message = (
+                outcome
+                if isinstance(outcome, str)
+                else QCoreApplication.translate(
+                    "SignInDialog", "Sign-in needed: set FDCLIENT_USER and FDCLIENT_PASSWORD."
+                )
+            )
+            print(message, file=sys.stderr)
+            remove_translators(app, translators)
+            return 2
+        if outcome is False:
+            dialog = SignInDialog(sign_in.attempt, username=sign_in.username, township=sign_in.township)
+            if dialog.exec() != SignInDialog.DialogCode.Accepted:
+                remove_translators(app, translators)
+                return 0
 
     try:
         summary = summary_loader()

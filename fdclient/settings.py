@@ -1,61 +1,146 @@
-"""Township settings: every rule that differs between regions, declared once with its
-default (DOMAIN.md: "where a rule differs between regions, make it configuration").
+"""Township settings: every rule that differs between regions, declared once with its type,
+default, title and choices (DOMAIN.md: "where a rule differs between regions, make it
+configuration").
 
-Values live in the store's ``local_settings`` table as JSON, so they travel with the
-township's data and are never pickled. Reading an unset key gives its declared default;
-an unknown key is a programming error.
+A setting is a typed key: :data:`BP_TARGET` is a ``Setting[str]``, so
+``get_setting(session, BP_TARGET)`` is a ``str`` to the type checker and
+``set_setting(session, CONTRACT_DEFAULT_TERM_YEARS, "3")`` is a type error. Values live in
+the store's ``local_settings`` table as JSON, so they travel with the township's data and
+are never pickled. Reading an unset setting gives its declared default. Changing one needs
+the ``MANAGE_SETTINGS`` permission and is written to the audit trail.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from fdclient.domain.codes import AuditAction
+from fdclient.domain.followup_rules import BP_TARGETS, DEFAULT_BP_TARGET
+from fdclient.domain.roles import Permission
 from fdclient.errors import ValidationError
 from fdclient.models import LocalSetting
+from fdclient.store.audit_trail import record_event
+from fdclient.store.context import require
+from fdclient.text import Text, msg
+
+__all__ = [
+    "BP_TARGET",
+    "CONTRACT_AUTO_RENEW",
+    "CONTRACT_DEFAULT_TERM_YEARS",
+    "CONTRACT_NUMBER_PREFIX",
+    "CONTRACT_PARTY_A",
+    "SERVICE_HOURS",
+    "SETTINGS",
+    "Setting",
+    "get_setting",
+    "set_setting",
+]
+
+T = TypeVar("T")
+
+#: Prefix of the settings' keys in ``local_settings`` (which also holds device facts).
+_ROW_PREFIX = "setting."
 
 
 @dataclass(frozen=True)
-class SettingSpec:
+class Setting(Generic[T]):
+    """One township setting; its value has the type of its default."""
+
     key: str
-    default: Any
-    label_zh: str
-    choices: tuple[Any, ...] | None = None
+    default: T
+    title: Text
+    #: The values allowed, or None for any value of the type.
+    choices: tuple[T, ...] | None = None
+
+    @property
+    def row_key(self) -> str:
+        return _ROW_PREFIX + self.key
 
 
-SETTINGS: dict[str, SettingSpec] = {
-    spec.key: spec
-    for spec in (
-        SettingSpec(
-            "bp_target",
-            "spec2017",
-            "高血压控制目标（依据）",
-            ("spec2017", "spec2017_elderly150", "guideline2025"),
-        ),
-        SettingSpec("contract_party_a", "resident", "协议甲方", ("resident", "team")),
-        SettingSpec("contract_default_term_years", 1, "默认签约期限（年）", (1, 2, 3)),
-        SettingSpec("contract_auto_renew", False, "到期自动续约", (True, False)),
-        SettingSpec("contract_number_prefix", "QY", "协议编号前缀"),
-        SettingSpec("service_hours", "周一至周五 8:00-17:30，节假日电话预约", "服务时间"),
-    )
-}
+BP_TARGET = Setting(
+    "bp_target",
+    DEFAULT_BP_TARGET,
+    msg("高血压控制目标（依据）", "Hypertension control target (source)"),
+    tuple(BP_TARGETS),
+)
+CONTRACT_PARTY_A = Setting(
+    "contract_party_a", "resident", msg("协议甲方", "Party A of the contract"), ("resident", "team")
+)
+CONTRACT_DEFAULT_TERM_YEARS = Setting(
+    "contract_default_term_years", 1, msg("默认签约期限（年）", "Default contract term (years)"), (1, 2, 3)
+)
+CONTRACT_AUTO_RENEW = Setting(
+    "contract_auto_renew", False, msg("到期自动续约", "Renew contracts automatically at expiry"), (True, False)
+)
+CONTRACT_NUMBER_PREFIX = Setting("contract_number_prefix", "QY", msg("协议编号前缀", "Contract number prefix"))
+SERVICE_HOURS = Setting("service_hours", "周一至周五 8:00-17:30，节假日电话预约", msg("服务时间", "Service hours"))
+
+#: Every setting by key (for a settings page and for checks).
+SETTINGS: Mapping[str, Setting[Any]] = MappingProxyType(
+    {
+        s.key: s
+        for s in (
+            BP_TARGET,
+            CONTRACT_PARTY_A,
+            CONTRACT_DEFAULT_TERM_YEARS,
+            CONTRACT_AUTO_RENEW,
+            CONTRACT_NUMBER_PREFIX,
+            SERVICE_HOURS,
+        )
+    }
+)
 
 
-def get_setting(session: Session, key: str) -> Any:
-    spec = SETTINGS[key]
-    row = session.get(LocalSetting, f"setting.{key}")
-    return spec.default if row is None else row.value
-
-
-def set_setting(session: Session, key: str, value: Any) -> None:
-    spec = SETTINGS[key]
-    if spec.choices is not None and value not in spec.choices:
-        allowed = "、".join(str(c) for c in spec.choices)
-        raise ValidationError(f"设置“{spec.label_zh}”的值 {value!r} 无效，可选：{allowed}", field=key)
-    row = session.get(LocalSetting, f"setting.{key}")
+def get_setting(session: Session, setting: Setting[T]) -> T:
+    """The township's value of ``setting``, or its default when it was never set."""
+    row = session.get(LocalSetting, setting.row_key)
     if row is None:
-        session.add(LocalSetting(key=f"setting.{key}", value=value))
+        return setting.default
+    value: T = row.value
+    return value
+
+
+def set_setting(session: Session, setting: Setting[T], value: T) -> None:
+    """Change a township setting (administrators)."""
+    require(session, Permission.MANAGE_SETTINGS)
+    # bool is an int in Python: compare the exact types, so True is no contract term.
+    if type(value) is not type(setting.default) or (setting.choices is not None and value not in setting.choices):
+        raise ValidationError(_refusal(setting, value), field=setting.key)
+    old = get_setting(session, setting)
+    if value == old:
+        return
+    row = session.get(LocalSetting, setting.row_key)
+    if row is None:
+        session.add(LocalSetting(key=setting.row_key, value=value))
     else:
         row.value = value
+    # local_settings is not a synced table, so the flush hook does not log it.
+    record_event(session, AuditAction.UPDATE, "local_settings", {setting.key: [old, value]})
+
+
+_KIND_TEXT: Mapping[type, Text] = MappingProxyType(
+    {str: msg("文字", "text"), int: msg("整数", "a whole number"), bool: msg("是或否", "yes or no")}
+)
+
+
+def _refusal(setting: Setting[T], value: object) -> Text:
+    if setting.choices is None:
+        return msg(
+            "设置“{title}”的值 {value} 无效：应为 {kind}",
+            "{value} is not a valid value for the setting “{title}”: it must be {kind}",
+            title=setting.title,
+            value=repr(value),
+            kind=_KIND_TEXT.get(type(setting.default), msg("其他", "other")),
+        )
+    return msg(
+        "设置“{title}”的值 {value} 无效，可选：{allowed}",
+        "{value} is not a valid value for the setting “{title}”; choose one of: {allowed}",
+        title=setting.title,
+        value=repr(value),
+        allowed=msg("、".join(str(c) for c in setting.choices), ", ".join(str(c) for c in setting.choices)),
+    )

@@ -16,6 +16,9 @@ cd "$ROOT"
 VENV="$ROOT/.venv"
 STAMP="$VENV/.fdclient-install.sha256"
 DEMO_DIR=".data/demo"
+# The demo's accounts share one password: FDCLIENT_PASSWORD if set, else this one.
+DEMO_PASSWORD="${FDCLIENT_PASSWORD:-fdclient-demo}"
+DEMO_USER="${FDCLIENT_USER:-doctor001}"
 
 # Qt offscreen (QtGui links QtDBus even offscreen).
 QT_PACKAGES=(libgl1 libegl1 libglib2.0-0 libfontconfig1 libx11-6 libxkbcommon0 libdbus-1-3)
@@ -37,9 +40,11 @@ usage: bash scripts/dev.sh demo [fdclient args...]
        bash scripts/dev.sh test [pytest args...]
 
   demo   set up, create a demo township store in ./.data/demo (once), open the GUI on it
-         (under xvfb-run when there is no display; FDCLIENT_SCREENSHOT=PATH saves a
-         picture of the window and exits)
-  test   set up, run the test suite with Qt offscreen; exits with pytest's status
+         signed in as doctor001 (password fdclient-demo, or FDCLIENT_PASSWORD when set);
+         under xvfb-run when there is no display; FDCLIENT_SCREENSHOT=PATH saves a
+         picture of the window and exits
+  test   set up, check the code (ruff, mypy), run the test suite with Qt offscreen;
+         exits non-zero on the first failure
 EOF
 }
 
@@ -180,21 +185,27 @@ cmd_demo() {
         2>/dev/null || echo fdclient.db)"
     if [ ! -f "$DEMO_DIR/$database" ]; then
         say "creating the demo township store in $DEMO_DIR"
-        if ! "$VENV/bin/fdclient" --data-dir "$DEMO_DIR" demo; then
+        if ! FDCLIENT_PASSWORD="$DEMO_PASSWORD" "$VENV/bin/fdclient" --data-dir "$DEMO_DIR" demo; then
             # No half-made store: the next run tries again (logs/ stays for reading).
-            rm -f "$DEMO_DIR/$database" "$DEMO_DIR/$database-wal" "$DEMO_DIR/$database-shm"
             die "creating the demo store failed (see above)"
         fi
     else
         say "using the demo store in $DEMO_DIR (delete the folder to make a new one)"
     fi
 
-    say "opening the GUI"
-    exec "${gui[@]}" "$VENV/bin/fdclient" --data-dir "$DEMO_DIR" "$@"
+    say "opening the GUI: sign in as $DEMO_USER (password: $DEMO_PASSWORD)"
+    if [ -n "${FDCLIENT_SCREENSHOT:-}" ]; then
+        export FDCLIENT_PASSWORD="$DEMO_PASSWORD"  # no one to type it
+    fi
+    exec "${gui[@]}" "$VENV/bin/fdclient" --data-dir "$DEMO_DIR" --user "$DEMO_USER" "$@"
 }
 
 cmd_test() {
     setup
+    say "checking the code: ruff (lint, imports, format) and mypy"
+    "$VENV/bin/ruff" check fdclient tests bench
+    "$VENV/bin/ruff" format --check fdclient tests bench
+    "$VENV/bin/mypy"
     say "running the tests"
     QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@"
 }

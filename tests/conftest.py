@@ -1,35 +1,62 @@
-"""Shared fixtures: real SQLite stores in temporary folders (no mock databases)."""
+"""Shared fixtures: real encrypted stores in temporary folders (no mock databases).
+
+* ``store``: a copy of the scene's store signed in as the doctor (most use cases are
+  clinical); ``admin_store`` the same as the administrator; ``store_as(role)`` any role;
+* ``session``: a write unit of work on ``store`` held for the test (committed at the end);
+* ``scene_template``: the template itself, for tests that copy or sign in on their own.
+
+See ``tests/helpers/scene.py``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers.scene import TOWNSHIP_CODE, TOWNSHIP_NAME, USER_OF_ROLE, Template, make_template
 from sqlalchemy.orm import Session
 
-from fdclient.store import Store, create_store
+from fdclient.domain.roles import Role
+from fdclient.store import Store
 
-TOWNSHIP_CODE = "360111101"
-TOWNSHIP_NAME = "罗家镇"
+__all__ = ["TOWNSHIP_CODE", "TOWNSHIP_NAME"]
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A new, empty, migrated store for one township."""
-    s = create_store(tmp_path / "store", TOWNSHIP_CODE, TOWNSHIP_NAME)
-    try:
-        yield s
-    finally:
-        s.close()
+@pytest.fixture(scope="session")
+def scene_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    return make_template(tmp_path_factory.mktemp("scene") / "store")
 
 
 @pytest.fixture
-def admin_session(store: Store) -> Iterator[Session]:
-    """A session of the empty store, signed in as an admin (the audit log's actor)."""
-    import builders
+def store_as(scene_template: Template, tmp_path: Path) -> Iterator[Callable[[Role], Store]]:
+    """Open a fresh copy of the scene signed in with ``role`` (one copy per call)."""
+    opened: list[Store] = []
 
-    with store.session() as s:
-        admin = builders.make_staff(s, name="周管理", role="admin")
-        builders.act_as(s, admin.id)
+    def open_as(role: Role) -> Store:
+        store = scene_template.open(tmp_path / f"store-{len(opened)}", user=USER_OF_ROLE[role])
+        opened.append(store)
+        return store
+
+    yield open_as
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(store_as: Callable[[Role], Store]) -> Store:
+    """A new store signed in as the scene's doctor."""
+    return store_as(Role.DOCTOR)
+
+
+@pytest.fixture
+def admin_store(store_as: Callable[[Role], Store]) -> Store:
+    """A new store signed in as the scene's administrator."""
+    return store_as(Role.ADMIN)
+
+
+@pytest.fixture
+def session(store: Store) -> Iterator[Session]:
+    """A write unit of work on ``store`` for the whole test, committed when it ends."""
+    with store.write() as s:
         yield s

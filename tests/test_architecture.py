@@ -130,3 +130,117 @@ def test_importing_the_cli_loads_neither_qt_nor_reportlab() -> None:
         pytest.skip("fdclient/cli.py does not exist yet")
     loaded = loaded_modules_after_import("fdclient.cli", QT_MODULES | {"reportlab"})
     assert loaded == [], f"import fdclient.cli loaded {loaded}: import them lazily"
+
+
+def _imports_of(folder: str) -> list[tuple[Path, int, str]]:
+    found = []
+    for path in python_files():
+        if (REPO / folder) not in path.parents and path != REPO / f"{folder}.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        found += [(path, lineno, module) for lineno, module in imported_modules(path, tree)]
+    return found
+
+
+def test_the_domain_needs_no_database_store_services_or_ui() -> None:
+    forbidden = (
+        "fdclient.models",
+        "fdclient.store",
+        "fdclient.services",
+        "fdclient.ui",
+        "fdclient.app",
+        "sqlalchemy",
+        "alembic",
+    )
+    offenders = [
+        f"{path.relative_to(REPO)}:{lineno} imports {module}"
+        for path, lineno, module in _imports_of("fdclient/domain")
+        if module.startswith(forbidden)
+    ]
+    assert not offenders, "fdclient/domain holds pure rules only:\n" + "\n".join(offenders)
+
+
+def test_the_store_does_not_import_the_services() -> None:
+    offenders = [
+        f"{path.relative_to(REPO)}:{lineno} imports {module}"
+        for path, lineno, module in _imports_of("fdclient/store")
+        if module.startswith(("fdclient.services", "fdclient.ui", "fdclient.app", "fdclient.cli"))
+    ]
+    assert not offenders, "the store sits below the services (no import cycle):\n" + "\n".join(offenders)
+
+
+SESSION_MAKERS = {"Session", "sessionmaker", "scoped_session", "create_engine", "create_async_engine"}
+
+
+def test_only_the_store_creates_sessions_and_engines() -> None:
+    """One audited session factory: nothing outside fdclient/store makes a Session or an
+    engine of its own (store creation included: it goes through the same factory)."""
+    offenders = []
+    for path in python_files():
+        relative = path.relative_to(REPO).as_posix()
+        if relative.startswith("fdclient/store/") or not relative.startswith("fdclient/"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+                if name in SESSION_MAKERS:
+                    offenders.append(f"{relative}:{node.lineno} calls {name}()")
+    assert not offenders, "sessions and engines come from fdclient.store only:\n" + "\n".join(offenders)
+
+
+def test_the_time_comes_from_the_unit_of_work_clock() -> None:
+    """No date.today() / datetime.now() / datetime.utcnow() outside the clock itself."""
+    offenders = []
+    for path in python_files():
+        relative = path.relative_to(REPO).as_posix()
+        if relative in {"fdclient/domain/time.py"} or not relative.startswith("fdclient/"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"today", "now", "utcnow"}
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in {"date", "datetime"}
+            ):
+                offenders.append(f"{relative}:{node.lineno} calls {node.func.value.id}.{node.func.attr}()")
+    assert not offenders, "use the unit of work's clock (fdclient.store.context.today/now):\n" + "\n".join(offenders)
+
+
+def test_user_errors_carry_both_languages() -> None:
+    """Every FdError raised in fdclient is built with msg(zh, en): a literal string or an
+    f-string would be Chinese only."""
+    errors = {
+        "FdError",
+        "ValidationError",
+        "RuleError",
+        "PermissionDenied",
+        "SignInError",
+        "OperationFailed",
+        "StoreError",
+        "StoreExistsError",
+        "StoreNotFoundError",
+        "StoreTooNewError",
+        "StoreBusyError",
+        "DiskFullError",
+        "StoreReadOnlyError",
+        "StoreDamagedError",
+        "NotAStoreError",
+        "PlainStoreError",
+    }
+    offenders = []
+    for path in python_files():
+        relative = path.relative_to(REPO).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in errors
+                and node.args
+                and isinstance(node.args[0], (ast.Constant, ast.JoinedStr, ast.BinOp))
+            ):
+                offenders.append(f"{relative}:{node.lineno} {node.func.id}(<plain text>)")
+    assert not offenders, "build user errors with fdclient.text.msg(zh, en):\n" + "\n".join(offenders)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -11,7 +12,7 @@ from sqlalchemy import inspect, text
 
 from fdclient import migrations
 from fdclient.models import Base
-from fdclient.models.db import make_engine
+from fdclient.store.engine import make_engine
 
 
 def _include(obj, name, type_, reflected, compare_to):  # noqa: ANN001 - Alembic hook
@@ -24,7 +25,7 @@ def test_schema_head_constant_is_the_script_head() -> None:
 
 
 def test_upgrade_from_empty_equals_the_models(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path / "s.db")
+    engine = make_engine(tmp_path / "s.db", None)
     with engine.begin() as conn:
         migrations.upgrade(conn)
     with engine.connect() as conn:
@@ -35,7 +36,7 @@ def test_upgrade_from_empty_equals_the_models(tmp_path: Path) -> None:
 
 
 def test_every_model_table_exists_after_upgrade(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path / "s.db")
+    engine = make_engine(tmp_path / "s.db", None)
     with engine.begin() as conn:
         migrations.upgrade(conn)
     tables = set(inspect(engine).get_table_names())
@@ -46,7 +47,7 @@ def test_every_model_table_exists_after_upgrade(tmp_path: Path) -> None:
 def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
     from alembic import command
 
-    engine = make_engine(tmp_path / "s.db")
+    engine = make_engine(tmp_path / "s.db", None)
     with engine.begin() as conn:
         migrations.upgrade(conn)
     with engine.begin() as conn:
@@ -67,7 +68,7 @@ def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
 
 
 def test_visit_immutability_triggers_exist(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path / "s.db")
+    engine = make_engine(tmp_path / "s.db", None)
     with engine.begin() as conn:
         migrations.upgrade(conn)
     with engine.connect() as conn:
@@ -93,10 +94,14 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path: Path) -> None:
 
     from alembic.script import ScriptDirectory
 
-    from fdclient.store import open_store
+    from fdclient.domain.roles import Role
+    from fdclient.services.registry.search import search_residents
+    from fdclient.services.staff.accounts import add_account
+    from fdclient.store import open_store, sign_in
+    from fdclient.store.conversion import encrypt_plain_store
 
     db = tmp_path / "fdclient.db"
-    engine = make_engine(db)
+    engine = make_engine(db, None)
     with engine.begin() as conn:
         migrations.upgrade(conn, "0001")
     township, village, resident = (uuid.uuid4().hex for _ in range(3))
@@ -107,7 +112,10 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path: Path) -> None:
             " VALUES (?, '360111101', '罗家镇', '2025-01-01', '2025-01-01')",
             (township,),
         )
-        con.execute("INSERT INTO local_settings (key, value) VALUES ('township_id', ?)", (f'"{uuid.UUID(township)}"',))
+        con.execute(
+            "INSERT INTO local_settings (key, value) VALUES ('township_id', ?), ('device_id', ?)",
+            (f'"{uuid.UUID(township)}"', f'"{uuid.uuid4()}"'),
+        )
         con.execute(
             "INSERT INTO villages (id, township_id, code, name, record_segment, created_at, updated_at)"
             " VALUES (?, ?, '360111101201', '上村', '101', '2025-01-01', '2025-01-01')",
@@ -128,7 +136,7 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path: Path) -> None:
 
     revisions = [r.revision for r in ScriptDirectory.from_config(migrations.alembic_config()).walk_revisions()]
     for revision in reversed(revisions[:-1] if revisions[-1] == "0001" else revisions):
-        engine = make_engine(db)
+        engine = make_engine(db, None)
         with engine.begin() as conn:
             migrations.upgrade(conn, revision)
         engine.dispose()
@@ -138,8 +146,39 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path: Path) -> None:
         ], revision
         con.close()
 
-    with open_store(tmp_path) as store, store.session() as session:
+    # The first sign-in of the new version encrypts it; a doctor then finds the resident.
+    key = encrypt_plain_store(tmp_path, "admin", "test-password-1")
+    with open_store(tmp_path, key, daily_backup=False) as store:
         assert store.info.township_name == "罗家镇"
-        search = __import__("fdclient.services.registry.search", fromlist=["search_residents"])
-        hits = search.search_residents(session, "zs")
+        add_account(store, "doctor", Role.DOCTOR, "test-password-1", staff_name="王医生")
+    with open_store(tmp_path, sign_in(tmp_path, "doctor", "test-password-1"), daily_backup=False) as store:
+        with store.read() as session:
+            hits = search_residents(session, "zs")
         assert [h.name for h in hits] == ["张三"]
+
+
+def test_0004_keeps_the_audit_trail_and_makes_it_append_only(tmp_path: Path) -> None:
+    import sqlite3
+    import uuid
+
+    db = tmp_path / "s.db"
+    engine = make_engine(db, None)
+    with engine.begin() as conn:
+        migrations.upgrade(conn, "0003")
+        conn.exec_driver_sql(
+            "INSERT INTO audit_log (id, at, action, table_name, changes) VALUES"
+            f" ('{uuid.uuid4().hex}', '2026-01-01', 'insert', 'demo', '{{}}'),"
+            f" ('{uuid.uuid4().hex}', '2026-01-02', 'update', 'residents', '{{}}')"
+        )
+    with engine.begin() as conn:
+        migrations.upgrade(conn)
+    engine.dispose()
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT action, table_name FROM audit_log ORDER BY at").fetchall() == [
+        ("demo", "demo"),
+        ("update", "residents"),
+    ]
+    for statement in ("UPDATE audit_log SET action = 'void'", "DELETE FROM audit_log"):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            con.execute(statement)
+    con.close()

@@ -10,6 +10,31 @@ so the database refuses a code the form does not know.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from fdclient.domain.roles import ROLE_LABELS, Role
+
+
+class CodeEnum(StrEnum):
+    """A status or kind: its stored code is the value, ``label`` its Chinese name.
+
+    ``DRAFT = "draft", "草稿"`` declares both; members compare equal to their codes.
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> Any:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+def labels_of(enum: type[CodeEnum]) -> dict[Any, str]:
+    """``{member: label}`` of a CodeEnum, in declaration order (for CHECKs and forms)."""
+    return {member: member.label for member in enum}
+
 
 SEX = {"0": "未知的性别", "1": "男", "2": "女", "9": "未说明的性别"}
 SEX_CODES = (0, 1, 2, 9)
@@ -159,7 +184,15 @@ PAST_DISEASE = {
     "12": "职业病",
     "13": "其他",
 }
-HISTORY_EVENT_KIND = {"surgery": "手术", "trauma": "外伤", "transfusion": "输血"}
+
+
+class HistoryEventKind(CodeEnum):
+    SURGERY = "surgery", "手术"
+    TRAUMA = "trauma", "外伤"
+    TRANSFUSION = "transfusion", "输血"
+
+
+HISTORY_EVENT_KIND = labels_of(HistoryEventKind)
 FAMILY_MEMBER = {"father": "父亲", "mother": "母亲", "siblings": "兄弟姐妹", "children": "子女"}
 GENETIC_DISEASE = {"1": "无", "2": "有"}
 DISABILITY = {
@@ -184,59 +217,106 @@ POVERTY_STATUS = {
     "3": "低保户",
     "4": "特困供养（五保）",
 }
-RESIDENT_STATUS = {"active": "在册", "moved_out": "已迁出", "deceased": "已死亡"}
 
-STAFF_ROLE = {
-    "doctor": "医生",
-    "nurse": "护士",
-    "public_health": "公卫人员",
-    "specialist": "专科医生",
-    "admin": "管理员",
-}
 
-PACKAGE_KIND = {"basic": "基础包", "personalised": "个性化服务包"}
+class ResidentStatus(CodeEnum):
+    ACTIVE = "active", "在册"
+    MOVED_OUT = "moved_out", "已迁出"
+    DECEASED = "deceased", "已死亡"
+
+
+RESIDENT_STATUS = labels_of(ResidentStatus)
+
+#: Staff roles and their labels (the role table is in fdclient.domain.roles).
+STAFF_ROLE: dict[Any, str] = dict(ROLE_LABELS)
+StaffRole = Role
+
+
+class PackageKind(CodeEnum):
+    BASIC = "basic", "基础包"
+    PERSONALISED = "personalised", "个性化服务包"
+
+
+PACKAGE_KIND = labels_of(PackageKind)
+
+
 #: What a package item delivers; a visit of the matching kind fulfils it.
-SERVICE_KIND = {
-    "health_assessment": "健康评估",
-    "health_education": "健康教育",
-    "consultation": "健康咨询",
-    "hypertension_followup": "高血压随访",
-    "diabetes_followup": "糖尿病随访",
-    "elderly_check": "老年人健康体检",
-    "home_visit": "上门服务",
-    "tcm": "中医药健康管理",
-    "child_check": "儿童健康检查",
-    "maternal_check": "孕产妇健康管理",
-    "mental_followup": "严重精神障碍患者随访",
-    "tb_followup": "肺结核患者随访",
-    "long_prescription": "长期处方",
-}
+class ServiceKind(CodeEnum):
+    HEALTH_ASSESSMENT = "health_assessment", "健康评估"
+    HEALTH_EDUCATION = "health_education", "健康教育"
+    CONSULTATION = "consultation", "健康咨询"
+    HYPERTENSION_FOLLOWUP = "hypertension_followup", "高血压随访"
+    DIABETES_FOLLOWUP = "diabetes_followup", "糖尿病随访"
+    ELDERLY_CHECK = "elderly_check", "老年人健康体检"
+    HOME_VISIT = "home_visit", "上门服务"
+    TCM = "tcm", "中医药健康管理"
+    CHILD_CHECK = "child_check", "儿童健康检查"
+    MATERNAL_CHECK = "maternal_check", "孕产妇健康管理"
+    MENTAL_FOLLOWUP = "mental_followup", "严重精神障碍患者随访"
+    TB_FOLLOWUP = "tb_followup", "肺结核患者随访"
+    LONG_PRESCRIPTION = "long_prescription", "长期处方"
 
-CONTRACT_SCOPE = {"household": "以家庭为单位", "individual": "个人"}
-CONTRACT_STATUS = {
-    "draft": "草稿",
-    "active": "履约中",
-    "expired": "已到期",
-    "renewed": "已续约",
-    "terminated": "已解约",
-}
-TERMINATION_REASON = {
-    "moved_out": "迁出本辖区",
-    "unreachable": "连续一年无法联系",
-    "refused": "连续一年拒绝服务",
-    "voluntary": "本人申请解约",
-    "death": "死亡",
-    "other": "其他",
-}
-SIGNING_CHANNEL = {"door_to_door": "入户签约", "clinic": "门诊签约", "roster_import": "花名册导入"}
-PLANNED_SERVICE_STATUS = {"planned": "待服务", "done": "已完成", "cancelled": "已取消"}
 
-VISIT_KIND = {
-    "hypertension": "高血压患者随访",
-    "diabetes": "2型糖尿病患者随访",
-    "elderly_check": "老年人健康体检",
-    "home_visit": "入户服务",
-}
+SERVICE_KIND = labels_of(ServiceKind)
+
+
+class ContractScope(CodeEnum):
+    HOUSEHOLD = "household", "以家庭为单位"
+    INDIVIDUAL = "individual", "个人"
+
+
+CONTRACT_SCOPE = labels_of(ContractScope)
+
+
+class ContractStatus(CodeEnum):
+    DRAFT = "draft", "草稿"
+    ACTIVE = "active", "履约中"
+    EXPIRED = "expired", "已到期"
+    RENEWED = "renewed", "已续约"
+    TERMINATED = "terminated", "已解约"
+
+
+CONTRACT_STATUS = labels_of(ContractStatus)
+
+
+class TerminationReason(CodeEnum):
+    MOVED_OUT = "moved_out", "迁出本辖区"
+    UNREACHABLE = "unreachable", "连续一年无法联系"
+    REFUSED = "refused", "连续一年拒绝服务"
+    VOLUNTARY = "voluntary", "本人申请解约"
+    DEATH = "death", "死亡"
+    OTHER = "other", "其他"
+
+
+TERMINATION_REASON = labels_of(TerminationReason)
+
+
+class SigningChannel(CodeEnum):
+    DOOR_TO_DOOR = "door_to_door", "入户签约"
+    CLINIC = "clinic", "门诊签约"
+    ROSTER_IMPORT = "roster_import", "花名册导入"
+
+
+SIGNING_CHANNEL = labels_of(SigningChannel)
+
+
+class PlannedServiceStatus(CodeEnum):
+    PLANNED = "planned", "待服务"
+    DONE = "done", "已完成"
+    CANCELLED = "cancelled", "已取消"
+
+
+PLANNED_SERVICE_STATUS = labels_of(PlannedServiceStatus)
+
+
+class VisitKind(CodeEnum):
+    HYPERTENSION = "hypertension", "高血压患者随访"
+    DIABETES = "diabetes", "2型糖尿病患者随访"
+    ELDERLY_CHECK = "elderly_check", "老年人健康体检"
+    HOME_VISIT = "home_visit", "入户服务"
+
+
+VISIT_KIND = labels_of(VisitKind)
 VISIT_MODE = {"1": "门诊", "2": "家庭", "3": "电话"}
 HYPERTENSION_SYMPTOM = {
     "1": "无症状",
@@ -280,10 +360,51 @@ HOME_VISIT_PURPOSE = {
 SELF_ASSESSMENT = {"1": "满意", "2": "基本满意", "3": "说不清楚", "4": "不太满意", "5": "不满意"}
 SCREEN_RESULT = {"1": "阴性", "2": "阳性"}
 EXAM_RESULT = {"1": "正常", "2": "异常"}
-REFERRAL_DIRECTION = {"up": "上转", "down": "下转"}
-REFERRAL_URGENCY = {"urgent": "紧急转诊", "routine": "一般转诊"}
-SURVEY_CHANNEL = {"phone": "电话回访", "visit": "入户", "clinic": "门诊", "online": "线上"}
-AUDIT_ACTION = {"insert": "新增", "update": "修改", "void": "作废"}
+
+
+class ReferralDirection(CodeEnum):
+    UP = "up", "上转"
+    DOWN = "down", "下转"
+
+
+REFERRAL_DIRECTION = labels_of(ReferralDirection)
+
+
+class ReferralUrgency(CodeEnum):
+    URGENT = "urgent", "紧急转诊"
+    ROUTINE = "routine", "一般转诊"
+
+
+REFERRAL_URGENCY = labels_of(ReferralUrgency)
+
+
+class SurveyChannel(CodeEnum):
+    PHONE = "phone", "电话回访"
+    VISIT = "visit", "入户"
+    CLINIC = "clinic", "门诊"
+    ONLINE = "online", "线上"
+
+
+SURVEY_CHANNEL = labels_of(SurveyChannel)
+
+
+class AuditAction(CodeEnum):
+    INSERT = "insert", "新增"
+    UPDATE = "update", "修改"
+    VOID = "void", "作废"
+    SIGN_IN = "sign_in", "登录"
+    SIGN_IN_FAILED = "sign_in_failed", "登录失败"
+    ACCOUNT = "account", "账号变更"
+    PRINT = "print", "打印"
+    EXPORT = "export", "导出"
+    IMPORT = "import", "导入"
+    BACKUP = "backup", "备份"
+    RESTORE = "restore", "恢复"
+    ENCRYPT = "encrypt", "加密数据库"
+    DEMO = "demo", "生成演示数据"
+
+
+AUDIT_ACTION = labels_of(AuditAction)
 
 
 def sql_in(column: str, table: Mapping[str, str], *, quoted: bool = True, nullable: bool = False) -> str:

@@ -18,19 +18,24 @@ The blood-pressure control target differs by guideline edition and age, so it is
 A :class:`BpTarget` is a tuple of age bands; the band with the highest ``min_age`` not above
 the patient's age applies, so age-dependent targets are data, not code. The fasting glucose
 target is a setting in the same way (:data:`GLUCOSE_TARGETS`).
+
+Explanations (``reason``) are :class:`~fdclient.text.Text`: Chinese for the form and the
+work list, English when the program runs in English.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TypeVar
 
 from fdclient.domain.validation import check_blood_pressure, check_measurement
 from fdclient.errors import ValidationError
+from fdclient.text import Text, msg
 
 __all__ = [
     "BP_TARGETS",
@@ -68,7 +73,9 @@ UNCONTROLLED_FOLLOWUP_DAYS = 14
 #: Controlled: the next follow-up is due this many calendar months later (4 a year).
 CONTROLLED_FOLLOWUP_MONTHS = 3
 
-_SPEC_2017 = "国家基本公共卫生服务规范（第三版，2017）"
+_SPEC_2017_ZH = "国家基本公共卫生服务规范（第三版，2017）"
+_SPEC_2017_EN = "National Basic Public Health Service Specification, 3rd edition (2017)"
+_WEEKS = UNCONTROLLED_FOLLOWUP_DAYS // 7
 
 
 class ControlStatus(StrEnum):
@@ -79,12 +86,21 @@ class ControlStatus(StrEnum):
     URGENT_REFERRAL = "urgent_referral"
 
     @property
+    def text(self) -> Text:
+        return _STATUS_TEXT[self]
+
+    @property
     def label(self) -> str:
-        return {
-            ControlStatus.CONTROLLED: "控制满意",
-            ControlStatus.UNCONTROLLED: "控制不满意",
-            ControlStatus.URGENT_REFERRAL: "需紧急转诊",
-        }[self]
+        return self.text.zh
+
+
+_STATUS_TEXT: Mapping[ControlStatus, Text] = MappingProxyType(
+    {
+        ControlStatus.CONTROLLED: msg("控制满意", "controlled"),
+        ControlStatus.UNCONTROLLED: msg("控制不满意", "not controlled"),
+        ControlStatus.URGENT_REFERRAL: msg("需紧急转诊", "urgent referral"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -106,7 +122,8 @@ class BpTarget:
     """A blood-pressure control target as published by one source."""
 
     key: str
-    source: str
+    #: The publication the target comes from.
+    source: Text
     #: Ascending ``min_age``; the first band starts at age 0.
     bands: tuple[BpBand, ...]
     note: str = ""
@@ -126,19 +143,26 @@ BP_TARGETS: MappingProxyType[str, BpTarget] = MappingProxyType(
     {
         "spec2017": BpTarget(
             key="spec2017",
-            source=_SPEC_2017,
+            source=msg(_SPEC_2017_ZH, _SPEC_2017_EN),
             bands=(BpBand(0, 140, 90),),
             note="收缩压<140 mmHg 且舒张压<90 mmHg 为控制满意",
         ),
         "spec2017_elderly150": BpTarget(
             key="spec2017_elderly150",
-            source=_SPEC_2017 + "；65 岁及以上按国家基层高血压防治管理指南（2017）",
+            source=msg(
+                _SPEC_2017_ZH + "；65 岁及以上按国家基层高血压防治管理指南（2017）",
+                _SPEC_2017_EN + "; from 65 years, the National Guideline for Hypertension Management in"
+                " Primary Care (2017)",
+            ),
             bands=(BpBand(0, 140, 90), BpBand(65, 150, 90)),
             note="65 岁及以上老年患者收缩压<150 mmHg 即为控制满意",
         ),
         "guideline2025": BpTarget(
             key="guideline2025",
-            source="国家基层高血压防治管理指南（2025版）",
+            source=msg(
+                "国家基层高血压防治管理指南（2025版）",
+                "National Guideline for Hypertension Management in Primary Care (2025 edition)",
+            ),
             bands=(BpBand(0, 130, 80), BpBand(80, 140, 90)),
             note="80 岁以下<130/80 mmHg，80 岁及以上<140/90 mmHg",
         ),
@@ -150,13 +174,13 @@ DEFAULT_BP_TARGET = "spec2017"
 @dataclass(frozen=True)
 class GlucoseTarget:
     key: str
-    source: str
+    source: Text
     #: Controlled means fasting glucose < fasting_below (mmol/L).
     fasting_below: float
 
 
 GLUCOSE_TARGETS: MappingProxyType[str, GlucoseTarget] = MappingProxyType(
-    {"spec2017": GlucoseTarget(key="spec2017", source=_SPEC_2017, fasting_below=7.0)}
+    {"spec2017": GlucoseTarget(key="spec2017", source=msg(_SPEC_2017_ZH, _SPEC_2017_EN), fasting_below=7.0)}
 )
 DEFAULT_GLUCOSE_TARGET = "spec2017"
 
@@ -168,15 +192,15 @@ class BpAssessment:
     diastolic: int
     age: int
     target_key: str
-    target_source: str
+    target_source: Text
     systolic_below: int
     diastolic_below: int
-    #: Chinese explanation for the form and the work list.
-    reason: str
+    #: Explanation for the form and the work list.
+    reason: Text
 
     @property
-    def reading(self) -> str:
-        return f"血压 {self.systolic}/{self.diastolic} mmHg"
+    def reading(self) -> Text:
+        return _bp_reading(self.systolic, self.diastolic)
 
     @property
     def form_classification(self) -> int:
@@ -189,13 +213,13 @@ class GlucoseAssessment:
     status: ControlStatus
     fasting_glucose: float
     target_key: str
-    target_source: str
+    target_source: Text
     fasting_below: float
-    reason: str
+    reason: Text
 
     @property
-    def reading(self) -> str:
-        return f"空腹血糖 {self.fasting_glucose:g} mmol/L"
+    def reading(self) -> Text:
+        return _glucose_reading(self.fasting_glucose)
 
     @property
     def form_classification(self) -> int:
@@ -209,8 +233,31 @@ Assessment = BpAssessment | GlucoseAssessment
 class ReferralAdvice:
     refer: bool
     urgent: bool
-    #: Chinese explanation; empty when no referral is needed.
-    reason: str
+    #: Why; None when no referral is needed.
+    reason: Text | None = None
+
+
+def _bp_reading(systolic: int, diastolic: int) -> Text:
+    return msg(
+        "血压 {systolic}/{diastolic} mmHg",
+        "blood pressure {systolic}/{diastolic} mmHg",
+        systolic=systolic,
+        diastolic=diastolic,
+    )
+
+
+def _glucose_reading(value: float) -> Text:
+    return msg("空腹血糖 {value} mmol/L", "fasting glucose {value} mmol/L", value=f"{value:g}")
+
+
+def _danger_signs(systolic: int, diastolic: int) -> Text:
+    """Which danger threshold a reading reaches (at least one does)."""
+    params = {"s": BP_URGENT_SYSTOLIC, "d": BP_URGENT_DIASTOLIC}
+    if systolic >= BP_URGENT_SYSTOLIC and diastolic >= BP_URGENT_DIASTOLIC:
+        return msg("收缩压≥{s} mmHg且舒张压≥{d} mmHg", "systolic ≥ {s} mmHg and diastolic ≥ {d} mmHg", **params)
+    if systolic >= BP_URGENT_SYSTOLIC:
+        return msg("收缩压≥{s} mmHg", "systolic ≥ {s} mmHg", **params)
+    return msg("舒张压≥{d} mmHg", "diastolic ≥ {d} mmHg", **params)
 
 
 def classify_bp(
@@ -225,27 +272,41 @@ def classify_bp(
     """
     high, low = check_blood_pressure(systolic, diastolic)
     if not 0 <= age <= 150:
-        raise ValidationError(f"年龄应在 0 到 150 岁之间，实际为 {age}", field="age")
-    rule = _lookup(BP_TARGETS, target, "血压控制目标")
+        raise ValidationError(
+            msg("年龄应在 0 到 150 岁之间，实际为 {age}", "Age must be between 0 and 150 years, not {age}", age=age),
+            field="age",
+        )
+    rule = _lookup(BP_TARGETS, target, msg("血压控制目标", "blood-pressure control target"))
     band = rule.band_for(age)
-    reading = f"血压 {high}/{low} mmHg"
+    reading = _bp_reading(high, low)
     if high >= BP_URGENT_SYSTOLIC or low >= BP_URGENT_DIASTOLIC:
         status = ControlStatus.URGENT_REFERRAL
-        signs = []
-        if high >= BP_URGENT_SYSTOLIC:
-            signs.append(f"收缩压≥{BP_URGENT_SYSTOLIC} mmHg")
-        if low >= BP_URGENT_DIASTOLIC:
-            signs.append(f"舒张压≥{BP_URGENT_DIASTOLIC} mmHg")
-        reason = (
-            f"{reading}，{'且'.join(signs)}，属危急情况，应紧急转诊，"
-            f"{UNCONTROLLED_FOLLOWUP_DAYS // 7} 周内主动随访转诊情况"
+        reason = msg(
+            "{reading}，{signs}，属危急情况，应紧急转诊，{weeks} 周内主动随访转诊情况",
+            "{reading}, {signs}: a danger sign; refer urgently and follow the referral up within {weeks} weeks",
+            reading=reading,
+            signs=_danger_signs(high, low),
+            weeks=_WEEKS,
         )
     elif high < band.systolic_below and low < band.diastolic_below:
         status = ControlStatus.CONTROLLED
-        reason = f"{reading}，达到控制目标（{band.text}，{rule.source}）"
+        reason = msg(
+            "{reading}，达到控制目标（{target}，{source}）",
+            "{reading}: on target ({target}, {source})",
+            reading=reading,
+            target=band.text,
+            source=rule.source,
+        )
     else:
         status = ControlStatus.UNCONTROLLED
-        reason = f"{reading}，未达到控制目标（{band.text}，{rule.source}），{UNCONTROLLED_FOLLOWUP_DAYS // 7} 周内随访"
+        reason = msg(
+            "{reading}，未达到控制目标（{target}，{source}），{weeks} 周内随访",
+            "{reading}: not on target ({target}, {source}); follow up within {weeks} weeks",
+            reading=reading,
+            target=band.text,
+            source=rule.source,
+            weeks=_WEEKS,
+        )
     return BpAssessment(
         status=status,
         systolic=high,
@@ -264,23 +325,42 @@ def classify_fasting_glucose(
 ) -> GlucoseAssessment:
     """Classify a fasting glucose reading (mmol/L): danger sign, controlled or not."""
     glucose = check_measurement("fasting_glucose", value)
-    rule = _lookup(GLUCOSE_TARGETS, target, "血糖控制目标")
-    reading = f"空腹血糖 {glucose:g} mmol/L"
-    weeks = UNCONTROLLED_FOLLOWUP_DAYS // 7
+    rule = _lookup(GLUCOSE_TARGETS, target, msg("血糖控制目标", "glucose control target"))
+    reading = _glucose_reading(glucose)
+    below = f"{rule.fasting_below:.1f}"
     if glucose >= GLUCOSE_DANGER_HIGH or glucose <= GLUCOSE_DANGER_LOW:
         status = ControlStatus.URGENT_REFERRAL
         which = (
-            f"≥{GLUCOSE_DANGER_HIGH:.1f} mmol/L"
+            msg("≥{high} mmol/L", "≥ {high} mmol/L", high=f"{GLUCOSE_DANGER_HIGH:.1f}")
             if glucose >= GLUCOSE_DANGER_HIGH
-            else f"≤{GLUCOSE_DANGER_LOW:.1f} mmol/L，低血糖"
+            else msg("≤{low} mmol/L，低血糖", "≤ {low} mmol/L, hypoglycaemia", low=f"{GLUCOSE_DANGER_LOW:.1f}")
         )
-        reason = f"{reading}（{which}），属危急情况，应紧急转诊，{weeks} 周内主动随访转诊情况"
+        reason = msg(
+            "{reading}（{which}），属危急情况，应紧急转诊，{weeks} 周内主动随访转诊情况",
+            "{reading} ({which}): a danger sign; refer urgently and follow the referral up within {weeks} weeks",
+            reading=reading,
+            which=which,
+            weeks=_WEEKS,
+        )
     elif glucose < rule.fasting_below:
         status = ControlStatus.CONTROLLED
-        reason = f"{reading}，达到控制目标（<{rule.fasting_below:.1f} mmol/L，{rule.source}）"
+        reason = msg(
+            "{reading}，达到控制目标（<{below} mmol/L，{source}）",
+            "{reading}: on target (<{below} mmol/L, {source})",
+            reading=reading,
+            below=below,
+            source=rule.source,
+        )
     else:
         status = ControlStatus.UNCONTROLLED
-        reason = f"{reading}，未达到控制目标（<{rule.fasting_below:.1f} mmol/L，{rule.source}），{weeks} 周内随访"
+        reason = msg(
+            "{reading}，未达到控制目标（<{below} mmol/L，{source}），{weeks} 周内随访",
+            "{reading}: not on target (<{below} mmol/L, {source}); follow up within {weeks} weeks",
+            reading=reading,
+            below=below,
+            source=rule.source,
+            weeks=_WEEKS,
+        )
     return GlucoseAssessment(
         status=status,
         fasting_glucose=glucose,
@@ -316,31 +396,48 @@ def needs_referral(recent_assessments: Sequence[Assessment], *, new_complication
         return ReferralAdvice(
             refer=True,
             urgent=False,
-            reason=(
-                "连续两次随访控制不满意（" + "；".join(a.reading for a in last_two) + "），建议转诊到上级医院，"
-                f"{UNCONTROLLED_FOLLOWUP_DAYS // 7} 周内主动随访转诊情况"
+            reason=msg(
+                "连续两次随访控制不满意（{first}；{second}），建议转诊到上级医院，{weeks} 周内主动随访转诊情况",
+                "Not on target at two follow-ups in a row ({first}; {second}): refer to a higher-level hospital "
+                "and follow the referral up within {weeks} weeks",
+                first=last_two[0].reading,
+                second=last_two[1].reading,
+                weeks=_WEEKS,
             ),
         )
     if new_complication:
         return ReferralAdvice(
             refer=True,
             urgent=False,
-            reason=(
-                "出现新的并发症或原有并发症加重，建议转诊到上级医院，"
-                f"{UNCONTROLLED_FOLLOWUP_DAYS // 7} 周内主动随访转诊情况"
+            reason=msg(
+                "出现新的并发症或原有并发症加重，建议转诊到上级医院，{weeks} 周内主动随访转诊情况",
+                "A new or worsening complication: refer to a higher-level hospital and follow the referral up "
+                "within {weeks} weeks",
+                weeks=_WEEKS,
             ),
         )
-    return ReferralAdvice(refer=False, urgent=False, reason="")
+    return ReferralAdvice(refer=False, urgent=False)
 
 
-def _lookup(table, target, what: str):
+_Target = TypeVar("_Target", BpTarget, GlucoseTarget)
+
+
+def _lookup(table: Mapping[str, _Target], target: _Target | str, what: Text) -> _Target:
     if not isinstance(target, str):
         return target
     try:
         return table[target]
     except KeyError:
-        known = "、".join(table)
-        raise ValidationError(f"未知的{what}“{target}”，可选：{known}", field="target") from None
+        raise ValidationError(
+            msg(
+                "未知的{what}“{target}”，可选：{known}",
+                "Unknown {what} “{target}”; choose one of: {known}",
+                what=what,
+                target=target,
+                known=msg("、".join(table), ", ".join(table)),
+            ),
+            field="target",
+        ) from None
 
 
 def _add_months(day: date, months: int) -> date:

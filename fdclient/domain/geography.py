@@ -7,38 +7,58 @@ from __future__ import annotations
 
 import unicodedata
 
+from fdclient.domain.validation import refuse_control_characters, required_text
 from fdclient.errors import ValidationError
+from fdclient.text import msg
+
+#: Width of the township and village name columns.
+MAX_PLACE_NAME = 60
 
 
-def _digits(text: str) -> str:
+def _digits(text: str, *, label_zh: str, label_en: str, field: str) -> str:
+    refuse_control_characters(text, label=msg(label_zh, label_en), field=field)
     return unicodedata.normalize("NFKC", text).strip().replace(" ", "")
 
 
 def validate_township(code: str, name: str) -> tuple[str, str]:
     """Normalised (code, name) of a township: 9 digits (6 county + 3 township)."""
-    code = _digits(code)
+    code = _digits(code, label_zh="乡镇代码", label_en="township code", field="township_code")
     if len(code) != 9 or not code.isdigit():
         raise ValidationError(
-            f"乡镇代码“{code}”格式不对：应为 9 位数字（6 位区县代码 + 3 位乡镇代码），例如 360111101。",
+            msg(
+                "乡镇代码“{code}”格式不对：应为 9 位数字（6 位区县代码 + 3 位乡镇代码），例如 360111101。",
+                "The township code “{code}” has the wrong form: it has 9 digits (6 for the county + 3 for "
+                "the township), such as 360111101.",
+                code=code,
+            ),
             field="township_code",
         )
-    name = name.strip()
-    if not name:
-        raise ValidationError("乡镇名称不能为空。", field="township_name")
+    name = required_text(name, label=msg("乡镇名称", "township name"), field="township_name", max_length=MAX_PLACE_NAME)
     return code, name
 
 
 def validate_village_code(code: str, township_code: str | None = None) -> str:
     """A 12-digit statistical division code; when ``township_code`` is given, the first
     9 digits must be that township's."""
-    code = _digits(code)
+    code = _digits(code, label_zh="村（居）委会代码", label_en="village code", field="village_code")
     if len(code) != 12 or not code.isdigit():
         raise ValidationError(
-            f"村（居）委会代码“{code}”格式不对：应为 12 位数字（9 位乡镇代码 + 3 位村代码），例如 360111101201。",
+            msg(
+                "村（居）委会代码“{code}”格式不对：应为 12 位数字（9 位乡镇代码 + 3 位村代码），例如 360111101201。",
+                "The village code “{code}” has the wrong form: it has 12 digits (9 for the township + 3 for "
+                "the village), such as 360111101201.",
+                code=code,
+            ),
             field="village_code",
         )
     if township_code and not code.startswith(township_code):
         raise ValidationError(
-            f"村（居）委会代码 {code} 不属于本乡镇（代码应以 {township_code} 开头）。", field="village_code"
+            msg(
+                "村（居）委会代码 {code} 不属于本乡镇（代码应以 {township} 开头）。",
+                "The village code {code} is not of this township (it should start with {township}).",
+                code=code,
+                township=township_code,
+            ),
+            field="village_code",
         )
     return code

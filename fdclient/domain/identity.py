@@ -22,8 +22,10 @@ An 18-character number is::
 
 Users type lowercase ``x``, spaces, dashes and full-width digits: :func:`normalise_id_number`
 turns all of those into the canonical form before anything is checked. Every rejection is a
-:class:`~fdclient.errors.ValidationError` on the field ``"id_number"`` with a Chinese message
-saying what is wrong and what was expected.
+:class:`~fdclient.errors.ValidationError` on the field ``"id_number"`` with a message
+(Chinese and English) saying what is wrong and what was expected; it names the position of
+a wrong character but never repeats the number. Functions that judge a birth date take
+``today`` explicitly: this module does not read a clock.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ from stdnum.cn import ric as _ric
 from stdnum.exceptions import ValidationError as _StdnumError
 from stdnum.util import clean as _stdnum_clean
 
+from fdclient.domain.validation import shown_character
 from fdclient.errors import ValidationError
+from fdclient.text import Text, msg
 
 __all__ = [
     "FIELD",
@@ -60,7 +64,7 @@ FIELD = "id_number"
 #: Earliest birth date accepted in an ID number.
 MIN_BIRTH_DATE = date(1880, 1, 1)
 
-_SEX_LABELS = {0: "未知", 1: "男", 2: "女", 9: "未说明"}
+_SEX_LABELS = {0: msg("未知", "unknown"), 1: msg("男", "male"), 2: msg("女", "female"), 9: msg("未说明", "unstated")}
 
 _WHITESPACE_AND_DASHES = re.compile(r"[\s\-]+")
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
@@ -133,8 +137,8 @@ class Mismatch:
     field: str
     typed: date | int
     derived: date | int
-    #: Chinese text for the form, e.g. ``出生日期与身份证号不一致：…``.
-    message: str
+    #: For the form, e.g. ``出生日期与身份证号不一致：…``.
+    message: Text
 
 
 def normalise_id_number(text: str) -> str:
@@ -158,10 +162,30 @@ def normalise_id_number(text: str) -> str:
     return result
 
 
+def _error(text: Text, field: str = FIELD) -> ValidationError:
+    return ValidationError(text, field=field)
+
+
 def id_check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character (``0``-``9`` or ``X``) for 17 ASCII digits."""
-    if len(first17) != 17 or not _DIGITS.fullmatch(first17):
-        raise ValidationError(f"计算校验位需要身份证号码的前 17 位数字，实际为“{first17}”", field=FIELD)
+    if len(first17) != 17:
+        raise _error(
+            msg(
+                "计算校验位需要身份证号码的前 17 位数字，实际为 {length} 位",
+                "The check character needs the first 17 digits of the ID number, not {length} characters",
+                length=len(first17),
+            )
+        )
+    if not _DIGITS.fullmatch(first17):
+        position = _first_non_digit(first17)
+        raise _error(
+            msg(
+                "计算校验位需要身份证号码的前 17 位数字，第 {position} 位是“{char}”",
+                "The check character needs the first 17 digits of the ID number, but character {position} is “{char}”",
+                position=position + 1,
+                char=shown_character(first17[position]),
+            )
+        )
     # stdnum ignores the last character of its argument: pass a placeholder.
     return _ric.calc_check_digit(first17 + "0")
 
@@ -172,57 +196,81 @@ def make_id_number(region_code: str, birth_date: date, sequence: int) -> str:
     *sequence* is 0..999; odd means male, even female.
     """
     if len(region_code) != 6 or not _DIGITS.fullmatch(region_code):
-        raise ValidationError(f"地区代码应为 6 位数字，实际为“{region_code}”", field="region_code")
+        raise _error(
+            msg(
+                "地区代码应为 6 位数字，实际为“{code}”",
+                "The region code has 6 digits, not “{code}”",
+                code=region_code,
+            ),
+            "region_code",
+        )
     if not 0 <= sequence <= 999:
-        raise ValidationError(f"顺序码应在 0 到 999 之间，实际为 {sequence}", field="sequence")
+        raise _error(
+            msg("顺序码应在 0 到 999 之间，实际为 {n}", "The sequence is 0 to 999, not {n}", n=sequence), "sequence"
+        )
     if birth_date < MIN_BIRTH_DATE:
-        raise ValidationError(
-            f"出生日期 {birth_date.isoformat()} 早于 {MIN_BIRTH_DATE.year} 年，请核对",
-            field="birth_date",
+        raise _error(
+            msg(
+                "出生日期 {day} 早于 {year} 年，请核对",
+                "The birth date {day} is before {year}: please check it",
+                day=birth_date.isoformat(),
+                year=MIN_BIRTH_DATE.year,
+            ),
+            "birth_date",
         )
     first17 = f"{region_code}{birth_date:%Y%m%d}{sequence:03d}"
     return first17 + id_check_character(first17)
 
 
-def parse_id_number(text: str, *, today: date | None = None) -> IdNumber:
+def parse_id_number(text: str, *, today: date) -> IdNumber:
     """Normalise and check *text*; return what the number says.
 
     Accepts 18-character numbers and legacy 15-digit ones (converted to 18). Rejects, each
     with its own message: an empty value, a wrong length, characters other than digits (and
-    a final ``X``), a birth date that does not exist, is before 1880 or after *today*
-    (default: ``date.today()``), and a wrong check character. The region code is not checked
-    against any table (see the module docstring).
+    a final ``X``), a birth date that does not exist, is before 1880 or after *today*, and a
+    wrong check character. The region code is not checked against any table (see the
+    module docstring).
     """
     number = normalise_id_number(text)
     if not number:
-        raise ValidationError("请填写身份证号码", field=FIELD)
+        raise _error(msg("请填写身份证号码", "Please enter the ID number"))
     if len(number) == 15:
         return _parse_legacy(number, today)
     if len(number) != 18:
-        raise ValidationError(
-            f"身份证号码应为 18 位（旧版为 15 位），实际为 {len(number)} 位，请核对号码",
-            field=FIELD,
+        raise _error(
+            msg(
+                "身份证号码应为 18 位（旧版为 15 位），实际为 {length} 位，请核对号码",
+                "An ID number has 18 characters (15 for an old one), not {length}: please check the number",
+                length=len(number),
+            )
         )
     if not _DIGITS.fullmatch(number[:17]):
-        bad = _first_non_digit(number[:17])
-        raise ValidationError(
-            f"身份证号码前 17 位只能是数字，第 {bad + 1} 位是“{number[bad]}”，请核对号码",
-            field=FIELD,
-        )
+        raise _not_a_digit(number[:17], first17=True)
     last = number[17]
     if last != "X" and not _DIGITS.fullmatch(last):
-        raise ValidationError(f"身份证号码最后一位只能是数字或 X，实际为“{last}”，请核对号码", field=FIELD)
+        raise _error(
+            msg(
+                "身份证号码最后一位只能是数字或 X，实际为“{char}”，请核对号码",
+                "The last character of an ID number is a digit or X, not “{char}”: please check the number",
+                char=shown_character(last),
+            )
+        )
     birth_date = _birth_date(number, number[6:14], today)
     expected = id_check_character(number[:17])
     if last != expected:
-        raise ValidationError(
-            f"身份证号码校验位错误：最后一位应为 {expected}，实际为 {last}，请核对号码",
-            field=FIELD,
+        raise _error(
+            msg(
+                "身份证号码校验位错误：最后一位应为 {expected}，实际为 {last}，请核对号码",
+                "The check character of the ID number is wrong: the last character should be {expected}, "
+                "not {last}; please check the number",
+                expected=expected,
+                last=last,
+            )
         )
     return _make(number, birth_date, legacy=None)
 
 
-def is_valid_id_number(text: str, *, today: date | None = None) -> bool:
+def is_valid_id_number(text: str, *, today: date) -> bool:
     """True when :func:`parse_id_number` accepts *text*."""
     try:
         parse_id_number(text, today=today)
@@ -238,9 +286,13 @@ def check_consistency(id_number: IdNumber, *, birth_date: date | None, sex: int 
     empty tuple when everything agrees.
     """
     if sex is not None and sex not in _SEX_LABELS:
-        raise ValidationError(
-            f"性别代码应为 0（未知）、1（男）、2（女）或 9（未说明），实际为 {sex}",
-            field="sex",
+        raise _error(
+            msg(
+                "性别代码应为 0（未知）、1（男）、2（女）或 9（未说明），实际为 {sex}",
+                "The sex code is 0 (unknown), 1 (male), 2 (female) or 9 (unstated), not {sex}",
+                sex=sex,
+            ),
+            "sex",
         )
     found: list[Mismatch] = []
     if birth_date is not None and birth_date != id_number.birth_date:
@@ -249,9 +301,11 @@ def check_consistency(id_number: IdNumber, *, birth_date: date | None, sex: int 
                 field="birth_date",
                 typed=birth_date,
                 derived=id_number.birth_date,
-                message=(
-                    f"出生日期与身份证号不一致：填写的是 {birth_date.isoformat()}，"
-                    f"身份证号显示 {id_number.birth_date.isoformat()}"
+                message=msg(
+                    "出生日期与身份证号不一致：填写的是 {typed}，身份证号显示 {derived}",
+                    "The birth date does not match the ID number: {typed} was entered, the ID number says {derived}",
+                    typed=birth_date.isoformat(),
+                    derived=id_number.birth_date.isoformat(),
                 ),
             )
         )
@@ -261,8 +315,11 @@ def check_consistency(id_number: IdNumber, *, birth_date: date | None, sex: int 
                 field="sex",
                 typed=sex,
                 derived=id_number.sex,
-                message=(
-                    f"性别与身份证号不一致：填写的是{_SEX_LABELS[sex]}，身份证号显示为{_SEX_LABELS[id_number.sex]}"
+                message=msg(
+                    "性别与身份证号不一致：填写的是{typed}，身份证号显示为{derived}",
+                    "The sex does not match the ID number: {typed} was entered, the ID number says {derived}",
+                    typed=_SEX_LABELS[sex],
+                    derived=_SEX_LABELS[id_number.sex],
                 ),
             )
         )
@@ -272,35 +329,66 @@ def check_consistency(id_number: IdNumber, *, birth_date: date | None, sex: int 
 # --- helpers -------------------------------------------------------------------------
 
 
-def _parse_legacy(number: str, today: date | None) -> IdNumber:
-    if not _DIGITS.fullmatch(number):
-        bad = _first_non_digit(number)
-        raise ValidationError(
-            f"15 位旧身份证号码只能是数字，第 {bad + 1} 位是“{number[bad]}”，请核对号码",
-            field=FIELD,
+def _not_a_digit(text: str, *, first17: bool) -> ValidationError:
+    """The error for the first character of *text* that is not an ASCII digit."""
+    position = _first_non_digit(text)
+    params = {"position": position + 1, "char": shown_character(text[position])}
+    if first17:
+        return _error(
+            msg(
+                "身份证号码前 17 位只能是数字，第 {position} 位是“{char}”，请核对号码",
+                "The first 17 characters of an ID number are digits, but character {position} is “{char}”: "
+                "please check the number",
+                **params,
+            )
         )
+    return _error(
+        msg(
+            "15 位旧身份证号码只能是数字，第 {position} 位是“{char}”，请核对号码",
+            "An old 15-digit ID number has only digits, but character {position} is “{char}”: please check the number",
+            **params,
+        )
+    )
+
+
+def _parse_legacy(number: str, today: date) -> IdNumber:
+    if not _DIGITS.fullmatch(number):
+        raise _not_a_digit(number, first17=False)
     first17 = number[:6] + "19" + number[6:]
     converted = first17 + id_check_character(first17)
     birth_date = _birth_date(converted, number[6:12], today)
     return _make(converted, birth_date, legacy=number)
 
 
-def _birth_date(number18: str, shown: str, today: date | None) -> date:
+def _birth_date(number18: str, shown: str, today: date) -> date:
     """The birth date in an 18-digit number; *shown* is the date as the user typed it."""
     try:
         born = _ric.get_birth_date(number18)
     except (_StdnumError, ValueError):
-        raise ValidationError(f"身份证号码中的出生日期 {shown} 不是有效日期，请核对号码", field=FIELD) from None
+        raise _error(
+            msg(
+                "身份证号码中的出生日期 {shown} 不是有效日期，请核对号码",
+                "The birth date {shown} in the ID number is not a real date: please check the number",
+                shown=shown,
+            )
+        ) from None
     if born < MIN_BIRTH_DATE:
-        raise ValidationError(
-            f"身份证号码中的出生日期 {born.isoformat()} 早于 {MIN_BIRTH_DATE.year} 年，请核对号码",
-            field=FIELD,
+        raise _error(
+            msg(
+                "身份证号码中的出生日期 {born} 早于 {year} 年，请核对号码",
+                "The birth date {born} in the ID number is before {year}: please check the number",
+                born=born.isoformat(),
+                year=MIN_BIRTH_DATE.year,
+            )
         )
-    today = today or date.today()
     if born > today:
-        raise ValidationError(
-            f"身份证号码中的出生日期 {born.isoformat()} 晚于今天（{today.isoformat()}），请核对号码",
-            field=FIELD,
+        raise _error(
+            msg(
+                "身份证号码中的出生日期 {born} 晚于今天（{today}），请核对号码",
+                "The birth date {born} in the ID number is after today ({today}): please check the number",
+                born=born.isoformat(),
+                today=today.isoformat(),
+            )
         )
     return born
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
+from fdclient.domain.codes import CodeEnum
 from fdclient.errors import ValidationError
+from fdclient.text import msg
 
 __all__ = [
     "AGE_BASED",
@@ -46,38 +47,21 @@ CHILD_MAX_AGE = 6
 MAX_AGE = 150
 
 
-class KeyPopulation(StrEnum):
-    """A key-population tag; the value is stable (stored, synced), the label is shown."""
+class KeyPopulation(CodeEnum):
+    """A key-population tag; the value is stable (stored, synced), the label is the Chinese
+    name printed on forms and rosters."""
 
-    ELDERLY = "elderly"
-    CHILD = "child"
-    MATERNAL = "maternal"
-    DISABLED = "disabled"
-    POVERTY = "poverty"
-    FAMILY_PLANNING_SPECIAL = "family_planning_special"
-    HYPERTENSION = "hypertension"
-    DIABETES = "diabetes"
-    TUBERCULOSIS = "tuberculosis"
-    SEVERE_MENTAL = "severe_mental"
+    ELDERLY = "elderly", "65岁及以上老年人"
+    CHILD = "child", "0-6岁儿童"
+    MATERNAL = "maternal", "孕产妇"
+    DISABLED = "disabled", "残疾人"
+    POVERTY = "poverty", "脱贫人口/低保/特困"
+    FAMILY_PLANNING_SPECIAL = "family_planning_special", "计划生育特殊家庭"
+    HYPERTENSION = "hypertension", "高血压患者"
+    DIABETES = "diabetes", "2型糖尿病患者"
+    TUBERCULOSIS = "tuberculosis", "肺结核患者"
+    SEVERE_MENTAL = "severe_mental", "严重精神障碍患者"
 
-    @property
-    def label(self) -> str:
-        """Chinese name as printed on forms and rosters."""
-        return _LABELS[self]
-
-
-_LABELS = {
-    KeyPopulation.ELDERLY: "65岁及以上老年人",
-    KeyPopulation.CHILD: "0-6岁儿童",
-    KeyPopulation.MATERNAL: "孕产妇",
-    KeyPopulation.DISABLED: "残疾人",
-    KeyPopulation.POVERTY: "脱贫人口/低保/特困",
-    KeyPopulation.FAMILY_PLANNING_SPECIAL: "计划生育特殊家庭",
-    KeyPopulation.HYPERTENSION: "高血压患者",
-    KeyPopulation.DIABETES: "2型糖尿病患者",
-    KeyPopulation.TUBERCULOSIS: "肺结核患者",
-    KeyPopulation.SEVERE_MENTAL: "严重精神障碍患者",
-}
 
 #: Tags that depend only on the birth date and the reference date.
 AGE_BASED = frozenset({KeyPopulation.ELDERLY, KeyPopulation.CHILD})
@@ -105,7 +89,12 @@ def age_on(birth_date: date, as_of: date) -> int:
     """Age in full years on *as_of* (周岁). A birth date after *as_of* is rejected."""
     if birth_date > as_of:
         raise ValidationError(
-            f"出生日期 {birth_date.isoformat()} 晚于计算年龄的日期 {as_of.isoformat()}，请核对",
+            msg(
+                "出生日期 {birth_date} 晚于计算年龄的日期 {as_of}，请核对",
+                "The birth date {birth_date} is after the date the age is computed on, {as_of}; please check it",
+                birth_date=birth_date.isoformat(),
+                as_of=as_of.isoformat(),
+            ),
             field="birth_date",
         )
     before_birthday = (as_of.month, as_of.day) < (birth_date.month, birth_date.day)
@@ -162,9 +151,25 @@ def birth_date_bounds(
     """
     for name, value in (("min_age", min_age), ("max_age", max_age)):
         if value is not None and not 0 <= value <= MAX_AGE:
-            raise ValidationError(f"年龄应在 0 到 {MAX_AGE} 岁之间，实际为 {value}", field=name)
+            raise ValidationError(
+                msg(
+                    "年龄应在 0 到 {most} 岁之间，实际为 {value}",
+                    "An age must be between 0 and {most}, not {value}",
+                    most=MAX_AGE,
+                    value=value,
+                ),
+                field=name,
+            )
     if min_age is not None and max_age is not None and min_age > max_age:
-        raise ValidationError(f"年龄范围不对：起始年龄 {min_age} 大于截止年龄 {max_age}", field="min_age")
+        raise ValidationError(
+            msg(
+                "年龄范围不对：起始年龄 {min_age} 大于截止年龄 {max_age}",
+                "The age range is wrong: the lower age {min_age} is above the upper age {max_age}",
+                min_age=min_age,
+                max_age=max_age,
+            ),
+            field="min_age",
+        )
     latest = _reached_age_by(as_of, min_age) if min_age is not None else None
     earliest = _reached_age_by(as_of, max_age + 1) + timedelta(days=1) if max_age is not None else None
     return earliest, latest

@@ -1,7 +1,7 @@
 """SQLAlchemy mapped classes: one aggregate per module, no Qt and no business rules."""
 
 from fdclient.models.audit import AuditEntry
-from fdclient.models.base import Base, new_id, utcnow
+from fdclient.models.base import Base, new_id
 from fdclient.models.contract import Contract, ContractMember, ContractPackage
 from fdclient.models.geography import Township, Village
 from fdclient.models.household import Household
@@ -49,5 +49,4 @@ __all__ = [
     "Visit",
     "new_id",
     "team_villages",
-    "utcnow",
 ]

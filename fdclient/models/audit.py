@@ -1,23 +1,23 @@
-"""The audit trail: who changed what, when (DOMAIN.md §8).
+"""The audit trail: who did what, when, on which device (DOMAIN.md §8).
 
-Entries are written in the same transaction as the change by a session hook
-(:func:`install_audit`) for every ORM insert, update and void of a synced table. The actor
-is the signed-in staff member put in ``session.info["actor_id"]``. Bulk Core writes (demo
-data, imports, applied sync pages) write one summary entry themselves.
+Rows are written in the same transaction as the change they record, by the unit of
+work's flush hook (:mod:`fdclient.store.audit_trail`) for every ORM insert, update and void,
+and by :func:`fdclient.store.audit_trail.record_event` for sign-ins, prints, exports,
+imports, backups and restores. The application never changes or deletes them: triggers
+refuse UPDATE and DELETE (migration 0004).
 """
 
 from __future__ import annotations
 
-import json
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, String, Uuid, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy import JSON, CheckConstraint, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
 
 from fdclient.domain import codes
-from fdclient.models.base import Base, Synced, UTCDateTime, new_id, utcnow
+from fdclient.models.base import Base, UTCDateTime, clock_now, new_id
 
 
 class AuditEntry(Base):
@@ -25,79 +25,20 @@ class AuditEntry(Base):
     __table_args__ = (
         CheckConstraint(codes.sql_in("action", codes.AUDIT_ACTION), name="action_code"),
         Index("ix_audit_log_row", "table_name", "row_id"),
+        Index("ix_audit_log_subject", "subject_id", "at"),
+        Index("ix_audit_log_actor", "actor_id", "at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now, index=True)
+    #: The signed-in staff member (None: the system, or a failed sign-in by an unknown name).
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
-    action: Mapped[str] = mapped_column(String(8))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
+    action: Mapped[str] = mapped_column(String(16))
+    #: The table of the changed row, or what an event was about ("store", "contract_form" ...).
     table_name: Mapped[str] = mapped_column(String(40))
     row_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
-    #: ``{field: [old, new]}`` for updates, ``{field: new}`` for inserts, or a summary.
+    #: The resident the entry concerns, when there is one (``fdclient audit --resident``).
+    subject_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
+    #: ``{field: [old, new]}`` for updates, ``{field: new}`` for inserts, or an event's details.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-
-_SKIPPED = frozenset({"created_at", "updated_at", "server_version"})
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (uuid.UUID, date, datetime)):
-        return str(value)
-    if isinstance(value, bytes):
-        return f"<{len(value)} bytes>"
-    if isinstance(value, tuple):
-        return list(value)
-    return value
-
-
-def _changes(obj: Synced, inserted: bool) -> dict[str, Any]:
-    state = inspect(obj)
-    out: dict[str, Any] = {}
-    for attr in state.mapper.column_attrs:
-        if attr.key in _SKIPPED:
-            continue
-        hist = state.attrs[attr.key].history
-        if inserted:
-            value = getattr(obj, attr.key) if hist.added else None
-            if value not in (None, (), ""):
-                out[attr.key] = _plain(value)
-        elif hist.has_changes():
-            old = hist.deleted[0] if hist.deleted else None
-            new = hist.added[0] if hist.added else None
-            out[attr.key] = [_plain(old), _plain(new)]
-    return out
-
-
-def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
-    actor = session.info.get("actor_id")
-    entries: list[AuditEntry] = []
-    changed = [(o, True) for o in session.new] + [
-        (o, False) for o in session.dirty if session.is_modified(o, include_collections=False)
-    ]
-    for obj, inserted in changed:
-        if not isinstance(obj, Synced):
-            continue
-        if obj.id is None:
-            obj.id = new_id()
-        changes = _changes(obj, inserted)
-        if not changes:
-            continue
-        action = "insert" if inserted else "void" if "voided_at" in changes else "update"
-        entries.append(
-            AuditEntry(
-                actor_id=actor,
-                action=action,
-                # Joined-inheritance rows (follow-up forms) are logged under their base
-                # table, so one row id has one audit history.
-                table_name=inspect(obj).mapper.base_mapper.local_table.name,
-                row_id=obj.id,
-                changes=json.loads(json.dumps(changes, ensure_ascii=False, default=str)),
-            )
-        )
-    session.add_all(entries)
-
-
-def install_audit(factory: sessionmaker[Session]) -> None:
-    """Record every ORM change made through sessions of ``factory`` in the audit log."""
-    if not event.contains(factory, "before_flush", _before_flush):
-        event.listen(factory, "before_flush", _before_flush)

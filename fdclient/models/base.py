@@ -29,6 +29,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 from uuid6 import uuid7
 
+from fdclient.domain.time import Clock, SystemClock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -43,8 +45,14 @@ def new_id() -> uuid.UUID:
     return uuid7()
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+#: Where a unit of work leaves its clock on the connection it uses (fdclient.store).
+CLOCK_KEY = "fdclient.clock"
+
+
+def clock_now(context: Any) -> datetime:
+    """A column default: the time by the clock of the unit of work running the insert."""
+    clock: Clock = context.connection.info.get(CLOCK_KEY) or SystemClock()
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -117,8 +125,10 @@ class Synced:
     """
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Stamped by the unit of work's clock: by its flush hook for ORM rows, by this default
+    # for Core inserts that give none (bulk loads usually give their own).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
     server_version: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 

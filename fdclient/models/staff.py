@@ -31,9 +31,9 @@ class Staff(Synced, Base):
     role: Mapped[str] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(String(30), default=None)  # 职称, e.g. 主治医师
     phone: Mapped[str | None] = mapped_column(String(30), default=None)
-    #: Sign-in name; password hashes arrive with the sign-in issue.
+    #: Sign-in name (fdclient.domain.accounts). The password is never stored here: each
+    #: laptop's key file holds the store key wrapped by it (fdclient.store.keyring).
     username: Mapped[str | None] = mapped_column(String(40), unique=True, default=None)
-    password_hash: Mapped[str | None] = mapped_column(String(200), default=None)
     active: Mapped[bool] = mapped_column(default=True)
 
 

@@ -56,4 +56,23 @@
         <translation>{residents} 名居民中已签约 {contracted} 名</translation>
     </message>
 </context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign-in needed: set FDCLIENT_USER and FDCLIENT_PASSWORD.</source>
+        <translation>需要登录：请设置 FDCLIENT_USER 和 FDCLIENT_PASSWORD。</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+</context>
 </TS>

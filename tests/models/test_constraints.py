@@ -1,9 +1,9 @@
 """The database itself refuses bad rows, even when Python rules are bypassed.
 
 Every test writes through SQLAlchemy Core or raw SQL on a migrated store (so the schema
-under test is the one the migrations build, triggers included) and expects
-``sqlalchemy.exc.IntegrityError``; each also shows the corrected row is accepted, so the
-refusal is due to the rule and nothing else.
+under test is the one the migrations build, triggers included), in a write unit of work
+that is rolled back, and expects ``sqlalchemy.exc.IntegrityError``; each also shows the
+corrected row is accepted, so the refusal is due to the rule and nothing else.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-import builders
 import pytest
+from helpers import builders
 from sqlalchemy import Connection, Table, insert, text, update
 from sqlalchemy.exc import IntegrityError
 
@@ -52,7 +52,7 @@ class World:
 
 @pytest.fixture
 def world(store: Store) -> World:
-    with store.session() as s:
+    with store.write() as s:
         village = builders.make_village(s)
         team, doctor = builders.make_team(s, villages=[village])
         household = builders.make_household(s, village, has_hypertension=True)
@@ -68,7 +68,6 @@ def world(store: Store) -> World:
                 diastolic=95,
                 medications=(visit_forms.MedicationInput("氨氯地平", 1, "5mg"),),
             ),
-            today=builders.TODAY,
         )
         head = s.get(Resident, household.head_id)
         world = World(
@@ -83,16 +82,15 @@ def world(store: Store) -> World:
             contract.id,
             visit.visit.id,
         )
-        s.commit()
     return world
 
 
 @pytest.fixture
-def conn(store: Store) -> Iterator[Connection]:
-    with store.engine.connect() as c:
-        c.begin()
-        yield c
-        c.rollback()
+def conn(store: Store, world: World) -> Iterator[Connection]:
+    """The connection of a write unit of work whose changes are all rolled back."""
+    with store.write() as session:
+        yield session.connection()
+        session.rollback()
 
 
 def refused(conn: Connection, statement: Any, params: Any = None) -> IntegrityError:

@@ -2,128 +2,220 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import CheckConstraint, select, text
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import CheckConstraint, Row, select, text
 
+from fdclient.domain.codes import AuditAction, ContractStatus, ResidentStatus, VisitKind
 from fdclient.domain.followup_rules import classify_bp, classify_fasting_glucose
 from fdclient.domain.identity import parse_id_number
 from fdclient.domain.key_populations import age_on, compute_tags
-from fdclient.errors import RuleError, ValidationError
+from fdclient.domain.roles import Role
+from fdclient.domain.time import FixedClock
+from fdclient.errors import PermissionDenied, RuleError, SignInError, ValidationError
 from fdclient.models import AuditEntry, Base, Contract, HypertensionFollowup, Resident, Visit
 from fdclient.services.contracts.plan import add_years, windows
-from fdclient.services.demo import DemoTownship, build_demo, generate_demo, write_demo
+from fdclient.services.demo import DemoSummary, DemoTownship, build_demo, generate_demo, write_demo
 from fdclient.services.demo.followups import DM_DRUGS, HT_DRUGS
-from fdclient.services.demo.writer import insert_sql, write_rows_sqlite3
+from fdclient.services.demo.writer import driver_connection, insert_sql, write_rows_sqlite3
 from fdclient.services.registry.residents import person_facts
 from fdclient.services.registry.search import search_residents
-from fdclient.store import create_store, open_store
+from fdclient.store import Store, create_store, open_store, sign_in
+from fdclient.text import set_language
 
 CODE, NAME = "360111101", "罗家镇"
 AS_OF = date(2026, 11, 20)
+PASSWORD = "demo-password-1"
+CLOCK = FixedClock.on(AS_OF)
+Demo = tuple[Store, DemoSummary]
+
+
+def new_store(folder: Path, **options: Any) -> Store:
+    """A new, empty store (its administrator only), signed in as that administrator."""
+    return create_store(folder, CODE, NAME, admin_username="admin", admin_password=PASSWORD, clock=CLOCK, **options)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):
-    """One few-thousand-resident township shared by the read-only tests of this module."""
-    folder = tmp_path_factory.mktemp("demo") / "store"
-    store = create_store(folder, CODE, NAME)
-    summary = generate_demo(store, villages=6, households=1000, seed=7, as_of=AS_OF)
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, DemoSummary]]:
+    """One few-thousand-resident township shared by the read-only tests of this module,
+    made as ``fdclient demo`` makes a new one: while the store is created."""
+    summaries: list[DemoSummary] = []
+
+    def populate(store: Store) -> None:
+        summaries.append(generate_demo(store, villages=6, households=1000, seed=7, as_of=AS_OF, password=PASSWORD))
+
+    store = new_store(tmp_path_factory.mktemp("demo") / "store", populate=populate)
     try:
-        yield store, summary
+        yield store, summaries[0]
     finally:
         store.close()
 
 
-def rows(store, sql: str, **params) -> list:
-    with store.engine.connect() as conn:
-        return conn.execute(text(sql), params).all()
+def rows(store: Store, sql: str, **params: Any) -> list[Row[Any]]:
+    with store.read() as session:
+        return list(session.execute(text(sql), params).all())
 
 
-def township(store) -> DemoTownship:
+def township(store: Store) -> DemoTownship:
     return DemoTownship(store.info.township_id.hex, CODE, NAME)
+
+
+def opened_as(store: Store, username: str) -> Store:
+    """The store's folder opened again, signed in as ``username`` with the demo's password."""
+    key = sign_in(store.paths.folder, username, PASSWORD, clock=CLOCK)
+    return open_store(store.paths.folder, key, clock=CLOCK, daily_backup=False)
 
 
 # -- the store before and after -------------------------------------------------------------
 
 
-def test_refuses_a_store_that_already_has_residents(demo):
+def test_refuses_a_store_that_already_has_residents(demo: Demo) -> None:
     store, _ = demo
     before = rows(store, "SELECT count(*) FROM residents")[0][0]
     with pytest.raises(RuleError) as caught:
         generate_demo(store, villages=2, households=10, seed=1, as_of=AS_OF)
     assert "空数据库" in caught.value.message and f"{before} 位居民" in caught.value.message
     assert rows(store, "SELECT count(*) FROM residents")[0][0] == before
+    set_language("en")
+    try:
+        english = caught.value.message
+    finally:
+        set_language("zh_CN")
+    assert f"{before} residents" in english and "empty store" in english and "位" not in english
 
 
-def test_refuses_impossible_sizes(store):
-    with pytest.raises(ValidationError):
+def test_refuses_a_store_with_staff_other_than_its_administrators(admin_store: Store) -> None:
+    with pytest.raises(RuleError, match="名工作人员"):
+        generate_demo(admin_store, villages=2, households=10, seed=1, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("role", [Role.DOCTOR, Role.SPECIALIST, Role.NURSE, Role.PUBLIC_HEALTH])
+def test_only_an_administrator_may_load_a_demo(store_as: Callable[[Role], Store], role: Role) -> None:
+    store = store_as(role)
+    with pytest.raises(PermissionDenied) as caught:
+        generate_demo(store, villages=2, households=10, seed=1, as_of=AS_OF)
+    assert "生成演示数据" in caught.value.message
+    assert rows(store, "SELECT count(*) FROM villages")[0][0] == 0
+
+
+def test_refuses_impossible_sizes(store: Store) -> None:
+    with pytest.raises(ValidationError) as caught:
         build_demo(township(store), villages=0, households=10, seed=1, as_of=AS_OF)
-    with pytest.raises(ValidationError):
+    assert caught.value.field == "villages" and "0" in caught.value.message
+    with pytest.raises(ValidationError) as caught:
         build_demo(township(store), villages=5, households=3, seed=1, as_of=AS_OF)
+    assert caught.value.field == "households"
+    set_language("en")
+    try:
+        english = caught.value.message
+    finally:
+        set_language("zh_CN")
+    assert english.startswith("The number of households must be between 5 and") and "it is 3" in english
 
 
-def test_store_opens_clean_and_is_searchable_afterwards(demo):
+def test_store_opens_clean_and_is_searchable_afterwards(demo: Demo) -> None:
     store, _ = demo
-    with store.engine.connect() as conn:
+    with store.read() as session:
+        conn = session.connection()
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         assert conn.exec_driver_sql("PRAGMA integrity_check").all() == [("ok",)]
-    reopened = open_store(store.info.path.parent)
-    try:
-        with reopened.session() as session:
-            someone = session.scalars(select(Resident).where(Resident.name.like("__%")).limit(1)).one()
-            assert isinstance(someone.birth_date, date) and someone.id.version == 7
-            hits = search_residents(session, someone.name)
-            assert someone.id in {h.id for h in hits}
-    finally:
-        reopened.close()
+    with opened_as(store, "doctor001") as reopened, reopened.read() as session:
+        someone = session.scalars(select(Resident).where(Resident.name.like("__%")).limit(1)).one()
+        assert isinstance(someone.birth_date, date) and someone.id.version == 7
+        hits = search_residents(session, someone.name)
+        assert someone.id in {h.id for h in hits}
 
 
-def test_one_audit_entry_summarises_the_demo(demo):
+def test_the_demo_accounts_sign_in_with_the_password(demo: Demo) -> None:
     store, summary = demo
-    with Session(store.engine) as session:
-        entries = session.scalars(select(AuditEntry).where(AuditEntry.table_name == "demo")).all()
-    assert len(entries) == 1 and entries[0].action == "insert"
-    assert entries[0].changes["counts"] == dict(summary.counts)
+    assert "admin" not in summary.accounts and "specialist001" in summary.accounts
+    roles = {}
+    for username in summary.accounts:
+        with opened_as(store, username) as signed_in:
+            assert signed_in.actor is not None and signed_in.actor.username == username
+            roles[username] = signed_in.actor.role
+    assert set(roles.values()) == {Role.DOCTOR, Role.NURSE, Role.PUBLIC_HEALTH, Role.SPECIALIST}
+    staff = dict(rows(store, "SELECT username, role FROM staff"))
+    assert all(staff[username] == role for username, role in roles.items())
+    # Staff of the other teams have no account on this laptop; a wrong password opens nothing.
+    others = [name for name in staff if name not in summary.accounts and name != "admin"]
+    assert others
+    with pytest.raises(SignInError):
+        sign_in(store.paths.folder, others[0], PASSWORD, clock=CLOCK)
+    with pytest.raises(SignInError):
+        sign_in(store.paths.folder, "doctor001", "not-the-password", clock=CLOCK)
+
+
+def test_without_a_password_no_account_is_added(tmp_path: Path) -> None:
+    with new_store(tmp_path / "store") as store:
+        summary = generate_demo(store, villages=1, households=5, seed=1, as_of=AS_OF)
+        assert summary.accounts == ()
+        with pytest.raises(SignInError):
+            sign_in(store.paths.folder, "doctor001", PASSWORD, clock=CLOCK)
+        assert rows(store, "SELECT count(*) FROM staff WHERE username = 'doctor001'")[0][0] == 1
+
+
+def test_as_of_defaults_to_the_stores_today(tmp_path: Path) -> None:
+    with new_store(tmp_path / "store") as store:
+        summary = generate_demo(store, villages=1, households=5, seed=1)
+    assert summary.as_of == AS_OF
+
+
+def test_one_audit_entry_summarises_the_demo(demo: Demo) -> None:
+    store, summary = demo
+    with store.read() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.DEMO)).all()
+        admin = session.scalar(text("SELECT id FROM staff WHERE username = 'admin'"))
+    assert len(entries) == 1 and entries[0].table_name == "store"
+    assert entries[0].actor_id is not None and entries[0].actor_id.hex == admin
+    changes = entries[0].changes
+    assert changes["counts"] == dict(summary.counts) and changes["accounts"] == list(summary.accounts)
     assert summary.counts["residents"] == rows(store, "SELECT count(*) FROM residents")[0][0] > 2500
-    assert entries[0].changes["seed"] == 7 and entries[0].changes["as_of"] == AS_OF.isoformat()
+    assert changes["seed"] == 7 and changes["as_of"] == AS_OF.isoformat()
+    assert "password" not in str(changes) and PASSWORD not in str(changes)
 
 
 # -- determinism and the rows themselves -------------------------------------------------------
 
 
-def _dump(store, township_hex: str | None = None) -> dict[str, list]:
+#: What a new store holds besides the demo: its township and settings, its administrator
+#: and the audit trail (ids and times of their own).
+_NOT_DEMO = ("townships", "local_settings", "audit_log")
+
+
+def _dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every demo-written table, the store's own township id replaced by "T"."""
-    township_hex = township_hex or store.info.township_id.hex
+    township_hex = store.info.township_id.hex
     out = {}
-    with store.engine.connect() as conn:
+    with store.read() as session:
+        conn = session.connection()
         for table in Base.metadata.sorted_tables:
-            if table.name in ("townships", "local_settings"):
+            if table.name in _NOT_DEMO:
                 continue
-            found = conn.exec_driver_sql(f"SELECT * FROM {table.name} ORDER BY rowid").all()
+            but_admins = " WHERE role != ?" if table.name == "staff" else ""
+            found = conn.exec_driver_sql(
+                f"SELECT * FROM {table.name}{but_admins} ORDER BY rowid", (Role.ADMIN.value,) if but_admins else ()
+            ).all()
             out[table.name] = [tuple("T" if v == township_hex else v for v in row) for row in found]
     return out
 
 
-def test_same_seed_same_rows_including_ids(store, tmp_path):
-    other = create_store(tmp_path / "other", CODE, NAME)
-    try:
-        for s in (store, other):
+def test_same_seed_same_rows_including_ids(tmp_path: Path) -> None:
+    with new_store(tmp_path / "one") as one, new_store(tmp_path / "other") as other:
+        for s in (one, other):
             generate_demo(s, villages=3, households=120, seed=5, as_of=AS_OF)
-        first, second = _dump(store), _dump(other)
-    finally:
-        other.close()
+        first, second = _dump(one), _dump(other)
+        changed = build_demo(township(one), villages=3, households=120, seed=6, as_of=AS_OF)
     assert first == second and len(first["residents"]) > 300 and len(first["visits"]) > 0
-    changed = build_demo(township(store), villages=3, households=120, seed=6, as_of=AS_OF)
     assert [r[0] for r in changed.table("residents").rows] != [r[0] for r in first["residents"]]
 
 
-def test_columns_cover_every_required_column():
+def test_columns_cover_every_required_column() -> None:
     data = build_demo(DemoTownship("0" * 32, CODE, NAME), villages=2, households=30, seed=1, as_of=AS_OF)
     for t in data.tables:
         table = Base.metadata.tables[t.name]
@@ -133,45 +225,38 @@ def test_columns_cover_every_required_column():
         assert all(len(r) == len(t.columns) for r in t.rows), t.name
 
 
-def test_plain_sqlite3_writes_the_same_database(tmp_path):
+def test_plain_driver_writes_the_same_database(tmp_path: Path) -> None:
     """The benchmark's baseline inserts exactly what write_demo does."""
-    a = create_store(tmp_path / "a", CODE, NAME)
-    b = create_store(tmp_path / "b", CODE, NAME)
-    try:
-        data = build_demo(township(a), villages=2, households=40, seed=3, as_of=AS_OF)
-        with a.engine.begin() as conn:
-            write_demo(conn, data)
-        con = sqlite3.connect(b.info.path, isolation_level=None)
-        con.execute("PRAGMA foreign_keys = ON")
-        con.execute("UPDATE townships SET id = ?", (a.info.township_id.hex,))
-        write_rows_sqlite3(con, data)
-        con.close()
-        written, baseline = _dump(a), _dump(b, a.info.township_id.hex)
-    finally:
-        a.close()
-        b.close()
+    with new_store(tmp_path / "a") as a, new_store(tmp_path / "b") as b:
+        with a.write() as session:
+            write_demo(session.connection(), build_demo(township(a), villages=2, households=40, seed=3, as_of=AS_OF))
+        with driver_connection(b.path, b.key) as con:
+            write_rows_sqlite3(con, build_demo(township(b), villages=2, households=40, seed=3, as_of=AS_OF))
+        written, baseline = _dump(a), _dump(b)
     assert written == baseline and len(written["planned_services"]) > 0
 
 
-def test_a_row_breaking_a_check_is_caught_and_nothing_is_written(store):
-    data = build_demo(township(store), villages=2, households=20, seed=3, as_of=AS_OF)
-    residents = data.table("residents")
-    sex = residents.columns.index("sex")
-    residents.rows[5] = (*residents.rows[5][:sex], 5, *residents.rows[5][sex + 1 :])
-    with pytest.raises(RuntimeError, match=r"residents\.ck_residents_sex_code"):
-        with store.engine.begin() as conn:
-            write_demo(conn, data)
-    assert rows(store, "SELECT count(*) FROM residents")[0][0] == 0
-    with store.engine.connect() as conn:  # the pooled connection enforces checks again
-        assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
-        with pytest.raises(IntegrityError, match="CHECK constraint failed"):
+def test_a_row_breaking_a_check_is_caught_and_nothing_is_written(tmp_path: Path) -> None:
+    with new_store(tmp_path / "store") as store:
+        data = build_demo(township(store), villages=2, households=20, seed=3, as_of=AS_OF)
+        residents = data.table("residents")
+        sex = residents.columns.index("sex")
+        residents.rows[5] = (*residents.rows[5][:sex], 5, *residents.rows[5][sex + 1 :])
+        with pytest.raises(RuntimeError, match=r"residents\.ck_residents_sex_code"), store.write() as session:
+            write_demo(session.connection(), data)
+        assert rows(store, "SELECT count(*) FROM residents")[0][0] == 0
+        # The pooled connection enforces checks again (the store reports which one failed).
+        with pytest.raises(RuleError, match="ck_residents_sex_code"), store.write() as session:
+            conn = session.connection()
+            assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
             conn.exec_driver_sql(insert_sql(residents), residents.rows[5])
 
 
-def test_the_store_has_exactly_the_models_checks(store):
+def test_the_store_has_exactly_the_models_checks(store: Store) -> None:
     """write_demo verifies the models' CHECK constraints after the load: the store must
     have no others."""
-    with store.engine.connect() as conn:
+    with store.read() as session:
+        conn = session.connection()
         for table in Base.metadata.sorted_tables:
             sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table.name,)).scalar()
             model = sum(isinstance(c, CheckConstraint) for c in table.constraints)
@@ -181,7 +266,7 @@ def test_the_store_has_exactly_the_models_checks(store):
 # -- geography, people, households -------------------------------------------------------------
 
 
-def test_village_codes_and_record_numbers(demo):
+def test_village_codes_and_record_numbers(demo: Demo) -> None:
     store, _ = demo
     villages = rows(store, "SELECT id, code, record_segment FROM villages")
     segments = {v.id: v.record_segment for v in villages}
@@ -207,7 +292,7 @@ def test_village_codes_and_record_numbers(demo):
         assert seq == list(range(1, len(seq) + 1))  # registration order within the village
 
 
-def test_id_numbers_are_valid_and_agree_with_the_record(demo):
+def test_id_numbers_are_valid_and_agree_with_the_record(demo: Demo) -> None:
     store, _ = demo
     found = rows(store, "SELECT id_type, id_number, birth_date, sex FROM residents")
     regions = Counter()
@@ -223,7 +308,7 @@ def test_id_numbers_are_valid_and_agree_with_the_record(demo):
     assert len({r.id_number for r in found if r.id_number}) == sum(1 for r in found if r.id_number)
 
 
-def test_names_pinyin_and_minorities(demo):
+def test_names_pinyin_and_minorities(demo: Demo) -> None:
     store, _ = demo
     found = rows(store, "SELECT name, name_pinyin, name_initials, ethnicity FROM residents")
     assert all(r.name_pinyin and r.name_initials == "".join(s[0] for s in r.name_pinyin.split()) for r in found)
@@ -232,7 +317,7 @@ def test_names_pinyin_and_minorities(demo):
     assert len(surnames) > 40
 
 
-def test_households_have_one_head_and_consistent_relationships(demo):
+def test_households_have_one_head_and_consistent_relationships(demo: Demo) -> None:
     store, _ = demo
     people = rows(store, "SELECT id, household_id, relationship_to_head AS rel, sex, birth_date FROM residents")
     heads = dict(rows(store, "SELECT id, head_id FROM households"))
@@ -258,7 +343,7 @@ def test_households_have_one_head_and_consistent_relationships(demo):
                 assert years <= -20
 
 
-def test_rural_age_pyramid(demo):
+def test_rural_age_pyramid(demo: Demo) -> None:
     store, _ = demo
     ages = [age_on(date.fromisoformat(b), AS_OF) for (b,) in rows(store, "SELECT birth_date FROM residents")]
     share = lambda low, high: sum(low <= a <= high for a in ages) / len(ages)  # noqa: E731
@@ -267,7 +352,7 @@ def test_rural_age_pyramid(demo):
     assert share(20, 40) < share(41, 64)
 
 
-def test_conditions_rise_with_age(demo):
+def test_conditions_rise_with_age(demo: Demo) -> None:
     store, _ = demo
     found = rows(store, "SELECT birth_date, has_hypertension AS ht, has_diabetes AS dm FROM residents")
     bands = defaultdict(lambda: [0, 0, 0])
@@ -286,11 +371,11 @@ def test_conditions_rise_with_age(demo):
 # -- contracts ----------------------------------------------------------------------------------
 
 
-def test_coverage_and_key_population_coverage(demo):
+def test_coverage_and_key_population_coverage(demo: Demo) -> None:
     store, _ = demo
     covered = {r[0] for r in rows(store, "SELECT resident_id FROM contract_members WHERE is_active")}
-    with Session(store.engine) as session:
-        residents = session.scalars(select(Resident).where(Resident.status == "active")).all()
+    with store.read() as session:
+        residents = session.scalars(select(Resident).where(Resident.status == ResidentStatus.ACTIVE)).all()
         key = [r for r in residents if compute_tags(person_facts(r), AS_OF)]
     overall = sum(r.id.hex in covered for r in residents) / len(residents)
     key_coverage = sum(r.id.hex in covered for r in key) / len(key)
@@ -298,15 +383,17 @@ def test_coverage_and_key_population_coverage(demo):
     assert 0.75 <= key_coverage <= 0.92 and key_coverage > overall + 0.1
 
 
-def test_contract_history_and_rules(demo):
+def test_contract_history_and_rules(demo: Demo) -> None:
     store, _ = demo
     assert (
         rows(store, "SELECT resident_id FROM contract_members WHERE is_active GROUP BY resident_id HAVING count(*) > 1")
         == []
     )
     statuses = Counter(s for (s,) in rows(store, "SELECT status FROM contracts"))
-    assert {"active", "expired", "renewed", "terminated"} <= set(statuses)
-    assert statuses["active"] > statuses["expired"]
+    assert {ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.RENEWED, ContractStatus.TERMINATED} <= set(
+        statuses
+    )
+    assert statuses[ContractStatus.ACTIVE] > statuses[ContractStatus.EXPIRED]
     renewed = rows(
         store,
         "SELECT c.id, c.end_date, n.start_date, n.status FROM contracts c JOIN contracts n ON n.renewal_of_id = c.id",
@@ -329,7 +416,7 @@ def test_contract_history_and_rules(demo):
     assert household["household"] > 4 * household["individual"] > 0
 
 
-def test_package_fees_split_as_documented(demo):
+def test_package_fees_split_as_documented(demo: Demo) -> None:
     store, _ = demo
     fees = {
         r[0]: tuple(r[1:])
@@ -346,7 +433,7 @@ def test_package_fees_split_as_documented(demo):
     assert {"hypertension", "diabetes", "elderly", "maternal", "child"} <= targets
 
 
-def test_planned_services_follow_the_package_items(demo):
+def test_planned_services_follow_the_package_items(demo: Demo) -> None:
     store, _ = demo
     plans = rows(
         store,
@@ -381,7 +468,7 @@ def test_planned_services_follow_the_package_items(demo):
 # -- visits ---------------------------------------------------------------------------------------
 
 
-def test_hypertension_follow_ups_are_plausible(demo):
+def test_hypertension_follow_ups_are_plausible(demo: Demo) -> None:
     store, _ = demo
     found = rows(
         store,
@@ -406,7 +493,7 @@ def test_hypertension_follow_ups_are_plausible(demo):
     assert typical > 0.75 and 0.4 < controlled < 0.9
 
 
-def test_diabetes_follow_ups_and_medicines(demo):
+def test_diabetes_follow_ups_and_medicines(demo: Demo) -> None:
     store, _ = demo
     found = rows(store, "SELECT fasting_glucose, hba1c, classification FROM diabetes_followups")
     assert len(found) > 100
@@ -421,7 +508,7 @@ def test_diabetes_follow_ups_and_medicines(demo):
     assert set(medicines) <= known and ("氨氯地平片", "5mg") in medicines and ("二甲双胍片", "0.5g") in medicines
 
 
-def test_elderly_checks_home_visits_and_surveys(demo):
+def test_elderly_checks_home_visits_and_surveys(demo: Demo) -> None:
     store, _ = demo
     checks = rows(
         store,
@@ -438,18 +525,18 @@ def test_elderly_checks_home_visits_and_surveys(demo):
     assert scores and sum(80 <= s <= 100 for s in scores) / len(scores) > 0.8
 
 
-def test_orm_loads_demo_rows_with_their_types(demo):
+def test_orm_loads_demo_rows_with_their_types(demo: Demo) -> None:
     store, _ = demo
-    with Session(store.engine) as session:
-        visit = session.scalars(select(Visit).where(Visit.kind == "hypertension").limit(1)).one()
+    with store.read() as session:
+        visit = session.scalars(select(Visit).where(Visit.kind == VisitKind.HYPERTENSION).limit(1)).one()
         assert isinstance(visit, HypertensionFollowup) and visit.symptoms and visit.systolic > visit.diastolic
         assert visit.medications and visit.medications[0].name
-        contract = session.scalars(select(Contract).where(Contract.status == "active").limit(1)).one()
+        contract = session.scalars(select(Contract).where(Contract.status == ContractStatus.ACTIVE).limit(1)).one()
         assert contract.signed_at.tzinfo is not None and contract.members and contract.packages
         assert contract.start_date <= AS_OF <= contract.end_date
 
 
-def test_every_visit_has_one_detail_and_corrections_chain(demo):
+def test_every_visit_has_one_detail_and_corrections_chain(demo: Demo) -> None:
     store, _ = demo
     kinds = {
         "hypertension": "hypertension_followups",
@@ -481,12 +568,11 @@ def test_every_visit_has_one_detail_and_corrections_chain(demo):
     assert changed and all(abs(d - 1.0) < 0.05 for (d,) in changed)
 
 
-def test_the_indexes_dropped_for_the_load_are_all_back(demo, tmp_path) -> None:  # noqa: ANN001
+def test_the_indexes_dropped_for_the_load_are_all_back(demo: Demo, tmp_path: Path) -> None:
     store, _summary = demo
     query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
-    with store.engine.connect() as conn:
-        after_demo = conn.exec_driver_sql(query).all()
-    with create_store(tmp_path / "fresh", CODE, NAME) as fresh, fresh.engine.connect() as conn:
-        fresh_store = conn.exec_driver_sql(query).all()
+    after_demo = rows(store, query)
+    with new_store(tmp_path / "fresh") as fresh:
+        fresh_store = rows(fresh, query)
     assert after_demo == fresh_store
     assert any(name == "uq_contract_members_active_resident" for name, _ in after_demo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -10,6 +11,7 @@ from fdclient.domain.followup_rules import (
     BP_TARGETS,
     DEFAULT_BP_TARGET,
     GLUCOSE_TARGETS,
+    BpAssessment,
     BpBand,
     BpTarget,
     ControlStatus,
@@ -19,17 +21,26 @@ from fdclient.domain.followup_rules import (
     next_followup_due,
 )
 from fdclient.errors import ValidationError
+from fdclient.text import CHINESE, ENGLISH, msg, set_language
 
 C, U, R = ControlStatus.CONTROLLED, ControlStatus.UNCONTROLLED, ControlStatus.URGENT_REFERRAL
 
 
-def test_targets_name_their_source():
+@pytest.fixture
+def english() -> Iterator[None]:
+    set_language(ENGLISH)
+    yield
+    set_language(CHINESE)
+
+
+def test_targets_name_their_source() -> None:
     assert DEFAULT_BP_TARGET == "spec2017"
-    assert BP_TARGETS["spec2017"].source == "国家基本公共卫生服务规范（第三版，2017）"
-    assert BP_TARGETS["guideline2025"].source == "国家基层高血压防治管理指南（2025版）"
-    assert "2017" in BP_TARGETS["spec2017_elderly150"].source
+    assert str(BP_TARGETS["spec2017"].source) == "国家基本公共卫生服务规范（第三版，2017）"
+    assert str(BP_TARGETS["guideline2025"].source) == "国家基层高血压防治管理指南（2025版）"
+    assert "2017" in str(BP_TARGETS["spec2017_elderly150"].source)
     for key, target in BP_TARGETS.items():
         assert target.key == key
+        assert target.source.render(ENGLISH).isascii()
     assert GLUCOSE_TARGETS["spec2017"].fasting_below == 7.0
 
 
@@ -46,7 +57,7 @@ def test_targets_name_their_source():
         (200, 120, R),
     ],
 )
-def test_spec2017_classification(systolic, diastolic, status):
+def test_spec2017_classification(systolic: int, diastolic: int, status: ControlStatus) -> None:
     result = classify_bp(systolic, diastolic, 50, "spec2017")
     assert result.status is status
     assert result.form_classification == (1 if status is C else 2)
@@ -56,7 +67,7 @@ def test_spec2017_classification(systolic, diastolic, status):
     ("age", "systolic", "status"),
     [(64, 145, U), (65, 145, C), (65, 149, C), (65, 150, U), (90, 139, C)],
 )
-def test_elderly_150_target_applies_from_65(age, systolic, status):
+def test_elderly_150_target_applies_from_65(age: int, systolic: int, status: ControlStatus) -> None:
     result = classify_bp(systolic, 85, age, "spec2017_elderly150")
     assert result.status is status
     assert result.systolic_below == (150 if age >= 65 else 140)
@@ -73,32 +84,57 @@ def test_elderly_150_target_applies_from_65(age, systolic, status):
         (80, (140, 85), U, (140, 90)),
     ],
 )
-def test_guideline2025_targets_by_age(age, reading, status, target_text):
-    result = classify_bp(*reading, age, BP_TARGETS["guideline2025"])
+def test_guideline2025_targets_by_age(
+    age: int, reading: tuple[int, int], status: ControlStatus, target_text: tuple[int, int]
+) -> None:
+    result = classify_bp(reading[0], reading[1], age, BP_TARGETS["guideline2025"])
     assert result.status is status
     assert (result.systolic_below, result.diastolic_below) == target_text
-    assert result.target_source == "国家基层高血压防治管理指南（2025版）"
+    assert str(result.target_source) == "国家基层高血压防治管理指南（2025版）"
 
 
-def test_danger_thresholds_do_not_depend_on_the_target():
-    lenient = BpTarget(key="lenient", source="测试", bands=(BpBand(0, 200, 120),))
+def test_danger_thresholds_do_not_depend_on_the_target() -> None:
+    lenient = BpTarget(key="lenient", source=msg("测试", "test"), bands=(BpBand(0, 200, 120),))
     assert classify_bp(175, 105, 50, lenient).status is C
     assert classify_bp(185, 100, 50, lenient).status is R
     assert classify_bp(150, 112, 50, lenient).status is R
 
 
-def test_reason_texts():
-    assert classify_bp(120, 80, 50).reason == (
+def test_reason_texts() -> None:
+    assert str(classify_bp(120, 80, 50).reason) == (
         "血压 120/80 mmHg，达到控制目标（<140/90 mmHg，国家基本公共卫生服务规范（第三版，2017））"
     )
-    assert classify_bp(150, 85, 50).reason.endswith("2 周内随访")
-    assert classify_bp(185, 100, 50).reason == (
+    assert str(classify_bp(150, 85, 50).reason).endswith("2 周内随访")
+    assert str(classify_bp(185, 100, 50).reason) == (
         "血压 185/100 mmHg，收缩压≥180 mmHg，属危急情况，应紧急转诊，2 周内主动随访转诊情况"
     )
-    assert "收缩压≥180 mmHg且舒张压≥110 mmHg" in classify_bp(190, 115, 50).reason
+    assert "收缩压≥180 mmHg且舒张压≥110 mmHg" in str(classify_bp(190, 115, 50).reason)
+    assert "舒张压≥110 mmHg，属危急情况" in str(classify_bp(150, 112, 50).reason)
 
 
-def test_bad_inputs_are_rejected():
+def test_reason_texts_in_english(english: None) -> None:
+    assert str(classify_bp(120, 80, 50).reason) == (
+        "blood pressure 120/80 mmHg: on target (<140/90 mmHg, National Basic Public Health Service "
+        "Specification, 3rd edition (2017))"
+    )
+    assert str(classify_bp(150, 85, 50, "guideline2025").reason).endswith("(2025 edition)); follow up within 2 weeks")
+    assert "systolic ≥ 180 mmHg and diastolic ≥ 110 mmHg: a danger sign" in str(classify_bp(190, 115, 50).reason)
+    assert str(classify_fasting_glucose(3.5).reason).startswith("fasting glucose 3.5 mmol/L (≤ 3.9 mmol/L, hypo")
+    assert str(ControlStatus.UNCONTROLLED.text) == "not controlled"
+    assert str(needs_referral([_bp(U), _bp(U)]).reason).startswith(
+        "Not on target at two follow-ups in a row (blood pressure 150/95 mmHg; blood pressure 150/95 mmHg)"
+    )
+    with pytest.raises(ValidationError) as info:
+        classify_bp(120, 80, 200)
+    assert info.value.message == "Age must be between 0 and 150 years, not 200"
+    with pytest.raises(ValidationError) as info:
+        classify_bp(120, 80, 50, "spec1999")
+    assert info.value.message == (
+        "Unknown blood-pressure control target “spec1999”; choose one of: spec2017, spec2017_elderly150, guideline2025"
+    )
+
+
+def test_bad_inputs_are_rejected() -> None:
     with pytest.raises(ValidationError, match="收缩压 300 mmHg 超出合理范围"):
         classify_bp(300, 80, 50)
     with pytest.raises(ValidationError, match="应高于舒张压"):
@@ -107,7 +143,7 @@ def test_bad_inputs_are_rejected():
         classify_bp(120, 80, -1)
     with pytest.raises(ValidationError, match="未知的血压控制目标“spec1999”") as info:
         classify_bp(120, 80, 50, "spec1999")
-    assert "spec2017" in info.value.message
+    assert "spec2017、spec2017_elderly150" in info.value.message
     with pytest.raises(ValidationError, match="未知的血糖控制目标"):
         classify_fasting_glucose(6.0, "nope")
 
@@ -116,9 +152,9 @@ def test_bad_inputs_are_rejected():
     "bands",
     [(), (BpBand(18, 140, 90),), (BpBand(0, 140, 90), BpBand(80, 150, 90), BpBand(65, 150, 90))],
 )
-def test_target_bands_must_start_at_zero_and_ascend(bands):
+def test_target_bands_must_start_at_zero_and_ascend(bands: tuple[BpBand, ...]) -> None:
     with pytest.raises(ValueError):
-        BpTarget(key="bad", source="测试", bands=bands)
+        BpTarget(key="bad", source=msg("测试", "test"), bands=bands)
 
 
 @pytest.mark.parametrize(
@@ -136,21 +172,21 @@ def test_target_bands_must_start_at_zero_and_ascend(bands):
         ("5.6", C),
     ],
 )
-def test_fasting_glucose(value, status):
+def test_fasting_glucose(value: float | str, status: ControlStatus) -> None:
     result = classify_fasting_glucose(value)
     assert result.status is status
-    assert result.target_source == "国家基本公共卫生服务规范（第三版，2017）"
+    assert str(result.target_source) == "国家基本公共卫生服务规范（第三版，2017）"
 
 
-def test_glucose_reasons_and_range():
-    assert "低血糖" in classify_fasting_glucose(3.5).reason
-    assert "≥16.7 mmol/L" in classify_fasting_glucose(18).reason
-    assert "<7.0 mmol/L" in classify_fasting_glucose(8).reason
+def test_glucose_reasons_and_range() -> None:
+    assert "低血糖" in str(classify_fasting_glucose(3.5).reason)
+    assert "≥16.7 mmol/L" in str(classify_fasting_glucose(18).reason)
+    assert "<7.0 mmol/L" in str(classify_fasting_glucose(8).reason)
     with pytest.raises(ValidationError, match="空腹血糖 50 mmol/L 超出合理范围"):
         classify_fasting_glucose(50)
 
 
-def test_next_followup_due():
+def test_next_followup_due() -> None:
     controlled = classify_bp(120, 80, 50)
     uncontrolled = classify_bp(150, 95, 50)
     urgent = classify_bp(190, 100, 50)
@@ -163,7 +199,7 @@ def test_next_followup_due():
     assert next_followup_due(date(2026, 3, 10), classify_fasting_glucose(9.0)) == date(2026, 3, 24)
 
 
-def _bp(status):
+def _bp(status: ControlStatus) -> BpAssessment:
     return {C: classify_bp(120, 80, 50), U: classify_bp(150, 95, 50), R: classify_bp(185, 95, 50)}[status]
 
 
@@ -182,26 +218,26 @@ def _bp(status):
         ([R, C], False, False),
     ],
 )
-def test_needs_referral(history, refer, urgent):
+def test_needs_referral(history: list[ControlStatus], refer: bool, urgent: bool) -> None:
     advice = needs_referral([_bp(s) for s in history])
     assert (advice.refer, advice.urgent) == (refer, urgent)
-    assert bool(advice.reason) == refer
+    assert (advice.reason is not None) == refer
 
 
-def test_referral_reasons():
+def test_referral_reasons() -> None:
     advice = needs_referral([_bp(U), classify_bp(160, 98, 50)])
-    assert advice.reason == (
+    assert str(advice.reason) == (
         "连续两次随访控制不满意（血压 150/95 mmHg；血压 160/98 mmHg），建议转诊到上级医院，2 周内主动随访转诊情况"
     )
     urgent = needs_referral([_bp(R)])
     assert urgent.reason == _bp(R).reason
     complication = needs_referral([_bp(C)], new_complication=True)
     assert complication.refer and not complication.urgent
-    assert "并发症" in complication.reason
+    assert "并发症" in str(complication.reason)
 
 
-def test_glucose_history_refers_too():
+def test_glucose_history_refers_too() -> None:
     history = [classify_fasting_glucose(8.0), classify_fasting_glucose(9.5)]
     advice = needs_referral(history)
     assert advice.refer
-    assert "空腹血糖 8 mmol/L；空腹血糖 9.5 mmol/L" in advice.reason
+    assert "空腹血糖 8 mmol/L；空腹血糖 9.5 mmol/L" in str(advice.reason)

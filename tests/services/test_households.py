@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import date
 
-import builders
 import pytest
+from helpers import builders
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fdclient.errors import RuleError, ValidationError
+from fdclient.domain.codes import ResidentStatus
+from fdclient.domain.roles import Role
+from fdclient.errors import PermissionDenied, RuleError, ValidationError
 from fdclient.models import AuditEntry, Household, Resident, Village
 from fdclient.services.registry import households, resident_forms, resident_status
 from fdclient.services.staff import organisation as staff
-
-TODAY = builders.TODAY
-
-
-@pytest.fixture
-def session(admin_session: Session) -> Session:
-    return admin_session
+from fdclient.store import Store
+from fdclient.store.context import actor_id
+from fdclient.text import set_language
 
 
 @pytest.fixture
 def village(session: Session) -> Village:
     return builders.make_village(session, name="罗家村")
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    set_language("en")
+    try:
+        yield
+    finally:
+        set_language("zh_CN")
 
 
 def register(session: Session, village: Village, **head: object) -> households.HouseholdInfo:
@@ -34,7 +44,6 @@ def register(session: Session, village: Village, **head: object) -> households.H
         address="  罗家村  三组 12 号 ",
         phone="0791-88123456",
         head=builders.resident_input(village, **head),
-        today=TODAY,
     )
 
 
@@ -44,6 +53,7 @@ def test_register_a_household_with_a_new_head(session: Session, village: Village
     head = session.get(Resident, info.head_id)
     assert (head.name, head.household_id, head.relationship_to_head) == ("张三", info.id, "01")
     assert [m.name for m in info.members] == ["张三"] and info.members[0].relationship_label == "户主"
+    assert info.members[0].status is ResidentStatus.ACTIVE
     audited = session.scalars(select(AuditEntry.table_name).where(AuditEntry.row_id == info.id)).all()
     assert "households" in audited
 
@@ -55,10 +65,9 @@ def test_a_refused_head_leaves_no_household_behind(session: Session, village: Vi
             village_id=village.id,
             address="罗家村 1 号",
             head=resident_forms.ResidentInput(village_id=village.id, name="张三", id_number="110105194912310021"),
-            today=TODAY,
         )
     assert session.scalar(select(func.count()).select_from(Household)) == 0
-    # The session is still usable.
+    # The unit of work is still usable.
     assert register(session, village).head_id is not None
 
 
@@ -75,25 +84,46 @@ def test_a_household_needs_an_address(session: Session, village: Village) -> Non
         )
 
 
+@pytest.mark.parametrize(
+    ("address", "words"),
+    [
+        ("罗家村\x00三组", "第 4 个字符是不可见的控制字符（U+0000）"),
+        ("罗家村\n三组", "U+000A"),
+        ("罗家村\u202e三组", "U+202E"),
+        ("村" * 201, "家庭住址太长：最多 200 个字，实际为 201 个"),
+    ],
+)
+def test_an_address_with_control_characters_or_too_long_is_refused(
+    session: Session, village: Village, address: str, words: str
+) -> None:
+    with pytest.raises(ValidationError, match=re.escape(words)) as error:
+        households.register_household(
+            session, village_id=village.id, address=address, head=builders.resident_input(village)
+        )
+    assert error.value.field == "address"
+
+
+def test_a_bad_household_phone_is_refused_without_repeating_it(session: Session, village: Village) -> None:
+    with pytest.raises(ValidationError, match="缺少区号") as error:
+        households.register_household(
+            session,
+            village_id=village.id,
+            address="罗家村 3 号",
+            phone="6712345",
+            head=builders.resident_input(village),
+        )
+    assert "6712345" not in error.value.message and error.value.field == "phone"
+
+
 def test_add_new_and_existing_members(session: Session, village: Village) -> None:
     info = register(session, village, name="张三")
-    wife = households.add_member(
-        session, info.id, builders.resident_input(village, name="李梅", sex=2), "10", today=TODAY
-    )
+    wife = households.add_member(session, info.id, builders.resident_input(village, name="李梅", sex=2), "10")
     assert wife.household_id == info.id and wife.relationship_to_head == "10"
     elsewhere = households.register_household(
-        session,
-        village_id=village.id,
-        address="罗家村 9 号",
-        head=builders.resident_input(village, name="张大"),
-        today=TODAY,
+        session, village_id=village.id, address="罗家村 9 号", head=builders.resident_input(village, name="张大")
     )
     son = households.add_member(
-        session,
-        elsewhere.id,
-        builders.resident_input(village, name="张小", birth_date=date(1990, 1, 1)),
-        "20",
-        today=TODAY,
+        session, elsewhere.id, builders.resident_input(village, name="张小", birth_date=date(1990, 1, 1)), "20"
     )
     moved = households.add_member(session, info.id, son.id, "40")
     assert moved.household_id == info.id
@@ -112,22 +142,20 @@ def test_the_head_of_another_household_cannot_just_move(session: Session, villag
 def test_member_relationship_is_checked(session: Session, village: Village, relationship: str, error: str) -> None:
     info = register(session, village)
     with pytest.raises(ValidationError, match=error):
-        households.add_member(
-            session, info.id, builders.resident_input(village, name="李梅", sex=2), relationship, today=TODAY
-        )
+        households.add_member(session, info.id, builders.resident_input(village, name="李梅", sex=2), relationship)
 
 
 def test_a_member_lives_in_the_household_village(session: Session, village: Village) -> None:
     info = register(session, village)
     other = builders.make_village(session)
     with pytest.raises(RuleError, match="同一个村"):
-        households.add_member(session, info.id, builders.resident_input(other, name="李梅", sex=2), "10", today=TODAY)
+        households.add_member(session, info.id, builders.resident_input(other, name="李梅", sex=2), "10")
 
 
 def test_change_head(session: Session, village: Village) -> None:
     info = register(session, village, name="张三")
     son = households.add_member(
-        session, info.id, builders.resident_input(village, name="张小", birth_date=date(1980, 1, 1)), "20", today=TODAY
+        session, info.id, builders.resident_input(village, name="张小", birth_date=date(1980, 1, 1)), "20"
     )
     with pytest.raises(ValidationError, match="原户主 张三"):
         households.change_head(session, info.id, son.id)
@@ -144,10 +172,8 @@ def test_only_a_living_member_becomes_head(session: Session, village: Village) -
     stranger = builders.make_resident(session, village, name="王五")
     with pytest.raises(RuleError, match="不是该家庭的成员"):
         households.change_head(session, info.id, stranger.id, old_head_relationship="80")
-    wife = households.add_member(
-        session, info.id, builders.resident_input(village, name="李梅", sex=2), "10", today=TODAY
-    )
-    resident_status.mark_deceased(session, wife.id, date(2026, 3, 1), today=TODAY)
+    wife = households.add_member(session, info.id, builders.resident_input(village, name="李梅", sex=2), "10")
+    resident_status.mark_deceased(session, wife.id, date(2026, 3, 1))
     with pytest.raises(RuleError, match="已死亡"):
         households.change_head(session, info.id, wife.id, old_head_relationship="10")
 
@@ -160,31 +186,94 @@ def test_void_a_household_once_its_members_are_gone(session: Session, village: V
     with pytest.raises(ValidationError, match="原因"):
         households.void_household(session, info.id, "")
     voided = households.void_household(session, info.id, "重复登记")
-    assert voided.voided and session.get(Household, info.id).voided_by_id == session.info["actor_id"]
+    assert voided.voided and session.get(Household, info.id).voided_by_id == actor_id(session)
     with pytest.raises(RuleError, match="已作废"):
-        households.add_member(session, info.id, builders.resident_input(village), "20", today=TODAY)
+        households.add_member(session, info.id, builders.resident_input(village), "20")
+    with pytest.raises(RuleError, match="已作废"):
+        households.void_household(session, info.id, "再来一次")
+
+
+def test_a_household_with_a_contract_in_force_is_not_voided(session: Session, village: Village) -> None:
+    team, doctor = builders.make_team(session, villages=[village])
+    household = builders.make_household(session, village, members=[("张三", date(1950, 3, 1), 1, "01")])
+    contract = builders.make_signed_contract(session, household, team, doctor, [builders.make_basic_package(session)])
+    head = session.get(Resident, household.head_id)
+    head.voided_at, head.void_reason = builders.signed_at(builders.TODAY), "测试"  # members gone, contract stays
+    session.flush()
+    with pytest.raises(RuleError, match=f"履约中的签约合同 {contract.contract_no}"):
+        households.void_household(session, household.id, "重复登记")
+
+
+# --- permissions and messages ---------------------------------------------------------------
+
+
+def test_a_nurse_registers_and_edits_households(store_as: Callable[[Role], Store]) -> None:
+    with store_as(Role.NURSE).write() as session:
+        village = builders.make_village(session)
+        info = register(session, village, name="张三")
+        after = households.update_household(session, info.id, address="罗家村 5 号", phone=None)
+        assert (after.address, after.phone) == ("罗家村 5 号", None)
+        assert households.get_household(session, info.id).head_id == info.head_id
+
+
+def test_the_administrator_may_not_register_or_read_households(store_as: Callable[[Role], Store]) -> None:
+    with store_as(Role.DOCTOR).write() as session:
+        village = builders.make_village(session)
+        info = register(session, village, name="张三")
+    with store_as(Role.ADMIN).write() as session:
+        village = builders.make_village(session)
+        for use_case in (
+            lambda: register(session, village),
+            lambda: households.get_household(session, info.id),
+            lambda: households.update_household(session, info.id, address="罗家村 5 号", phone=None),
+            lambda: households.add_member(session, info.id, builders.resident_input(village), "20"),
+            lambda: households.change_head(session, info.id, info.head_id),
+            lambda: households.void_household(session, info.id, "重复登记"),
+        ):
+            with pytest.raises(PermissionDenied, match="登记家庭和居民|查看居民档案"):
+                use_case()
+        assert session.scalar(select(func.count()).select_from(Household)) == 0
+
+
+def test_messages_in_english(session: Session, village: Village, english: None) -> None:
+    with pytest.raises(ValidationError) as error:
+        households.register_household(
+            session, village_id=village.id, address="  ", head=builders.resident_input(village)
+        )
+    assert error.value.message == "Please fill in the home address."
+    info = register(session, village, name="张三")
+    with pytest.raises(RuleError) as rule:
+        households.void_household(session, info.id, "重复登记")
+    assert rule.value.message.startswith("The household still has members whose files are not voided (1: 张三)")
+    with pytest.raises(ValidationError) as missing:
+        households.void_household(session, uuid.uuid4(), "重复登记")
+    assert missing.value.message == "Could not find the household: refresh and try again."
 
 
 # --- villages, staff and teams --------------------------------------------------------------
 
 
 def test_register_a_village_of_this_township(session: Session) -> None:
-    info = staff.register_village(session, code="３６０１１１１０１２０１", name="罗家村", record_segment="101")
-    assert info.code == "360111101201"
-    with pytest.raises(ValidationError, match="不属于本乡镇"):
-        staff.register_village(session, code="360111102201", name="外镇村", record_segment="102")
-    with pytest.raises(ValidationError, match="已经登记过"):
-        staff.register_village(session, code="360111101201", name="罗家村", record_segment="103")
-    with pytest.raises(ValidationError, match="已由 罗家村 使用"):
-        staff.register_village(session, code="360111101202", name="石岗村", record_segment="101")
-    with pytest.raises(ValidationError, match="3 位数字"):
-        staff.register_village(session, code="360111101202", name="石岗村", record_segment="12")
+    with builders.as_admin(session):
+        info = staff.register_village(session, code="３６０１１１１０１２０１", name="罗家村", record_segment="101")
+        assert info.code == "360111101201"
+        with pytest.raises(ValidationError, match="不属于本乡镇"):
+            staff.register_village(session, code="360111102201", name="外镇村", record_segment="102")
+        with pytest.raises(ValidationError, match="已经登记过"):
+            staff.register_village(session, code="360111101201", name="罗家村", record_segment="103")
+        with pytest.raises(ValidationError, match="已由 罗家村 使用"):
+            staff.register_village(session, code="360111101202", name="石岗村", record_segment="101")
+        with pytest.raises(ValidationError, match="3 位数字"):
+            staff.register_village(session, code="360111101202", name="石岗村", record_segment="12")
 
 
 def test_a_team_always_includes_its_leader(session: Session, village: Village) -> None:
     leader = builders.make_staff(session, name="王医生", role="doctor")
     nurse = builders.make_staff(session, name="刘护士", role="nurse")
-    team = staff.create_team(session, name="一队", leader_id=leader.id, member_ids=[nurse.id], village_ids=[village.id])
-    assert set(team.member_ids) == {leader.id, nurse.id} and team.village_ids == (village.id,)
-    with pytest.raises(ValidationError, match="人员类别"):
-        staff.register_staff(session, name="赵六", role="janitor")
+    with builders.as_admin(session):
+        team = staff.create_team(
+            session, name="一队", leader_id=leader.id, member_ids=[nurse.id], village_ids=[village.id]
+        )
+        assert set(team.member_ids) == {leader.id, nurse.id} and team.village_ids == (village.id,)
+        with pytest.raises(ValidationError, match="人员类别"):
+            staff.register_staff(session, name="赵六", role="janitor")

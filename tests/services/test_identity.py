@@ -20,6 +20,7 @@ from fdclient.domain.identity import (
     parse_id_number,
 )
 from fdclient.errors import ValidationError
+from fdclient.text import set_language
 
 TODAY = date(2026, 11, 22)
 EXAMPLE = "11010519491231002X"
@@ -181,10 +182,46 @@ def test_birth_in_the_future_is_rejected_relative_to_today():
     assert parse_id_number(number, today=tomorrow).birth_date == tomorrow
 
 
-def test_today_defaults_to_the_real_today():
-    tomorrow = date.today() + timedelta(days=1)
-    assert not is_valid_id_number(make_id_number("110105", tomorrow, 2))
-    assert is_valid_id_number(make_id_number("110105", date.today(), 2))
+def test_validity_is_judged_on_the_day_given():
+    born = date(2030, 1, 1)
+    assert not is_valid_id_number(make_id_number("110105", born, 2), today=TODAY)
+    assert is_valid_id_number(make_id_number("110105", born, 2), today=born)
+
+
+def test_an_invisible_character_is_named_by_its_code():
+    assert rejection("1101051949\x00231002X") == "身份证号码前 17 位只能是数字，第 11 位是“U+0000”，请核对号码"
+    assert rejection("11010519491231002\u202e") == "身份证号码最后一位只能是数字或 X，实际为“U+202E”，请核对号码"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "110105194912310023",  # wrong check character
+        "1101051949A231002X",  # a letter
+        "11010519491231002Y",  # a bad last character
+        "110105194902300027",  # no such day
+        make_id_number("110105", TODAY + timedelta(days=1), 2),  # born tomorrow
+        "11010519491231002XX",  # too long
+    ],
+)
+def test_messages_never_repeat_the_number(text):
+    message = rejection(text)
+    assert text not in message and text[:17] not in message and text[-12:] not in message
+
+
+def test_messages_in_english():
+    set_language("en")
+    try:
+        assert rejection("110105194912310023") == (
+            "The check character of the ID number is wrong: the last character should be X, not 3; "
+            "please check the number"
+        )
+        assert rejection("1101051949A231002X") == (
+            "The first 17 characters of an ID number are digits, but character 11 is “A”: please check the number"
+        )
+        assert rejection("  ") == "Please enter the ID number"
+    finally:
+        set_language("zh_CN")
 
 
 # --- legacy 15-digit numbers ---------------------------------------------------------
@@ -237,9 +274,12 @@ def test_mismatches_are_reported_with_chinese_messages():
     assert [m.field for m in found] == ["birth_date", "sex"]
     birth, sex = found
     assert (birth.typed, birth.derived) == (date(1950, 1, 1), date(1949, 12, 31))
-    assert birth.message == "出生日期与身份证号不一致：填写的是 1950-01-01，身份证号显示 1949-12-31"
+    assert str(birth.message) == "出生日期与身份证号不一致：填写的是 1950-01-01，身份证号显示 1949-12-31"
     assert (sex.typed, sex.derived) == (1, 2)
-    assert sex.message == "性别与身份证号不一致：填写的是男，身份证号显示为女"
+    assert str(sex.message) == "性别与身份证号不一致：填写的是男，身份证号显示为女"
+    assert (
+        sex.message.render("en") == "The sex does not match the ID number: male was entered, the ID number says female"
+    )
 
 
 def test_invalid_sex_code_is_rejected():

@@ -26,15 +26,28 @@ b5     merged into b1                             -
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from typing import Any
 
 import pytest
+from helpers import builders
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from fdclient.domain.codes import (
+    ContractScope,
+    ContractStatus,
+    PackageKind,
+    PlannedServiceStatus,
+    ServiceKind,
+    TerminationReason,
+)
 from fdclient.domain.key_populations import KeyPopulation, PersonFacts, compute_tags
+from fdclient.domain.roles import Role
+from fdclient.domain.time import CHINA_UTC_OFFSET_HOURS
 from fdclient.models import (
     Contract,
     ContractMember,
@@ -52,10 +65,11 @@ from fdclient.models import (
     new_id,
 )
 from fdclient.services.indicators import sql as q
-from fdclient.services.indicators.compute import compute_indicators
+from fdclient.services.indicators.compute import AreaIndicators, IndicatorReport, compute_indicators
 from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS, IndicatorDefinitions, period_start
 from fdclient.services.indicators.summary import TownshipSummary, load_summary
-from fdclient.store import Store, create_store
+from fdclient.settings import BP_TARGET, set_setting
+from fdclient.store import Store
 
 TOWNSHIP_CODE, TOWNSHIP_NAME = "360111101", "罗家镇"  # the store fixture's
 AS_OF = date(2025, 6, 30)
@@ -70,9 +84,12 @@ def utc(day: date, hour: int = 2) -> datetime:
 
 @dataclass
 class Builder:
+    """Rows written straight through the ORM (in a write unit of work), so every date,
+    status and void of the table above is exactly as stated."""
+
     session: Session
-    township_id: object
-    ids: dict[str, object] = field(default_factory=dict)
+    township_id: uuid.UUID
+    ids: dict[str, uuid.UUID] = field(default_factory=dict)
     n: int = 0
 
     def village(self, code: str, name: str) -> Village:
@@ -80,12 +97,12 @@ class Builder:
         self.session.add(v)
         return v
 
-    def household(self, village: Village, **kw) -> Household:
+    def household(self, village: Village, **kw: Any) -> Household:
         h = Household(id=new_id(), village_id=village.id, address="1号", **kw)
         self.session.add(h)
         return h
 
-    def resident(self, key: str, household: Household, born: date, **kw) -> Resident:
+    def resident(self, key: str, household: Household, born: date, **kw: Any) -> Resident:
         r = Resident(
             id=new_id(),
             village_id=household.village_id,
@@ -105,7 +122,7 @@ class Builder:
         start: date,
         end: date,
         *,
-        status="active",
+        status: ContractStatus = ContractStatus.ACTIVE,
         signed: datetime | None = None,
         household: Household | None = None,
         terminated_on: date | None = None,
@@ -117,7 +134,7 @@ class Builder:
         c = Contract(
             id=new_id(),
             contract_no=f"HT{self.n:04d}",
-            scope="household" if household else "individual",
+            scope=ContractScope.HOUSEHOLD if household else ContractScope.INDIVIDUAL,
             household_id=household.id if household else None,
             representative_id=members[0].id,
             team_id=self.ids["team"],
@@ -125,18 +142,18 @@ class Builder:
             start_date=start,
             end_date=end,
             status=status,
-            consent_given=status != "draft",
-            consented_at=signed if status != "draft" else None,
-            signed_at=signed if status != "draft" else None,
+            consent_given=status != ContractStatus.DRAFT,
+            consented_at=signed if status != ContractStatus.DRAFT else None,
+            signed_at=signed if status != ContractStatus.DRAFT else None,
             terminated_on=terminated_on,
-            termination_reason="voluntary" if terminated_on else None,
+            termination_reason=TerminationReason.VOLUNTARY if terminated_on else None,
             renewal_of_id=renewal_of.id if renewal_of else None,
         )
         self.session.add(c)
         self.session.flush()
         for m in members:
             left = (ended or {}).get(m.name[1:])
-            active = status == "active" and left is None
+            active = status == ContractStatus.ACTIVE and left is None
             self.session.add(
                 ContractMember(id=new_id(), contract_id=c.id, resident_id=m.id, is_active=active, ended_on=left)
             )
@@ -147,10 +164,10 @@ class Builder:
         self,
         contract: Contract,
         resident: Resident,
-        kind: str,
+        kind: ServiceKind,
         window: tuple[date, date],
         done_on: date | None = None,
-        status: str | None = None,
+        status: PlannedServiceStatus | None = None,
     ) -> None:
         self.session.add(
             PlannedService(
@@ -162,13 +179,22 @@ class Builder:
                 sequence=1,
                 window_start=window[0],
                 window_end=window[1],
-                status=status or ("done" if done_on else "planned"),
+                status=status or (PlannedServiceStatus.DONE if done_on else PlannedServiceStatus.PLANNED),
                 fulfilled_on=done_on,
             )
         )
 
-    def followup(self, resident: Resident, day: date, reading: tuple, *, supersedes=None, diabetes: bool = False, **kw):
-        cls = DiabetesFollowup if diabetes else HypertensionFollowup
+    def followup(
+        self,
+        resident: Resident,
+        day: date,
+        reading: tuple[float, ...],
+        *,
+        supersedes: HypertensionFollowup | DiabetesFollowup | None = None,
+        diabetes: bool = False,
+        **kw: Any,
+    ) -> HypertensionFollowup | DiabetesFollowup:
+        cls: type[HypertensionFollowup | DiabetesFollowup] = DiabetesFollowup if diabetes else HypertensionFollowup
         values = {"fasting_glucose": reading[0]} if diabetes else {"systolic": reading[0], "diastolic": reading[1]}
         vid = new_id()
         v = cls(
@@ -187,21 +213,21 @@ class Builder:
         self.session.flush()
         return v
 
-    def survey(self, resident: Resident, day: date, **kw) -> None:
+    def survey(self, resident: Resident, day: date, **kw: Any) -> None:
         self.session.add(SatisfactionSurvey(id=new_id(), resident_id=resident.id, surveyed_on=day, **kw))
 
 
-def build_township(store: Store) -> dict[str, object]:
+def build_township(store: Store) -> dict[str, uuid.UUID]:
     """Fill *store* with the township of the module docstring; returns the ids by name."""
-    with store.sessions() as session, session.begin():
+    with store.write() as session:
         b = Builder(session, store.info.township_id)
-        doctor = Staff(id=new_id(), township_id=b.township_id, name="李医生", role="doctor")
+        doctor = Staff(id=new_id(), township_id=b.township_id, name="李医生", role=Role.DOCTOR)
         team = Team(id=new_id(), township_id=b.township_id, name="第一团队")
         package = ServicePackage(
             id=new_id(),
             code="JC",
             name="基础包",
-            kind="basic",
+            kind=PackageKind.BASIC,
             fee_total_fen=5500,
             fee_insurance_fen=2000,
             fee_public_health_fen=3000,
@@ -214,7 +240,7 @@ def build_township(store: Store) -> dict[str, object]:
             package_id=package.id,
             position=1,
             name="健康评估",
-            service_kind="health_assessment",
+            service_kind=ServiceKind.HEALTH_ASSESSMENT,
             times_per_year=1,
         )
         session.add(item)
@@ -248,7 +274,7 @@ def build_township(store: Store) -> dict[str, object]:
             [a6],
             date(2024, 7, 1),
             date(2025, 6, 30),
-            status="terminated",
+            status=ContractStatus.TERMINATED,
             terminated_on=date(2025, 4, 1),
             ended={"a6": date(2025, 4, 1)},
         )
@@ -256,28 +282,37 @@ def build_township(store: Store) -> dict[str, object]:
             [b1, b2],
             date(2024, 1, 1),
             date(2024, 12, 31),
-            status="renewed",
+            status=ContractStatus.RENEWED,
             household=hb1,
             ended={"b1": date(2025, 1, 1), "b2": date(2025, 1, 1)},
         )
         c4 = b.contract(
             [b1, b2], date(2025, 1, 1), date(2025, 12, 31), household=hb1, signed=utc(date(2024, 12, 28)), renewal_of=c3
         )
-        b.contract([b3], date(2025, 1, 1), date(2025, 12, 31), status="draft")
+        b.contract([b3], date(2025, 1, 1), date(2025, 12, 31), status=ContractStatus.DRAFT)
         # Signed at 01:30 on 1 July Beijing time, i.e. 17:30 UTC on 30 June.
         b.contract([b4], date(2025, 6, 1), date(2026, 5, 31), signed=datetime(2025, 6, 30, 17, 30, tzinfo=UTC))
-        b.contract([a2], date(2024, 1, 15), date(2025, 1, 14), status="expired", ended={"a2": date(2025, 1, 15)})
+        b.contract(
+            [a2], date(2024, 1, 15), date(2025, 1, 14), status=ContractStatus.EXPIRED, ended={"a2": date(2025, 1, 15)}
+        )
 
         q1, q2 = (date(2025, 1, 1), date(2025, 3, 31)), (date(2025, 4, 1), date(2025, 6, 30))
-        b.planned(c1, a1, "health_assessment", q1, done_on=date(2025, 2, 10))
-        b.planned(c1, a1, "hypertension_followup", q1, done_on=date(2025, 3, 1))
-        b.planned(c1, a1, "hypertension_followup", q2, done_on=date(2025, 7, 5))  # late
-        b.planned(c1, a1, "hypertension_followup", (date(2025, 7, 1), date(2025, 9, 30)))
-        b.planned(c1, a2, "health_assessment", (date(2025, 1, 1), date(2025, 6, 30)), done_on=date(2025, 5, 1))
-        b.planned(c1, a2, "consultation", (date(2025, 1, 1), date(2025, 5, 31)), status="cancelled")
-        b.planned(c4, b1, "health_assessment", (date(2025, 1, 1), date(2025, 12, 31)))
-        b.planned(c3, b1, "health_assessment", (date(2024, 1, 1), date(2024, 9, 30)), done_on=date(2024, 9, 1))
-        b.planned(c2, a6, "health_assessment", (date(2024, 7, 1), date(2024, 12, 31)))
+        check, followup = ServiceKind.HEALTH_ASSESSMENT, ServiceKind.HYPERTENSION_FOLLOWUP
+        b.planned(c1, a1, check, q1, done_on=date(2025, 2, 10))
+        b.planned(c1, a1, followup, q1, done_on=date(2025, 3, 1))
+        b.planned(c1, a1, followup, q2, done_on=date(2025, 7, 5))  # late
+        b.planned(c1, a1, followup, (date(2025, 7, 1), date(2025, 9, 30)))
+        b.planned(c1, a2, check, (date(2025, 1, 1), date(2025, 6, 30)), done_on=date(2025, 5, 1))
+        b.planned(
+            c1,
+            a2,
+            ServiceKind.CONSULTATION,
+            (date(2025, 1, 1), date(2025, 5, 31)),
+            status=PlannedServiceStatus.CANCELLED,
+        )
+        b.planned(c4, b1, check, (date(2025, 1, 1), date(2025, 12, 31)))
+        b.planned(c3, b1, check, (date(2024, 1, 1), date(2024, 9, 30)), done_on=date(2024, 9, 1))
+        b.planned(c2, a6, check, (date(2024, 7, 1), date(2024, 12, 31)))
 
         # a1: three current records in the period (one corrected), latest uncontrolled.
         r1 = b.followup(a1, date(2024, 8, 1), (130, 80))
@@ -311,16 +346,15 @@ def township(store: Store) -> Store:
     return store
 
 
-def report_on(store: Store, as_of: date, definitions: IndicatorDefinitions = DEFAULT_DEFINITIONS):
-    with store.sessions() as session:
-        return compute_indicators(session, as_of, definitions)
+def report_on(store: Store, as_of: date, definitions: IndicatorDefinitions = DEFAULT_DEFINITIONS) -> IndicatorReport:
+    return compute_indicators(store, as_of, definitions)
 
 
-def village(report, code: str):
+def village(report: IndicatorReport, code: str) -> AreaIndicators:
     return next(v for v in report.villages if v.code == code)
 
 
-def pair(area, key: str) -> tuple[int, int, float | None]:
+def pair(area: AreaIndicators, key: str) -> tuple[int, int, float | None]:
     item = area.indicator(key)
     return item.numerator, item.denominator, item.value
 
@@ -410,7 +444,7 @@ def test_key_populations_are_configuration(township: Store) -> None:
 
 
 def test_key_population_sql_matches_compute_tags(store: Store) -> None:
-    with store.sessions() as session, session.begin():
+    with store.write() as session:
         b = Builder(session, store.info.township_id)
         h = b.household(b.village(CODE_A, "东村"))
         session.flush()
@@ -441,7 +475,7 @@ def test_key_population_sql_matches_compute_tags(store: Store) -> None:
     for as_of in (date(2025, 2, 28), date(2025, 3, 1), date(2024, 2, 29)):
         conditions = q.key_population_conditions(r, as_of)
         columns = [case((cond, True), else_=False).label(tag.value) for tag, cond in conditions.items()]
-        with store.sessions() as session:
+        with store.read() as session:
             rows = session.execute(select(r.c.id, *columns)).all()
             people = {p.id: p for p in session.scalars(select(Resident))}
         assert len(rows) == len(births) * len(flags)
@@ -525,12 +559,11 @@ def test_satisfaction(township: Store) -> None:
     assert pair(village(report, CODE_B), "satisfaction") == (0, 2, 0.0)
 
 
-def test_zero_denominators_give_none(township: Store, tmp_path: Path) -> None:
+def test_zero_denominators_give_none(township: Store, store_as: Callable[[Role], Store]) -> None:
     c = village(report_on(township, AS_OF), CODE_C)
     assert all(i.value is None and i.numerator == 0 == i.denominator for i in c.indicators)
     assert len(c.indicators) == len(village(report_on(township, AS_OF), CODE_A).indicators)
-    with create_store(tmp_path / "empty", TOWNSHIP_CODE, TOWNSHIP_NAME) as store:
-        empty = report_on(store, AS_OF)
+    empty = report_on(store_as(Role.NURSE), AS_OF)  # the scene: a township with no villages yet
     assert empty.villages == ()
     assert all(i.value is None and i.denominator == 0 for i in empty.township.indicators)
 
@@ -568,7 +601,7 @@ def test_period_start() -> None:
 
 
 def test_load_summary(township: Store) -> None:
-    with township.sessions() as session:
+    with township.read() as session:
         summary = load_summary(session, as_of=AS_OF)
         assert summary == TownshipSummary(TOWNSHIP_CODE, TOWNSHIP_NAME, 3, 3, 8, 4, 0.5)
         past = load_summary(session, as_of=PAST)
@@ -576,29 +609,40 @@ def test_load_summary(township: Store) -> None:
 
 
 def test_load_summary_of_an_empty_store(store: Store) -> None:
-    with store.sessions() as session:
+    with store.read() as session:
         summary = load_summary(session)
     assert summary == TownshipSummary(TOWNSHIP_CODE, TOWNSHIP_NAME, 0, 0, 0, 0, None)
 
 
+def test_the_statistics_date_defaults_to_the_stores_today(township: Store) -> None:
+    """Without a date, the figures are those of today by the store's clock (the scene's
+    2026-06-01), not the computer's."""
+    today = builders.TODAY
+    assert compute_indicators(township).as_of == today
+    assert compute_indicators(township, definitions=DEFAULT_DEFINITIONS) == report_on(township, today)
+    with township.read() as session:
+        assert load_summary(session) == load_summary(session, as_of=today)
+
+
 @pytest.mark.parametrize("as_of", [date(2025, 6, 30), date(2026, 3, 1)])
-def test_side_by_side_sessions_give_the_same_report(township: Store, as_of: date) -> None:
-    with township.session() as session:
-        serial = compute_indicators(session, as_of)
-        concurrent = compute_indicators(session, as_of, sessions=township.sessions)
+def test_side_by_side_units_of_work_give_the_same_report(township: Store, as_of: date) -> None:
+    serial = compute_indicators(township, as_of, side_by_side=False)
+    concurrent = compute_indicators(township, as_of, side_by_side=True)
     assert concurrent == serial
     assert serial.township.residents > 0
 
 
-def test_the_township_bp_target_setting_decides_the_control_rate(township: Store) -> None:
-    from fdclient.settings import set_setting
-
+def test_the_township_bp_target_setting_decides_the_control_rate(admin_store: Store) -> None:
+    build_township(admin_store)
     as_of = date(2024, 12, 31)  # a1's latest follow-up is 132/82: < 140/90, not < 130/80
-    with township.session() as session:
-        default = compute_indicators(session, as_of).township.indicator("hypertension_controlled")
-        set_setting(session, "bp_target", "guideline2025")
-        session.commit()
-        stricter = compute_indicators(session, as_of).township.indicator("hypertension_controlled")
+    default = compute_indicators(admin_store, as_of).township.indicator("hypertension_controlled")
+    with admin_store.write() as session:
+        set_setting(session, BP_TARGET, "guideline2025")
+    stricter = compute_indicators(admin_store, as_of).township.indicator("hypertension_controlled")
     assert "130/80" in stricter.formula_zh and "140/90" in default.formula_zh
     assert stricter.denominator == default.denominator
     assert stricter.numerator < default.numerator, (stricter, default)
+
+
+def test_the_utc_offset_defaults_to_china_time() -> None:
+    assert DEFAULT_DEFINITIONS.utc_offset_hours == CHINA_UTC_OFFSET_HOURS == 8

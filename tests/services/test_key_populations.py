@@ -19,6 +19,7 @@ from fdclient.domain.key_populations import (
     compute_tags,
 )
 from fdclient.errors import ValidationError
+from fdclient.text import set_language
 
 AS_OF = date(2026, 11, 22)
 K = KeyPopulation
@@ -68,6 +69,24 @@ def test_age_on_rejects_birth_after_the_date():
     with pytest.raises(ValidationError, match="晚于计算年龄的日期") as info:
         age_on(date(2026, 11, 23), AS_OF)
     assert info.value.field == "birth_date"
+
+
+def test_messages_render_in_english():
+    set_language("en")
+    try:
+        with pytest.raises(ValidationError) as late:
+            age_on(date(2026, 11, 23), AS_OF)
+        assert late.value.message == (
+            "The birth date 2026-11-23 is after the date the age is computed on, 2026-11-22; please check it"
+        )
+        with pytest.raises(ValidationError) as order:
+            birth_date_bounds(AS_OF, 10, 5)
+        assert order.value.message == "The age range is wrong: the lower age 10 is above the upper age 5"
+        with pytest.raises(ValidationError) as bound:
+            birth_date_bounds(AS_OF, max_age=151)
+        assert bound.value.message == "An age must be between 0 and 150, not 151"
+    finally:
+        set_language("zh_CN")
 
 
 def test_elderly_from_the_65th_birthday():

@@ -4,28 +4,32 @@ step with ``residents`` by the triggers of migration 0002 whoever writes."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import date
 
 import pytest
 from alembic import command
+from helpers import builders
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from fdclient import migrations
-from fdclient.models import Resident, Village
+from fdclient.domain.codes import ResidentStatus
+from fdclient.domain.roles import Role
+from fdclient.errors import PermissionDenied
+from fdclient.models import Resident
 from fdclient.services.registry.pinyin import pinyin_of_name
 from fdclient.services.registry.search import deferred_search_index, search_residents
 from fdclient.store import Store
+from fdclient.store.context import now
 
 ID_NUMBER = "11010519491231002X"
 RECORD_NO = "36011110110100001"
 
 
 def _village(store: Store, code: str = "360111101201", segment: str = "101") -> uuid.UUID:
-    with store.session() as s, s.begin():
-        village = Village(township_id=store.info.township_id, code=code, name=f"村{segment}", record_segment=segment)
-        s.add(village)
-    return village.id
+    with store.write() as s:
+        return builders.make_village(s, code=code, name=f"村{segment}", record_segment=segment).id
 
 
 def _resident(village_id: uuid.UUID, name: str, **fields: object) -> Resident:
@@ -56,13 +60,14 @@ def people(store: Store, village: uuid.UUID) -> dict[str, uuid.UUID]:
         _resident(village, "欧阳娜娜"),
         _resident(village, "阿卜杜热合曼·阿卜杜克力木"),
     ]
-    with store.session() as s, s.begin():
+    # Rows written directly, not through the services: the index follows whoever writes.
+    with store.write() as s:
         s.add_all(residents)
     return {r.name: r.id for r in residents}
 
 
 def _find(store: Store, query: str, **kwargs: object) -> list[tuple[str, str]]:
-    with store.session() as s:
+    with store.read() as s:
         return [(hit.name, hit.matched_on) for hit in search_residents(s, query, **kwargs)]
 
 
@@ -192,7 +197,7 @@ def test_fts_syntax_characters_are_plain_text(store: Store, people: dict, query:
 
 def test_limit_and_village(store: Store, people: dict, village: uuid.UUID) -> None:
     other = _village(store, code="360111101202", segment="102")
-    with store.session() as s, s.begin():
+    with store.write() as s:
         s.add(_resident(other, "张三"))
     assert _names(store, "张三") == ["张三", "张三", "张三丰", "王张三"]
     assert len(_names(store, "张", limit=2)) == 2
@@ -203,31 +208,31 @@ def test_limit_and_village(store: Store, people: dict, village: uuid.UUID) -> No
 
 
 def test_hit_carries_the_resident(store: Store, people: dict, village: uuid.UUID) -> None:
-    with store.session() as s:
+    with store.read() as s:
         (hit,) = search_residents(s, ID_NUMBER)
     assert hit.id == people["张三"]
     assert (hit.name, hit.sex, hit.birth_date, hit.village_id) == ("张三", 1, date(1960, 1, 1), village)
     assert (hit.id_number, hit.phone, hit.health_record_no) == (ID_NUMBER, "13800138000", RECORD_NO)
-    assert hit.household_id is None and hit.status == "active"
+    assert hit.household_id is None and hit.status is ResidentStatus.ACTIVE
 
 
 def test_voided_residents_are_not_found(store: Store, people: dict) -> None:
-    with store.session() as s, s.begin():
+    with store.write() as s:
         r = s.get(Resident, people["张三"])
-        r.voided_at, r.void_reason = datetime.now(UTC), "重复登记"
+        r.voided_at, r.void_reason = now(s), "重复登记"
     assert "张三" not in _names(store, "张三")
     assert _find(store, ID_NUMBER) == []
     assert ("张三", "initials") not in _find(store, "zs")
-    with store.session() as s, s.begin():
+    with store.write() as s:
         r = s.get(Resident, people["张三"])
         r.voided_at, r.void_reason = None, None
     assert _names(store, ID_NUMBER) == ["张三"]
-    with store.session() as s:
+    with store.write() as s:
         _check_index(s)
 
 
 def test_renaming_reindexes(store: Store, people: dict) -> None:
-    with store.session() as s, s.begin():
+    with store.write() as s:
         r = s.get(Resident, people["张三"])
         r.name = "李四"
         r.name_pinyin, r.name_initials = pinyin_of_name("李四")
@@ -237,23 +242,23 @@ def test_renaming_reindexes(store: Store, people: dict) -> None:
     assert _names(store, "ls") == ["李四"]
     assert _names(store, "13800138000") == []
     assert _names(store, "13900139000") == ["李四"]
-    with store.session() as s:
+    with store.write() as s:
         _check_index(s)
 
 
 def test_raw_sql_delete_and_replace_keep_the_index(store: Store, people: dict) -> None:
     rid = people["张三"].hex
-    with store.engine.begin() as conn:
-        conn.execute(text("INSERT OR REPLACE INTO residents SELECT * FROM residents WHERE id = :id"), {"id": rid})
-        count = "SELECT count(*) FROM resident_search_map WHERE resident_id = :id"
-        assert conn.execute(text(count), {"id": rid}).scalar() == 1
+    count = "SELECT count(*) FROM resident_search_map WHERE resident_id = :id"
+    with store.write() as s:
+        s.execute(text("INSERT OR REPLACE INTO residents SELECT * FROM residents WHERE id = :id"), {"id": rid})
+        assert s.execute(text(count), {"id": rid}).scalar() == 1
     assert _names(store, ID_NUMBER) == ["张三"]
-    with store.engine.begin() as conn:
-        conn.execute(text("DELETE FROM residents WHERE id = :id"), {"id": rid})
-        assert conn.execute(text(count), {"id": rid}).scalar() == 0
+    with store.write() as s:
+        s.execute(text("DELETE FROM residents WHERE id = :id"), {"id": rid})
+        assert s.execute(text(count), {"id": rid}).scalar() == 0
     assert _names(store, "张三") == ["张三丰", "王张三"]
     assert _names(store, ID_NUMBER) == []
-    with store.session() as s:
+    with store.write() as s:
         _check_index(s)
 
 
@@ -277,8 +282,8 @@ def _bulk_rows(village: uuid.UUID, n: int) -> list[dict]:
 
 
 def test_core_bulk_insert_is_indexed(store: Store, village: uuid.UUID) -> None:
-    with store.engine.begin() as conn:
-        conn.execute(insert(Resident), _bulk_rows(village, 40))
+    with store.write() as s:
+        s.execute(insert(Resident), _bulk_rows(village, 40))
     assert len(_names(store, "钱")) == 40
     assert _names(store, "钱三乙") == ["钱三乙"]
     assert _find(store, "17700000017") == [("钱八乙", "phone")]
@@ -286,30 +291,49 @@ def test_core_bulk_insert_is_indexed(store: Store, village: uuid.UUID) -> None:
 
 
 def test_deferred_index_for_bulk_loads(store: Store, people: dict, village: uuid.UUID) -> None:
-    with store.engine.begin() as conn, deferred_search_index(conn):
-        conn.execute(insert(Resident), _bulk_rows(village, 40))
-        conn.execute(text("DELETE FROM residents WHERE id = :id"), {"id": people["李"].hex})
+    with store.write() as s, deferred_search_index(s.connection()):
+        s.execute(insert(Resident), _bulk_rows(village, 40))
+        s.execute(text("DELETE FROM residents WHERE id = :id"), {"id": people["李"].hex})
     assert len(_names(store, "钱")) == 40
     assert _find(store, "00017") == [("钱八乙", "phone")]
     assert _names(store, "李") == []
     assert _names(store, "张三") == ["张三", "张三丰", "王张三"]
-    with store.session() as s:
+    with store.write() as s:
         _check_index(s)
         assert s.execute(text("SELECT count(*) FROM resident_search_deferred")).scalar() == 0
 
 
 def test_migration_downgrade_drops_everything_and_upgrade_indexes_existing(store: Store, people: dict) -> None:
-    with store.engine.begin() as conn:
+    with store.write() as s:
+        conn = s.connection()
         command.downgrade(migrations.alembic_config(conn), "0001")
         left = conn.execute(text("SELECT name FROM sqlite_master WHERE name LIKE '%resident_search%'")).all()
         assert left == []
         conn.execute(
             text("UPDATE residents SET voided_at = '2026-01-01 00:00:00.000000', void_reason = 'x' WHERE name = '李'")
         )
-    with store.engine.begin() as conn:
-        migrations.upgrade(conn)
+    with store.write() as s:
+        migrations.upgrade(s.connection())
     assert _names(store, "张三") == ["张三", "张三丰", "王张三"]
     assert _names(store, "李") == []
     assert _find(store, "002X") == [("张三", "id_number")]
-    with store.session() as s:
+    with store.write() as s:
         _check_index(s)
+
+
+def test_search_needs_the_permission_to_view_records(store_as: Callable[[Role], Store]) -> None:
+    nurse = store_as(Role.NURSE)
+    _resident_in(nurse)
+    with nurse.read() as s:
+        assert [hit.name for hit in search_residents(s, "张三")] == ["张三"]
+    admin = store_as(Role.ADMIN)
+    with admin.read() as s, pytest.raises(PermissionDenied, match="查看居民档案"):
+        search_residents(s, "张三")
+    with admin.read() as s, pytest.raises(PermissionDenied, match="查看居民档案"):
+        search_residents(s, "")  # refused before the query is even looked at
+
+
+def _resident_in(store: Store) -> None:
+    village = _village(store)
+    with store.write() as s:
+        s.add(_resident(village, "张三"))

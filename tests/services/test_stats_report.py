@@ -1,10 +1,21 @@
-"""``fdclient stats`` output: the JSON object county scripts parse and the Chinese table."""
+"""``fdclient stats``: the JSON object county scripts parse, the Chinese table, the statistics
+date by default and who may see the figures."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 
+import pytest
+from helpers import builders
+from helpers.scene import TOWNSHIP_CODE
+from sqlalchemy.orm import Session
+
+from fdclient.domain.roles import Role
+from fdclient.errors import PermissionDenied
 from fdclient.services.indicators.compute import AreaIndicators, Indicator, IndicatorReport, compute_indicators
 from fdclient.services.indicators.report import (
     JSON_FORMAT,
@@ -13,7 +24,10 @@ from fdclient.services.indicators.report import (
     report_to_json,
     report_to_text,
 )
+from fdclient.services.indicators.summary import load_summary
 from fdclient.store import Store
+from fdclient.store.context import CONTEXT_KEY, context_of
+from fdclient.text import set_language
 
 REQUIRED = {
     "as_of",
@@ -39,8 +53,19 @@ def ind(key: str, name: str, num: int, den: int) -> Indicator:
     return Indicator(key, name, f"{name}的分子 ÷ 分母", num, den, num / den if den else None)
 
 
+Pair = tuple[int, int]
+
+
 def area(
-    code: str, name: str, residents: int, contracted: int, *, kp=(0, 0), renewal=(0, 0), fulfil=(0, 0), satisfied=(0, 0)
+    code: str,
+    name: str,
+    residents: int,
+    contracted: int,
+    *,
+    kp: Pair = (0, 0),
+    renewal: Pair = (0, 0),
+    fulfil: Pair = (0, 0),
+    satisfied: Pair = (0, 0),
 ) -> AreaIndicators:
     return AreaIndicators(
         code=code,
@@ -165,11 +190,53 @@ def test_indicator_table_columns_line_up() -> None:
 
 
 def test_empty_store_reports_nulls(store: Store) -> None:
-    with store.sessions() as session:
-        report = compute_indicators(session, date(2025, 6, 30))
+    report = compute_indicators(store, date(2025, 6, 30))
     data = report_to_json(report)
     assert (data["residents"], data["households"], data["villages"]) == (0, 0, [])
     assert all(data[k] is None for k in ("coverage", "key_population_coverage", "renewal_rate", "fulfilment_rate"))
     assert all(i["value"] is None for i in data["indicators"])
     text = report_to_text(report)
     assert "签约覆盖率" in text and "0/0" in text and "无" in text
+
+
+def test_without_a_date_the_report_is_for_the_stores_today(store: Store) -> None:
+    """``fdclient stats`` without ``--as-of``: today by the store's clock (the scene's
+    2026-06-01), not the computer's."""
+    assert report_to_json(compute_indicators(store))["as_of"] == builders.TODAY.isoformat()
+
+
+# --- who may see the figures ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_may_view_the_indicators(store_as: Callable[[Role], Store], role: Role) -> None:
+    store = store_as(role)
+    assert compute_indicators(store, date(2025, 6, 30)).township.code == TOWNSHIP_CODE
+    with store.read() as session:
+        assert load_summary(session, as_of=date(2025, 6, 30)).township_code == TOWNSHIP_CODE
+
+
+@contextmanager
+def signed_out(session: Session) -> Iterator[None]:
+    """Within the block, nobody is signed in to the unit of work."""
+    context = context_of(session)
+    session.info[CONTEXT_KEY] = replace(context, actor=None)
+    try:
+        yield
+    finally:
+        session.info[CONTEXT_KEY] = context
+
+
+def test_nobody_signed_in_sees_no_figures(store: Store) -> None:
+    with store.read() as session, signed_out(session), pytest.raises(PermissionDenied) as caught:
+        load_summary(session, as_of=date(2025, 6, 30))
+    assert caught.value.message == "请先登录。"
+    # The same open store, with nobody signed in.
+    nobody = Store(store.engine, store.paths, store.info, None, store.clock, store.key)
+    with pytest.raises(PermissionDenied) as caught:
+        compute_indicators(nobody, date(2025, 6, 30))
+    set_language("en")
+    try:
+        assert caught.value.message == "Please sign in first."
+    finally:
+        set_language("zh_CN")

@@ -1,28 +1,51 @@
-"""Phone numbers, names and measurement ranges."""
+"""Phone numbers, names, free text, township and village codes, and measurement ranges."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fdclient.domain.geography import validate_township, validate_village_code
 from fdclient.domain.validation import (
     MEASUREMENTS,
     bmi,
     check_blood_pressure,
     check_measurement,
+    clean_text,
     normalise_name,
     normalise_phone,
     phone_digits,
+    required_text,
 )
 from fdclient.errors import ValidationError
+from fdclient.text import msg, set_language
+
+#: The example number some messages give.
+EXAMPLE_PHONE = "0791-88123456"
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    set_language("en")
+    try:
+        yield
+    finally:
+        set_language("zh_CN")
 
 
 def phone_error(text: str) -> str:
     with pytest.raises(ValidationError) as info:
         normalise_phone(text)
     assert info.value.field == "phone"
-    return info.value.message
+    message = info.value.message
+    digits = phone_digits(text)
+    if len(digits) >= 5:  # the message says what is wrong without repeating the number
+        without_example = message.replace(EXAMPLE_PHONE, "")
+        assert text.strip() not in without_example and digits not in phone_digits(without_example)
+    return message
 
 
 def name_error(text: str) -> str:
@@ -87,7 +110,7 @@ def test_landlines(typed, canonical):
 
 @pytest.mark.parametrize("typed", ["88123456", "8123456", "8812-3456"])
 def test_local_number_without_area_code_asks_for_it(typed):
-    assert phone_error(typed) == f"固定电话“{typed}”缺少区号，请加上区号，如 0791-88123456"
+    assert phone_error(typed) == "固定电话缺少区号，请加上区号，如 0791-88123456"
 
 
 @pytest.mark.parametrize(
@@ -98,11 +121,13 @@ def test_local_number_without_area_code_asks_for_it(typed):
         ("12345", "手机号码应为 1 开头的 11 位数字"),
         ("1380013800", "手机号码应为 1 开头的 11 位数字"),  # 10 digits
         ("12800138000", "手机号码应为 1 开头的 11 位数字"),  # 12x is not a mobile prefix
-        ("0791-012345", "区号 0791 后应为 7 或 8 位号码"),
-        ("0791-881234567", "区号 0791 后应为 7 或 8 位号码"),
-        ("138abc", "含有无法识别的字符"),
-        ("13800138000转12", "手机号码“13800138000转12”不应带分机号"),
+        ("0791-012345", "区号 0791 后应为 7 或 8 位号码（不以 0 开头），实际为 6 位"),
+        ("0791-881234567", "区号 0791 后应为 7 或 8 位号码（不以 0 开头），实际为 9 位"),
+        ("138abc", "含有无法识别的字符“a”"),
+        ("13800138000转12", "手机号码不应带分机号"),
         ("12-88123456", "区号应为以 0 开头的 3 或 4 位数字"),
+        ("138\x000013\x008000", "电话号码的第 4 个字符是不可见的控制字符（U+0000）"),
+        ("13800138000\u200b", "U+200B"),
     ],
 )
 def test_bad_phone_numbers(typed, expected):
@@ -212,6 +237,104 @@ def test_bad_names(typed, expected):
     assert expected in name_error(typed)
 
 
+def test_the_longest_latin_name_is_the_column_width():
+    longest = "A" * 50
+    assert normalise_name(longest) == longest
+    assert name_error(longest + "B") == "姓名太长：最多 50 个字（汉字姓名最多 25 个字，含分隔点），实际为 51 个"
+
+
+def test_a_long_name_is_refused_for_its_length_without_being_repeated():
+    typed = "阿" * 30 + "!"
+    message = name_error(typed)
+    assert "最多 25 个字" in message and "阿" * 26 not in message
+    assert "最多 50 个字" in name_error("x" * 10_000) and "xxxxxxxxxx" not in name_error("x" * 10_000)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "position"),
+    [
+        ("张\x00三", "0000", 2),
+        ("张三\x1b[0m", "001B", 3),
+        ("张\t三", "0009", 2),
+        ("张\n三", "000A", 2),
+        ("\u202e张三", "202E", 1),
+        ("张\u200d三", "200D", 2),
+        ("John\u2028Smith", "2028", 5),
+        ("John\x7fSmith", "007F", 5),
+    ],
+)
+def test_control_characters_in_names_are_refused(typed, code, position):
+    assert name_error(typed) == f"姓名的第 {position} 个字符是不可见的控制字符（U+{code}），请删除后重新填写。"
+
+
+def test_surrounding_line_breaks_are_trimmed():
+    assert normalise_name("张三\r\n") == "张三"
+
+
+# --- free text -----------------------------------------------------------------------
+
+ADDRESS = msg("家庭住址", "home address")
+
+
+def test_free_text_is_trimmed_and_its_spaces_collapsed():
+    assert (
+        clean_text("  罗家村  三组\u3000 12 号 ", label=ADDRESS, field="address", max_length=200) == "罗家村 三组 12 号"
+    )
+    assert clean_text("   ", label=ADDRESS, field="address", max_length=200) is None
+    assert clean_text(None, label=ADDRESS, field="address", max_length=200) is None
+    with pytest.raises(ValidationError, match="请填写家庭住址") as info:
+        required_text(" ", label=ADDRESS, field="address", max_length=200)
+    assert info.value.field == "address"
+
+
+def test_free_text_longer_than_its_column_is_refused():
+    assert clean_text("村" * 10, label=ADDRESS, field="address", max_length=10) == "村" * 10
+    with pytest.raises(ValidationError) as info:
+        clean_text("村" * 11, label=ADDRESS, field="address", max_length=10)
+    assert info.value.message == "家庭住址太长：最多 10 个字，实际为 11 个。"
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x1b", "\x85", "\u200b", "\u202e", "\u2029", "\n", "\t"])
+def test_control_characters_in_free_text_are_refused(bad):
+    with pytest.raises(ValidationError, match="第 4 个字符是不可见的控制字符") as info:
+        clean_text(f"罗家村{bad}三组", label=ADDRESS, field="address", max_length=200)
+    assert info.value.field == "address"
+
+
+def test_multiline_text_keeps_its_line_breaks_but_refuses_other_controls():
+    reason = msg("作废原因", "reason for voiding")
+    assert required_text(" 重复\n登记 ", label=reason, field="reason", max_length=200, multiline=True) == "重复\n登记"
+    with pytest.raises(ValidationError, match="U\\+0007"):
+        required_text("重复\a登记", label=reason, field="reason", max_length=200, multiline=True)
+
+
+# --- township and village codes ------------------------------------------------------
+
+
+def test_township_code_and_name():
+    assert validate_township("３６０１１１１０１", " 罗家镇 ") == ("360111101", "罗家镇")
+    with pytest.raises(ValidationError, match="9 位数字") as info:
+        validate_township("36011110", "罗家镇")
+    assert info.value.field == "township_code"
+    with pytest.raises(ValidationError, match="请填写乡镇名称"):
+        validate_township("360111101", " ")
+    with pytest.raises(ValidationError, match="乡镇名称太长：最多 60 个字"):
+        validate_township("360111101", "镇" * 61)
+    with pytest.raises(ValidationError, match="乡镇名称的第 3 个字符是不可见的控制字符"):
+        validate_township("360111101", "罗家\x00镇")
+    with pytest.raises(ValidationError, match="乡镇代码的第 1 个字符"):
+        validate_township("\x00360111101", "罗家镇")
+
+
+def test_village_code():
+    assert validate_village_code("360111101201", "360111101") == "360111101201"
+    with pytest.raises(ValidationError, match="12 位数字"):
+        validate_village_code("36011110120")
+    with pytest.raises(ValidationError, match="不属于本乡镇") as info:
+        validate_village_code("360111102201", "360111101")
+    assert info.value.field == "village_code"
+
+
 # --- measurements --------------------------------------------------------------------
 
 EXPECTED_RANGES = {
@@ -293,3 +416,30 @@ def test_bmi():
     with pytest.raises(ValidationError, match="体质指数为 3333.3") as info:
         bmi(300, 30)
     assert "请核对体重和身高" in info.value.message
+
+
+# --- messages in English -------------------------------------------------------------
+
+
+def test_messages_in_english(english):
+    assert phone_error("6712345") == "The landline number has no area code: add it, as in 0791-88123456"
+    assert name_error("张三1") == "The name “张三1” may not contain digits"
+    assert name_error("张\x00三") == (
+        "The name has an invisible control character (U+0000) at position 2: delete it and type the text again."
+    )
+    with pytest.raises(ValidationError) as info:
+        check_measurement("heart_rate", 250)
+    assert info.value.message == (
+        "The heart rate 250 beats/min is outside the plausible range (30–200 beats/min): please check it"
+    )
+    with pytest.raises(ValidationError) as info:
+        check_blood_pressure(80, 120)
+    assert info.value.message.startswith("The systolic pressure (80 mmHg) must be higher than the diastolic")
+    with pytest.raises(ValidationError) as info:
+        validate_village_code("360111102201", "360111101")
+    assert info.value.message == (
+        "The village code 360111102201 is not of this township (it should start with 360111101)."
+    )
+    with pytest.raises(ValidationError) as info:
+        clean_text("村" * 11, label=ADDRESS, field="address", max_length=10)
+    assert info.value.message == "The home address is too long: at most 10 characters, not 11."

@@ -1,20 +1,33 @@
 """Visit records: validation, classification and suggestions, referrals, fulfilment of planned
-services, the revision chain, voiding and the current view."""
+services, the revision chain, voiding, the current view, and who may do what."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
-import builders
 import pytest
+from helpers import builders
+from helpers.scene import CLOCK
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fdclient.errors import RuleError, ValidationError
+from fdclient.domain.codes import (
+    AuditAction,
+    PackageKind,
+    PlannedServiceStatus,
+    ReferralUrgency,
+    ServiceKind,
+    VisitKind,
+)
+from fdclient.domain.key_populations import KeyPopulation
+from fdclient.domain.roles import Role
+from fdclient.errors import PermissionDenied, RuleError, ValidationError
 from fdclient.models import (
     AuditEntry,
     HypertensionFollowup,
@@ -25,12 +38,15 @@ from fdclient.models import (
     ServicePackage,
     Staff,
     Village,
+    Visit,
 )
 from fdclient.services.contracts import lifecycle as contracts
 from fdclient.services.contracts import packages
 from fdclient.services.registry import resident_status
 from fdclient.services.visits import recording as visits
 from fdclient.services.visits.forms import (
+    FORM_OF_KIND,
+    MODEL_OF_FORM,
     DiabetesFollowupInput,
     ElderlyCheckInput,
     HomeVisitInput,
@@ -38,27 +54,50 @@ from fdclient.services.visits.forms import (
     MedicationInput,
     ReferralInput,
 )
-from fdclient.settings import set_setting
+from fdclient.settings import BP_TARGET, set_setting
 from fdclient.store import Store
+from fdclient.text import CHINESE, ENGLISH, set_language
 
 TODAY = builders.TODAY
+T = TypeVar("T")
+
+
+def got(value: T | None) -> T:
+    """``value``, which the test expects to be there."""
+    assert value is not None
+    return value
+
+
+def chronic(visit: visits.VisitRecord) -> HypertensionFollowupInput | DiabetesFollowupInput:
+    assert isinstance(visit.form, (HypertensionFollowupInput, DiabetesFollowupInput))
+    return visit.form
+
+
+def home_form(visit: visits.VisitRecord) -> HomeVisitInput:
+    assert isinstance(visit.form, HomeVisitInput)
+    return visit.form
+
+
+def advice(result: visits.RecordedVisit) -> visits.FollowupAdvice:
+    return got(result.advice)
 
 
 @dataclass
 class World:
     session: Session
+    #: The signed-in doctor (the scene's account), who leads the team and records the visits.
     doctor: Staff
-    head_id: object
+    head_id: uuid.UUID
     contract: contracts.ContractInfo
 
-    def htn(self, **fields: object) -> HypertensionFollowupInput:
-        base = dict(resident_id=self.head_id, visit_date=date(2026, 2, 1), doctor_id=self.doctor.id)
+    def htn(self, **fields: Any) -> HypertensionFollowupInput:
+        base: dict[str, Any] = dict(resident_id=self.head_id, visit_date=date(2026, 2, 1), doctor_id=self.doctor.id)
         return HypertensionFollowupInput(**{**base, **fields})
 
-    def record(self, form, **options: object) -> visits.RecordedVisit:
-        return visits.record_visit(self.session, form, today=TODAY, **options)
+    def record(self, form: Any, **options: Any) -> visits.RecordedVisit:
+        return visits.record_visit(self.session, form, **options)
 
-    def service(self, sequence: int, kind: str = "hypertension_followup") -> PlannedService:
+    def service(self, sequence: int, kind: ServiceKind = ServiceKind.HYPERTENSION_FOLLOWUP) -> PlannedService:
         return self.session.scalars(
             select(PlannedService).where(
                 PlannedService.resident_id == self.head_id,
@@ -68,31 +107,49 @@ class World:
         ).one()
 
 
-@pytest.fixture
-def w(store: Store) -> Iterator[World]:
-    with store.session() as s:
-        village = builders.make_village(s)
-        team, doctor = builders.make_team(s, villages=[village])
-        builders.act_as(s, doctor.id)
-        household = builders.make_household(
-            s, village, members=[("张三", date(1950, 3, 1), 1, "01")], has_hypertension=True, has_diabetes=True
-        )
+def make_world(s: Session) -> World:
+    """A hypertensive, diabetic resident born 1950 with a contract (hypertension and diabetes
+    packages, from 1 Jan 2026) with the team of the signed-in doctor."""
+    actor = builders.actor_named(s, "doctor")
+    doctor = s.get(Staff, actor.staff_id)
+    village = builders.make_village(s)
+    team, _ = builders.make_team(s, doctor=doctor, villages=[village])
+    household = builders.make_household(
+        s, village, members=[("张三", date(1950, 3, 1), 1, "01")], has_hypertension=True, has_diabetes=True
+    )
+    with builders.as_admin(s):
         diabetes = packages.create_package(
             s,
             code="TNB",
             name="糖尿病服务包",
-            kind="personalised",
-            target_population="diabetes",
+            kind=PackageKind.PERSONALISED,
+            target_population=KeyPopulation.DIABETES,
             fee_total_fen=0,
             fee_insurance_fen=0,
             fee_public_health_fen=0,
             fee_resident_fen=0,
-            items=[packages.PackageItemInput("糖尿病随访", "diabetes_followup", 4)],
+            items=[packages.PackageItemInput("糖尿病随访", ServiceKind.DIABETES_FOLLOWUP, 4)],
         )
-        contract = builders.make_signed_contract(
-            s, household, team, doctor, [builders.make_hypertension_package(s), s.get(ServicePackage, diabetes.id)]
-        )
-        yield World(s, doctor, household.head_id, contract)
+    contract = builders.make_signed_contract(
+        s,
+        household,
+        team,
+        got(doctor),
+        [builders.make_hypertension_package(s), got(s.get(ServicePackage, diabetes.id))],
+    )
+    return World(s, got(doctor), got(household.head_id), contract)
+
+
+@pytest.fixture
+def w(session: Session) -> World:
+    return make_world(session)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    set_language(ENGLISH)
+    yield
+    set_language(CHINESE)
 
 
 # --- recording and suggestions ----------------------------------------------------------------
@@ -101,91 +158,100 @@ def w(store: Store) -> Iterator[World]:
 def test_uncontrolled_reading_suggests_classification_and_a_visit_within_two_weeks(w: World) -> None:
     result = w.record(w.htn(systolic=150, diastolic=95, weight_kg=70, height_cm=170))
     visit = result.visit
-    assert visit.form.classification == "2" and visit.form.next_visit_date == date(2026, 2, 15)
+    assert chronic(visit).classification == "2" and chronic(visit).next_visit_date == date(2026, 2, 15)
     assert visit.bmi == 24.2 and visit.revision == 1 and visit.record_id == visit.id
-    assert result.advice.urgent_referral is False and "未达到控制目标" in result.advice.reasons[0]
-    assert w.session.get(HypertensionFollowup, visit.id).bp_target == "spec2017"
+    assert advice(result).urgent_referral is False and "未达到控制目标" in str(advice(result).reasons[0])
+    assert got(w.session.get(HypertensionFollowup, visit.id)).bp_target == "spec2017"
 
 
 def test_controlled_reading_suggests_three_months(w: World) -> None:
     visit = w.record(w.htn(systolic=128, diastolic=78)).visit
-    assert (visit.form.classification, visit.form.next_visit_date) == ("1", date(2026, 5, 1))
+    assert (chronic(visit).classification, chronic(visit).next_visit_date) == ("1", date(2026, 5, 1))
 
 
 def test_the_bp_target_is_a_setting(w: World) -> None:
     # 135/85 at 75 years: controlled under the 2017 specification, not under the 2025 guideline.
-    assert w.record(w.htn(systolic=135, diastolic=85)).visit.form.classification == "1"
+    assert chronic(w.record(w.htn(systolic=135, diastolic=85)).visit).classification == "1"
     later = w.record(w.htn(visit_date=date(2026, 2, 10), systolic=135, diastolic=85), bp_target="guideline2025")
-    assert later.visit.form.classification == "2" and "2025" in later.advice.reasons[0]
+    assert chronic(later.visit).classification == "2" and "2025" in str(advice(later).reasons[0])
 
 
 def test_without_a_named_target_the_township_setting_decides(w: World) -> None:
     # 135/85 at 60 years: controlled under the default setting (2017 specification), not once the
     # township follows the 2025 guideline (<130/80 below 80 years).
-    head = w.session.get(Resident, w.head_id)
-    village = w.session.get(Village, head.village_id)
+    head = got(w.session.get(Resident, w.head_id))
+    village = got(w.session.get(Village, head.village_id))
     resident = builders.make_resident(w.session, village, name="王芳", birth_date=date(1965, 6, 1), sex=2)
     form = w.htn(resident_id=resident.id, systolic=135, diastolic=85)
     first = w.record(form)
-    assert first.visit.form.classification == "1" and first.advice.bp.age == 60
-    assert w.session.get(HypertensionFollowup, first.visit.id).bp_target == "spec2017"
-    set_setting(w.session, "bp_target", "guideline2025")
+    assert chronic(first.visit).classification == "1" and got(advice(first).bp).age == 60
+    assert got(w.session.get(HypertensionFollowup, first.visit.id)).bp_target == "spec2017"
+    with builders.as_admin(w.session):
+        set_setting(w.session, BP_TARGET, "guideline2025")
     later = w.record(dataclasses.replace(form, visit_date=date(2026, 2, 10)))
-    assert later.visit.form.classification == "2" and "2025" in later.advice.reasons[0]
-    assert w.session.get(HypertensionFollowup, later.visit.id).bp_target == "guideline2025"
+    assert chronic(later.visit).classification == "2" and "2025" in str(advice(later).reasons[0])
+    assert got(w.session.get(HypertensionFollowup, later.visit.id)).bp_target == "guideline2025"
     # A correction is classified the same way; a target the caller names still wins.
-    corrected = visits.correct_visit(w.session, first.visit.id, form, "按新目标复核", today=TODAY)
-    assert corrected.visit.form.classification == "2"
+    corrected = visits.correct_visit(w.session, first.visit.id, form, "按新目标复核")
+    assert chronic(corrected.visit).classification == "2"
     named = w.record(dataclasses.replace(form, visit_date=date(2026, 2, 20)), bp_target="spec2017")
-    assert named.visit.form.classification == "1"
+    assert chronic(named.visit).classification == "1"
 
 
 def test_typed_values_win_but_disagreement_is_reported(w: World) -> None:
     result = w.record(w.htn(systolic=150, diastolic=95, classification="1", next_visit_date=date(2026, 5, 1)))
-    assert result.visit.form.classification == "1" and result.visit.form.next_visit_date == date(2026, 5, 1)
-    assert any("与测量结果不符" in x for x in result.warnings)
-    assert any("晚于建议的最晚日期 2026-02-15" in x for x in result.warnings)
+    assert chronic(result.visit).classification == "1" and chronic(result.visit).next_visit_date == date(2026, 5, 1)
+    assert any("填写的分类“控制满意”与测量结果不符" in str(x) for x in result.warnings)
+    assert any("晚于建议的最晚日期 2026-02-15" in str(x) for x in result.warnings)
 
 
 def test_danger_reading_flags_urgent_referral_and_a_confirmed_referral_is_recorded(w: World) -> None:
     unconfirmed = w.record(w.htn(systolic=185, diastolic=100))
-    assert unconfirmed.advice.urgent_referral and unconfirmed.referral_id is None
-    assert any("紧急转诊" in x for x in unconfirmed.warnings)
+    assert advice(unconfirmed).urgent_referral and unconfirmed.referral_id is None
+    assert any("紧急转诊" in str(x) for x in unconfirmed.warnings)
     confirmed = w.record(
         w.htn(visit_date=date(2026, 2, 2), systolic=182, diastolic=112),
         referral=ReferralInput("县人民医院", department="心内科"),
     )
-    referral = w.session.get(Referral, confirmed.referral_id)
-    assert (referral.urgency, referral.institution, referral.visit_id) == ("urgent", "县人民医院", confirmed.visit.id)
+    referral = got(w.session.get(Referral, confirmed.referral_id))
+    assert (referral.urgency, referral.institution, referral.visit_id) == (
+        ReferralUrgency.URGENT,
+        "县人民医院",
+        confirmed.visit.id,
+    )
+    # The medical record keeps the reasons in Chinese.
     assert "收缩压≥180" in referral.reason and "舒张压≥110" in referral.reason
-    assert confirmed.visit.form.referral_institution == "县人民医院"
+    assert chronic(confirmed.visit).referral_institution == "县人民医院"
 
 
 def test_uncontrolled_twice_suggests_referral(w: World) -> None:
-    assert w.record(w.htn(systolic=150, diastolic=95)).advice.referral_suggested is False
+    assert advice(w.record(w.htn(systolic=150, diastolic=95))).referral_suggested is False
     second = w.record(w.htn(visit_date=date(2026, 2, 14), systolic=152, diastolic=96))
-    assert second.advice.referral_suggested and any("连续两次" in r for r in second.advice.reasons)
+    assert advice(second).referral_suggested and any("连续两次" in str(r) for r in advice(second).reasons)
 
 
 def test_diabetes_follow_up_classifies_glucose(w: World) -> None:
-    base = dict(resident_id=w.head_id, visit_date=date(2026, 2, 1), doctor_id=w.doctor.id)
+    base: dict[str, Any] = dict(resident_id=w.head_id, visit_date=date(2026, 2, 1), doctor_id=w.doctor.id)
     high = w.record(DiabetesFollowupInput(**base, fasting_glucose=17.2, hba1c=9.1, symptoms=("2", "4")))
-    assert high.advice.urgent_referral and high.visit.form.classification == "2"
-    assert high.visit.form.symptoms == ("2", "4")
-    assert high.fulfilled_service_id == w.service(1, "diabetes_followup").id
+    assert advice(high).urgent_referral and chronic(high.visit).classification == "2"
+    assert chronic(high.visit).symptoms == ("2", "4")
+    assert high.fulfilled_service_id == w.service(1, ServiceKind.DIABETES_FOLLOWUP).id
     ok = w.record(
         DiabetesFollowupInput(
             **{**base, "visit_date": date(2026, 4, 10)}, fasting_glucose=6.1, systolic=130, diastolic=80
         )
     )
-    assert ok.visit.form.classification == "1" and ok.fulfilled_service_id == w.service(2, "diabetes_followup").id
+    assert (
+        chronic(ok.visit).classification == "1"
+        and ok.fulfilled_service_id == w.service(2, ServiceKind.DIABETES_FOLLOWUP).id
+    )
     # Glucose controlled but blood pressure not: the follow-up is not controlled.
     mixed = w.record(
         DiabetesFollowupInput(
             **{**base, "visit_date": date(2026, 4, 20)}, fasting_glucose=6.1, systolic=150, diastolic=80
         )
     )
-    assert mixed.visit.form.classification == "2" and mixed.visit.form.next_visit_date == date(2026, 5, 4)
+    assert chronic(mixed.visit).classification == "2" and chronic(mixed.visit).next_visit_date == date(2026, 5, 4)
 
 
 @pytest.mark.parametrize(
@@ -205,7 +271,7 @@ def test_diabetes_follow_up_classifies_glucose(w: World) -> None:
         ({"medications": (MedicationInput("二甲双胍", 20),)}, "1 到 12"),
     ],
 )
-def test_bad_forms_are_refused_in_chinese(w: World, fields: dict, words: str) -> None:
+def test_bad_forms_are_refused_in_chinese(w: World, fields: dict[str, Any], words: str) -> None:
     with pytest.raises(ValidationError, match=words):
         w.record(w.htn(**fields))
 
@@ -213,7 +279,7 @@ def test_bad_forms_are_refused_in_chinese(w: World, fields: dict, words: str) ->
 def test_medications_are_kept_in_order(w: World) -> None:
     meds = (MedicationInput("氨氯地平", 1, "5mg"), MedicationInput("缬沙坦", 1, "80mg"))
     visit = w.record(w.htn(systolic=130, diastolic=80, medications=meds)).visit
-    assert visit.form.medications == meds
+    assert chronic(visit).medications == meds
     rows = w.session.scalars(
         select(Medication).where(Medication.visit_id == visit.id).order_by(Medication.position)
     ).all()
@@ -221,23 +287,26 @@ def test_medications_are_kept_in_order(w: World) -> None:
 
 
 def test_no_visits_after_death(w: World) -> None:
-    resident_status.mark_deceased(w.session, w.head_id, date(2026, 3, 1), today=TODAY)
+    resident_status.mark_deceased(w.session, w.head_id, date(2026, 3, 1))
     with pytest.raises(RuleError, match="死亡"):
         w.record(w.htn(visit_date=date(2026, 3, 5)))
 
 
 def test_elderly_check_and_home_visit(w: World) -> None:
-    base = dict(resident_id=w.head_id, visit_date=date(2026, 3, 1), doctor_id=w.doctor.id)
+    base: dict[str, Any] = dict(resident_id=w.head_id, visit_date=date(2026, 3, 1), doctor_id=w.doctor.id)
     check = w.record(
         ElderlyCheckInput(
             **base, height_cm=165, weight_kg=60, self_care_score=2, systolic_left=135, diastolic_left=80, ecg="1"
         )
     )
-    assert check.visit.kind == "elderly_check" and check.visit.bmi == 22.0
+    assert check.visit.kind is VisitKind.ELDERLY_CHECK and check.visit.bmi == 22.0
     with pytest.raises(ValidationError, match="生活自理能力评分"):
         w.record(ElderlyCheckInput(**base, self_care_score=38))
     home = w.record(HomeVisitInput(**base, purposes=("3", "5"), systolic=140, diastolic=85, summary="测血压，指导用药"))
-    assert home.visit.form.purposes == ("3", "5") and home.fulfilled_service_id == w.service(1, "home_visit").id
+    assert (
+        home_form(home.visit).purposes == ("3", "5")
+        and home.fulfilled_service_id == w.service(1, ServiceKind.HOME_VISIT).id
+    )
     with pytest.raises(ValidationError, match="服务内容代码“9”"):
         w.record(HomeVisitInput(**base, purposes=("9",)))
 
@@ -248,7 +317,7 @@ def test_elderly_check_and_home_visit(w: World) -> None:
 def test_a_visit_fulfils_its_window_then_the_earliest_overdue(w: World) -> None:
     in_second = w.record(w.htn(visit_date=date(2026, 5, 10), systolic=130, diastolic=80))
     assert in_second.fulfilled_service_id == w.service(2).id
-    assert w.service(2).status == "done" and w.service(2).fulfilled_on == date(2026, 5, 10)
+    assert w.service(2).status == PlannedServiceStatus.DONE and w.service(2).fulfilled_on == date(2026, 5, 10)
     assert w.service(2).visit_id == in_second.visit.id and in_second.visit.contract_id == w.contract.id
     again = w.record(w.htn(visit_date=date(2026, 5, 20), systolic=130, diastolic=80))
     assert again.fulfilled_service_id == w.service(1).id
@@ -264,9 +333,8 @@ def test_correction_writes_a_new_revision_and_moves_the_fulfilment(w: World) -> 
     corrected = visits.correct_visit(
         w.session,
         first.id,
-        dataclasses.replace(first.form, systolic=130, diastolic=85, classification=None, next_visit_date=None),
+        dataclasses.replace(chronic(first), systolic=130, diastolic=85, classification=None, next_visit_date=None),
         "血压抄错",
-        today=TODAY,
     )
     new = corrected.visit
     assert (new.record_id, new.revision, new.supersedes_id, new.correction_reason) == (
@@ -275,65 +343,66 @@ def test_correction_writes_a_new_revision_and_moves_the_fulfilment(w: World) -> 
         first.id,
         "血压抄错",
     )
-    assert new.form.classification == "1" and new.form.systolic == 130
-    old_row = w.session.get(HypertensionFollowup, first.id)
+    assert chronic(new).classification == "1" and chronic(new).systolic == 130
+    old_row = got(w.session.get(HypertensionFollowup, first.id))
     w.session.refresh(old_row)
     assert (old_row.systolic, old_row.classification) == (150, "2")
-    assert w.service(1).visit_id == new.id and w.service(1).status == "done"
+    assert w.service(1).visit_id == new.id and w.service(1).status == PlannedServiceStatus.DONE
     assert [v.id for v in visits.current_visits(w.session, w.head_id)] == [new.id]
     assert [v.revision for v in visits.visit_history(w.session, first.id)] == [1, 2]
     with pytest.raises(RuleError, match="第 2 版"):
-        visits.correct_visit(w.session, first.id, first.form, "再改", today=TODAY)
-    with pytest.raises(ValidationError, match="更正必须填写原因"):
-        visits.correct_visit(w.session, new.id, new.form, " ", today=TODAY)
-    third = visits.correct_visit(
-        w.session, new.id, dataclasses.replace(new.form, notes="补记"), "补充备注", today=TODAY
-    ).visit
+        visits.correct_visit(w.session, first.id, first.form, "再改")
+    with pytest.raises(ValidationError, match="更正原因"):
+        visits.correct_visit(w.session, new.id, new.form, " ")
+    third = visits.correct_visit(w.session, new.id, dataclasses.replace(chronic(new), notes="补记"), "补充备注").visit
     assert (third.revision, third.supersedes_id, third.record_id) == (3, new.id, first.id)
 
 
 def test_correction_cannot_change_the_resident(w: World) -> None:
     first = w.record(w.htn(systolic=130, diastolic=80)).visit
-    village = w.session.get(Village, w.session.get(Resident, w.head_id).village_id)
+    village = got(w.session.get(Village, got(w.session.get(Resident, w.head_id)).village_id))
     other = builders.make_resident(w.session, village, name="李四")
     with pytest.raises(RuleError, match="作废该记录"):
-        visits.correct_visit(
-            w.session, first.id, dataclasses.replace(first.form, resident_id=other.id), "录错人", today=TODAY
-        )
-    with pytest.raises(RuleError, match="记录类型"):
+        visits.correct_visit(w.session, first.id, dataclasses.replace(first.form, resident_id=other.id), "录错人")
+    with pytest.raises(RuleError, match="原记录是高血压患者随访"):
         visits.correct_visit(
             w.session,
             first.id,
             HomeVisitInput(resident_id=w.head_id, visit_date=date(2026, 2, 1), doctor_id=w.doctor.id),
             "改类型",
-            today=TODAY,
         )
 
 
-def test_the_old_revision_cannot_be_edited_through_the_orm(w: World) -> None:
-    first = w.record(w.htn(systolic=150, diastolic=95)).visit
-    w.session.commit()
-    row = w.session.get(HypertensionFollowup, first.id)
-    row.systolic = 120
-    with pytest.raises(IntegrityError, match="immutable"):
-        w.session.flush()
-    w.session.rollback()
+def test_the_old_revision_cannot_be_edited_through_the_orm(store: Store) -> None:
+    with store.write() as session:
+        w = make_world(session)
+        first = w.record(w.htn(systolic=150, diastolic=95)).visit
+    with pytest.raises(RuleError) as refused, store.write() as session:
+        row = got(session.get(HypertensionFollowup, first.id))
+        row.systolic = 120
+        session.flush()
+    # The store's trigger refused it; the unit of work reports a broken rule.
+    assert isinstance(refused.value.__context__, IntegrityError) and "immutable" in str(refused.value.__context__)
+    with store.read() as session:
+        assert got(session.get(HypertensionFollowup, first.id)).systolic == 150
 
 
 def test_void_reopens_the_planned_service_and_hides_the_record(w: World) -> None:
     visit = w.record(w.htn(systolic=130, diastolic=80)).visit
     with pytest.raises(ValidationError, match="原因"):
-        visits.void_visit(w.session, visit.id, "", by=w.doctor.id)
-    voided = visits.void_visit(w.session, visit.id, "录错居民", by=w.doctor.id)
+        visits.void_visit(w.session, visit.id, "")
+    voided = visits.void_visit(w.session, visit.id, "录错居民")
     assert voided.voided and voided.void_reason == "录错居民"
-    assert w.service(1).status == "planned" and w.service(1).visit_id is None
+    row = got(w.session.get(Visit, visit.id))
+    assert (row.voided_by_id, row.voided_at) == (w.doctor.id, CLOCK.now())
+    assert w.service(1).status == PlannedServiceStatus.PLANNED and w.service(1).visit_id is None
     assert visits.current_visits(w.session, w.head_id) == ()
     entry = w.session.scalars(
-        select(AuditEntry).where(AuditEntry.row_id == visit.id, AuditEntry.action == "void")
+        select(AuditEntry).where(AuditEntry.row_id == visit.id, AuditEntry.action == AuditAction.VOID)
     ).one()
     assert entry.actor_id == w.doctor.id and entry.changes["void_reason"] == [None, "录错居民"]
     with pytest.raises(RuleError, match="作废"):
-        visits.correct_visit(w.session, visit.id, visit.form, "改", today=TODAY)
+        visits.correct_visit(w.session, visit.id, visit.form, "改")
 
 
 def test_current_visits_by_kind_newest_first(w: World) -> None:
@@ -345,14 +414,155 @@ def test_current_visits_by_kind_newest_first(w: World) -> None:
         )
     ).visit
     assert [v.id for v in visits.current_visits(w.session, w.head_id)] == [b.id, d.id, a.id]
-    assert [v.id for v in visits.current_visits(w.session, w.head_id, "hypertension")] == [b.id, a.id]
-    assert isinstance(visits.current_visits(w.session, w.head_id, "diabetes")[0].form, DiabetesFollowupInput)
+    assert [v.id for v in visits.current_visits(w.session, w.head_id, VisitKind.HYPERTENSION)] == [b.id, a.id]
+    assert isinstance(visits.current_visits(w.session, w.head_id, VisitKind.DIABETES)[0].form, DiabetesFollowupInput)
 
 
 def test_recording_is_audited_with_the_actor(w: World) -> None:
     visit = w.record(w.htn(systolic=130, diastolic=80)).visit
     entries = w.session.scalars(select(AuditEntry).where(AuditEntry.row_id == visit.id)).all()
-    assert ("insert", "visits") in {(e.action, e.table_name) for e in entries}
-    assert all(e.actor_id == w.doctor.id for e in entries)
-    insert = next(e for e in entries if e.action == "insert")
+    assert (AuditAction.INSERT, "visits") in {(e.action, e.table_name) for e in entries}
+    assert all(e.actor_id == w.doctor.id and e.subject_id == w.head_id for e in entries)
+    insert = next(e for e in entries if e.action == AuditAction.INSERT)
     assert insert.changes["systolic"] == 130 and insert.changes["visit_date"] == "2026-02-01"
+    assert insert.at == CLOCK.now()
+
+
+def test_each_kind_has_its_form_and_model() -> None:
+    for kind, form in FORM_OF_KIND.items():
+        assert MODEL_OF_FORM[form].__mapper__.polymorphic_identity == kind
+    assert set(FORM_OF_KIND) == set(VisitKind)
+
+
+# --- time --------------------------------------------------------------------------------
+
+
+def test_today_is_the_unit_of_works_day(w: World) -> None:
+    with pytest.raises(ValidationError, match="今天之前"):
+        w.record(w.htn(visit_date=date(2026, 6, 2)))
+    with builders.on_day(w.session, date(2026, 6, 2)):
+        assert w.record(w.htn(visit_date=date(2026, 6, 2))).visit.visit_date == date(2026, 6, 2)
+
+
+# --- who may -----------------------------------------------------------------------------
+
+
+@dataclass
+class Field:
+    """A resident of the nurse's store and a follow-up a doctor recorded for them."""
+
+    session: Session
+    nurse: Staff
+    resident_id: uuid.UUID
+    followup_id: uuid.UUID
+
+    def home_visit(self, **fields: Any) -> HomeVisitInput:
+        base: dict[str, Any] = dict(resident_id=self.resident_id, visit_date=date(2026, 3, 1), doctor_id=self.nurse.id)
+        return HomeVisitInput(**{**base, **fields})
+
+
+@pytest.fixture
+def nurse_field(store_as: Callable[[Role], Store]) -> Iterator[Field]:
+    store = store_as(Role.NURSE)
+    with store.write() as s:
+        village = builders.make_village(s)
+        resident = builders.make_resident(s, village, birth_date=date(1950, 3, 1), has_hypertension=True)
+        doctor = builders.actor_named(s, "doctor")
+        with builders.acting_as(s, doctor):
+            followup = visits.record_hypertension_followup(
+                s,
+                HypertensionFollowupInput(
+                    resident_id=resident.id,
+                    visit_date=date(2026, 2, 1),
+                    doctor_id=doctor.staff_id,
+                    systolic=150,
+                    diastolic=95,
+                ),
+            )
+        assert store.actor is not None
+        yield Field(s, got(s.get(Staff, store.actor.staff_id)), resident.id, followup.visit.id)
+
+
+def test_a_nurse_records_corrects_and_voids_home_visits(nurse_field: Field) -> None:
+    f = nurse_field
+    home = visits.record_home_visit(f.session, f.home_visit(purposes=("3",), systolic=140, diastolic=85)).visit
+    corrected = visits.correct_visit(
+        f.session, home.id, dataclasses.replace(home_form(home), summary="测血压"), "补记"
+    ).visit
+    assert corrected.revision == 2
+    assert visits.void_visit(f.session, corrected.id, "录错居民").voided
+    assert {v.kind for v in visits.current_visits(f.session, f.resident_id)} == {VisitKind.HYPERTENSION}
+
+
+def test_a_nurse_may_not_do_physician_work(nurse_field: Field) -> None:
+    f = nurse_field
+    followup = HypertensionFollowupInput(
+        resident_id=f.resident_id, visit_date=date(2026, 3, 1), doctor_id=f.nurse.id, systolic=130, diastolic=80
+    )
+    elderly = ElderlyCheckInput(resident_id=f.resident_id, visit_date=date(2026, 3, 1), doctor_id=f.nurse.id)
+    diabetes = DiabetesFollowupInput(
+        resident_id=f.resident_id, visit_date=date(2026, 3, 1), doctor_id=f.nurse.id, fasting_glucose=6.0
+    )
+    with pytest.raises(PermissionDenied, match="记录随访、体检和转诊"):
+        visits.record_hypertension_followup(f.session, followup)
+    with pytest.raises(PermissionDenied):
+        visits.record_diabetes_followup(f.session, diabetes)
+    with pytest.raises(PermissionDenied):
+        visits.record_elderly_check(f.session, elderly)
+    with pytest.raises(PermissionDenied):
+        visits.assess_followup(f.session, followup)
+    with pytest.raises(PermissionDenied):
+        visits.record_visit(f.session, f.home_visit(), referral=ReferralInput("县人民医院", "血压高"))
+    with pytest.raises(PermissionDenied):
+        visits.correct_visit(f.session, f.followup_id, followup, "改")
+    with pytest.raises(PermissionDenied):
+        visits.void_visit(f.session, f.followup_id, "录错")
+    assert got(f.session.get(Visit, f.followup_id)).voided_at is None
+    assert f.session.scalars(select(Referral)).all() == []
+
+
+def test_the_administrator_may_neither_record_nor_read_visits(w: World) -> None:
+    visit = w.record(w.htn(systolic=130, diastolic=80)).visit
+    home = HomeVisitInput(resident_id=w.head_id, visit_date=date(2026, 3, 1), doctor_id=w.doctor.id)
+    with builders.as_admin(w.session):
+        with pytest.raises(PermissionDenied, match="记录上门服务"):
+            visits.record_home_visit(w.session, home)
+        with pytest.raises(PermissionDenied, match="记录随访、体检和转诊"):
+            visits.void_visit(w.session, visit.id, "录错")
+        with pytest.raises(PermissionDenied, match="查看居民档案"):
+            visits.current_visits(w.session, w.head_id)
+        with pytest.raises(PermissionDenied, match="查看居民档案"):
+            visits.visit_history(w.session, visit.record_id)
+    assert [v.id for v in visits.current_visits(w.session, w.head_id)] == [visit.id]
+
+
+# --- English -----------------------------------------------------------------------------
+
+
+def test_messages_and_advice_read_in_english(w: World, english: None) -> None:
+    with pytest.raises(ValidationError) as info:
+        w.record(w.htn(mode="4"))
+    assert info.value.message == "There is no visit mode code “4”; use one of: 1, 2, 3."
+    with pytest.raises(ValidationError) as info:
+        w.record(w.htn(cigarettes_per_day=1.5))
+    assert info.value.message == "cigarettes per day must be a whole number (cigarettes), not 1.5."
+    with pytest.raises(ValidationError) as info:
+        w.record(w.htn(visit_date=date(2026, 6, 2)))
+    assert info.value.message == (
+        "The visit date 2026-06-02 is wrong: it must be after the date of birth (1950-03-01) and not after today."
+    )
+    result = w.record(w.htn(systolic=150, diastolic=95, classification="1", next_visit_date=date(2026, 5, 1)))
+    assert [str(x) for x in result.warnings] == [
+        "The classification entered, “controlled”, does not match the readings: blood pressure 150/95 mmHg: not "
+        "on target (<140/90 mmHg, National Basic Public Health Service Specification, 3rd edition (2017)); "
+        "follow up within 2 weeks",
+        "The next visit date 2026-05-01 is later than the latest suggested date, 2026-02-15.",
+    ]
+    with pytest.raises(RuleError) as rule:
+        visits.correct_visit(
+            w.session,
+            result.visit.id,
+            HomeVisitInput(resident_id=w.head_id, visit_date=date(2026, 2, 1), doctor_id=w.doctor.id),
+            "改类型",
+        )
+    assert rule.value.message == "A correction cannot change the kind of record (this one is a hypertension follow-up)."

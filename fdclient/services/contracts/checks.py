@@ -1,6 +1,7 @@
 """Checks made before a contract is drafted, signed or renewed (DOMAIN.md §4): who it covers,
 its family doctor, its packages, the one-family-doctor-at-a-time rule and the resident's
-separate consent. Each raises a ValidationError or RuleError in Chinese; nothing is written.
+separate consent. Each raises a ValidationError or RuleError; nothing is written. The use
+cases that call them check the permissions.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fdclient.domain import codes
+from fdclient.domain.codes import ContractScope, ResidentStatus
 from fdclient.domain.key_populations import KeyPopulation, compute_tags
+from fdclient.domain.roles import Role
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import Contract, ContractMember, Household, Resident, ServicePackage, Staff
 from fdclient.services.contracts import plan as service_plan
@@ -21,74 +24,161 @@ from fdclient.services.contracts.packages import get_package
 from fdclient.services.lookup import fetch
 from fdclient.services.registry.residents import get_resident_row, person_facts, resident_label
 from fdclient.services.staff.organisation import DOCTOR_ROLES, get_team, is_team_member
+from fdclient.text import Text, msg
 
-CONSENT_REQUIRED = (
+#: Longest term whose contract years a package's population is looked for in.
+MAX_TERM_YEARS = 3
+
+CONSENT_REQUIRED = msg(
     "签约前必须取得居民对处理其健康信息（敏感个人信息）的单独同意（《个人信息保护法》第二十八、二十九条）。"
-    "请居民阅读同意条款并确认同意后再签约。"
+    "请居民阅读同意条款并确认同意后再签约。",
+    "A contract needs the resident's separate consent to the processing of their health information (sensitive"
+    " personal information; Personal Information Protection Law, articles 28 and 29). Ask the resident to read the"
+    " consent clause and agree before signing.",
 )
 
 
+def _code_text(label: str, code: str) -> Text:
+    """A code as shown in messages: its Chinese label, or the code itself in English."""
+    return msg(label, code)
+
+
+def _record_state(r: Resident) -> Text:
+    if r.voided_at is not None:
+        return msg("已作废", "voided")
+    status = ResidentStatus(r.status)
+    return _code_text(status.label, status.value)
+
+
 def covered_members(
-    session: Session, scope: str, household_id: uuid.UUID | None, member_ids: Sequence[uuid.UUID] | None
+    session: Session,
+    scope: ContractScope | str,
+    household_id: uuid.UUID | None,
+    member_ids: Sequence[uuid.UUID] | None,
 ) -> list[Resident]:
     """The active residents a contract of ``scope`` covers (a household's by default)."""
     if scope not in codes.CONTRACT_SCOPE:
         raise ValidationError(
-            f"签约方式“{scope}”不存在，应为 household（以家庭为单位）或 individual（个人）。", field="scope"
+            msg(
+                "签约方式“{scope}”不存在，应为 household（以家庭为单位）或 individual（个人）。",
+                "Contract scope “{scope}” does not exist; it must be household or individual.",
+                scope=scope,
+            ),
+            field="scope",
         )
-    if scope == "household":
+    if scope == ContractScope.HOUSEHOLD:
         household = session.get(Household, household_id) if household_id else None
         if household is None or household.voided_at is not None:
-            raise ValidationError("以家庭为单位签约需要选择一个家庭。", field="household_id")
+            raise ValidationError(
+                msg("以家庭为单位签约需要选择一个家庭。", "A household contract needs a household."),
+                field="household_id",
+            )
         if member_ids is None:
             member_ids = session.scalars(
                 select(Resident.id).where(
-                    Resident.household_id == household.id, Resident.voided_at.is_(None), Resident.status == "active"
+                    Resident.household_id == household.id,
+                    Resident.voided_at.is_(None),
+                    Resident.status == ResidentStatus.ACTIVE,
                 )
             ).all()
     elif member_ids is None or len(set(member_ids)) != 1:
-        raise ValidationError("个人签约只能选择一名居民。", field="member_ids")
+        raise ValidationError(
+            msg("个人签约只能选择一名居民。", "An individual contract covers exactly one resident."), field="member_ids"
+        )
     members = [get_resident_row(session, rid) for rid in dict.fromkeys(member_ids)]
     if not members:
-        raise ValidationError("签约至少要包含一名居民。", field="member_ids")
+        raise ValidationError(
+            msg("签约至少要包含一名居民。", "A contract must cover at least one resident."), field="member_ids"
+        )
     for r in members:
-        if r.voided_at is not None or r.status != "active":
-            state = "已作废" if r.voided_at is not None else codes.RESIDENT_STATUS[r.status]
-            raise RuleError(f"{r.name} 的档案状态为“{state}”，不能签约。")
-        if scope == "household" and r.household_id != household_id:
-            raise RuleError(f"{r.name} 不是该家庭的成员，不能包含在家庭签约中。")
+        if r.voided_at is not None or r.status != ResidentStatus.ACTIVE:
+            raise RuleError(
+                msg(
+                    "{name} 的档案状态为“{state}”，不能签约。",
+                    "The record of {name} is “{state}”; they cannot be covered by a contract.",
+                    name=r.name,
+                    state=_record_state(r),
+                )
+            )
+        if scope == ContractScope.HOUSEHOLD and r.household_id != household_id:
+            raise RuleError(
+                msg(
+                    "{name} 不是该家庭的成员，不能包含在家庭签约中。",
+                    "{name} is not a member of this household and cannot be covered by its contract.",
+                    name=r.name,
+                )
+            )
     return members
 
 
 def check_doctor(session: Session, team_id: uuid.UUID, doctor_id: uuid.UUID) -> None:
     """The doctor is an active doctor of the active team."""
     team = get_team(session, team_id)
-    doctor = fetch(session, Staff, doctor_id, "所选的家庭医生", "doctor_id")
+    doctor = fetch(session, Staff, doctor_id, msg("所选的家庭医生", "the chosen family doctor"), "doctor_id")
     if not team.active:
-        raise RuleError(f"家庭医生团队“{team.name}”已停用，不能签约。")
-    if not is_team_member(team, doctor.id):
-        raise RuleError(f"{doctor.name} 不是团队“{team.name}”的成员，不能作为该团队的签约家庭医生。", field="doctor_id")
-    if doctor.role not in DOCTOR_ROLES or not doctor.active:
         raise RuleError(
-            f"{doctor.name}（{codes.STAFF_ROLE[doctor.role]}）不能作为签约家庭医生：应为在岗的医生。", field="doctor_id"
+            msg(
+                "家庭医生团队“{team}”已停用，不能签约。",
+                "The family doctor team “{team}” is deactivated; it cannot sign contracts.",
+                team=team.name,
+            )
+        )
+    if not is_team_member(team, doctor.id):
+        raise RuleError(
+            msg(
+                "{doctor} 不是团队“{team}”的成员，不能作为该团队的签约家庭医生。",
+                "{doctor} is not a member of the team “{team}” and cannot be the family doctor of its contracts.",
+                doctor=doctor.name,
+                team=team.name,
+            ),
+            field="doctor_id",
+        )
+    if doctor.role not in DOCTOR_ROLES or not doctor.active:
+        role = Role(doctor.role)
+        raise RuleError(
+            msg(
+                "{doctor}（{role}）不能作为签约家庭医生：应为在岗的医生。",
+                "{doctor} ({role}) cannot be the family doctor of a contract: it must be a doctor in service.",
+                doctor=doctor.name,
+                role=_code_text(role.label, role.value),
+            ),
+            field="doctor_id",
         )
 
 
 def check_packages(
-    session: Session, package_ids: Sequence[uuid.UUID], members: list[Resident], start: date, term_years: int
+    session: Session, package_ids: Sequence[uuid.UUID], members: Sequence[Resident], start: date, term_years: int
 ) -> list[ServicePackage]:
     """The packages, each active and with someone of its population in some contract year."""
     if not package_ids:
-        raise ValidationError("请至少选择一个服务包。", field="package_ids")
+        raise ValidationError(
+            msg("请至少选择一个服务包。", "Choose at least one service package."), field="package_ids"
+        )
     packages = [get_package(session, pid) for pid in dict.fromkeys(package_ids)]
-    year_starts = [first for first, _ in service_plan.contract_years(start, max(1, min(term_years, 3)))]
-    tags = {t.value for r in members for on in year_starts for t in compute_tags(person_facts(r), on)}
+    years = max(1, min(term_years, MAX_TERM_YEARS))
+    year_starts = [first for first, _ in service_plan.contract_years(start, years)]
+    tags = {tag for r in members for on in year_starts for tag in compute_tags(person_facts(r), on)}
     for p in packages:
         if not p.active:
-            raise RuleError(f"服务包“{p.name}”已停用，不能再签约。", field="package_ids")
-        if p.target_population and p.target_population not in tags:
-            label = KeyPopulation(p.target_population).label
-            raise RuleError(f"服务包“{p.name}”面向{label}，所选居民中没有{label}。", field="package_ids")
+            raise RuleError(
+                msg(
+                    "服务包“{package}”已停用，不能再签约。",
+                    "The package “{package}” is deactivated and can no longer be chosen.",
+                    package=p.name,
+                ),
+                field="package_ids",
+            )
+        if p.target_population and KeyPopulation(p.target_population) not in tags:
+            population = KeyPopulation(p.target_population)
+            raise RuleError(
+                msg(
+                    "服务包“{package}”面向{population}，所选居民中没有{population}。",
+                    "The package “{package}” is for “{population}”, and none of the chosen residents is.",
+                    package=p.name,
+                    population=_code_text(population.label, population.value),
+                ),
+                field="package_ids",
+            )
     return packages
 
 
@@ -98,18 +188,26 @@ def refuse_other_contracts(
     """One family doctor per resident at a time: refuse a member already in another contract."""
     for resident_id in members:
         row = session.execute(
-            select(ContractMember, Contract)
-            .join(Contract, Contract.id == ContractMember.contract_id)
+            select(Contract, Staff.name)
+            .join(ContractMember, ContractMember.contract_id == Contract.id)
+            .join(Staff, Staff.id == Contract.doctor_id)
             .where(ContractMember.resident_id == resident_id, ContractMember.is_active)
         ).first()
         if row is None or row.Contract.id == except_contract:
             continue
-        other = row.Contract
-        doctor = session.get(Staff, other.doctor_id)
-        r = session.get(Resident, resident_id)
+        other, doctor = row
         raise RuleError(
-            f"{resident_label(session, r)} 已与家庭医生 {doctor.name} 签约（合同 {other.contract_no}，"
-            f"有效期至 {other.end_date.isoformat()}）。同一居民同一时间只能有一位家庭医生：请先解约原合同，或到期后续约。"
+            msg(
+                "{resident} 已与家庭医生 {doctor} 签约（合同 {contract_no}，有效期至 {end}）。"
+                "同一居民同一时间只能有一位家庭医生：请先解约原合同，或到期后续约。",
+                "{resident} already has a contract with the family doctor {doctor} (contract {contract_no}, in force"
+                " until {end}). A resident has one family doctor at a time: terminate that contract first, or renew"
+                " it when it ends.",
+                resident=resident_label(session, get_resident_row(session, resident_id)),
+                doctor=doctor,
+                contract_no=other.contract_no,
+                end=other.end_date.isoformat(),
+            )
         )
 
 
@@ -118,4 +216,4 @@ def check_consent(consent_given: bool, signed_at: datetime) -> None:
     if not consent_given:
         raise RuleError(CONSENT_REQUIRED, field="consent_given")
     if signed_at.tzinfo is None:
-        raise ValidationError("签约时间缺少时区信息。", field="signed_at")
+        raise ValidationError(msg("签约时间缺少时区信息。", "The signing time has no time zone."), field="signed_at")

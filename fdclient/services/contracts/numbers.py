@@ -1,9 +1,10 @@
 """Contract numbers: ``QY-<township code>-<year>-<6-digit sequence>``, e.g.
 ``QY-360111101-2026-000123`` (签约 → QY), readable on the printed form and unique.
 
-The sequence is the highest number of that township and year in the store plus one. The
-allocation first takes SQLite's write lock (a write statement that changes nothing), so two
-writers in the same store cannot read the same maximum; the unique index on
+The sequence is the highest number of that township and year in the store plus one. A
+write unit of work begins with ``BEGIN IMMEDIATE``, so it already holds SQLite's write
+lock when it reads that maximum: two writers in the same store cannot read the same one
+(no write statement to take the lock first is needed any more). The unique index on
 ``contracts.contract_no`` is the last guard.
 """
 
@@ -11,20 +12,16 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError
 from fdclient.models import Contract
+from fdclient.text import msg
 
 PREFIX = "QY"
 SEQUENCE_DIGITS = 6
 _PATTERN = re.compile(rf"{PREFIX}-([0-9]{{9}})-([0-9]{{4}})-([0-9]{{{SEQUENCE_DIGITS}}})", re.ASCII)
-
-
-def take_write_lock(session: Session) -> None:
-    """Make the session's transaction hold the database write lock from now on."""
-    session.execute(text("UPDATE contracts SET id = id WHERE 0"))
 
 
 def format_contract_no(township_code: str, year: int, sequence: int) -> str:
@@ -40,8 +37,8 @@ def parse_contract_no(number: str) -> tuple[str, int, int] | None:
 
 
 def next_contract_no(session: Session, township_code: str, year: int) -> str:
-    """The next free contract number of ``township_code`` in ``year``."""
-    take_write_lock(session)
+    """The next free contract number of ``township_code`` in ``year`` (call it in a write
+    unit of work, which holds the write lock until it commits)."""
     prefix = f"{PREFIX}-{township_code}-{year:04d}-"
     last = session.scalar(select(func.max(Contract.contract_no)).where(Contract.contract_no.like(prefix + "%")))
     sequence = 1
@@ -49,5 +46,12 @@ def next_contract_no(session: Session, township_code: str, year: int) -> str:
         parsed = parse_contract_no(last)
         sequence = (parsed[2] if parsed else 0) + 1
     if sequence >= 10**SEQUENCE_DIGITS:
-        raise RuleError(f"{year} 年的签约合同编号已用完（{prefix}{'9' * SEQUENCE_DIGITS}），请联系县级信息科。")
+        raise RuleError(
+            msg(
+                "{year} 年的签约合同编号已用完（{last}），请联系县级信息科。",
+                "The contract numbers of {year} are used up ({last}); please contact the county IT office.",
+                year=year,
+                last=f"{prefix}{'9' * SEQUENCE_DIGITS}",
+            )
+        )
     return format_contract_no(township_code, year, sequence)

@@ -3,6 +3,9 @@
 Fees are integer fen (分, 1/100 CNY): the split insurance fund + public health fund +
 resident adds up exactly, and the database checks that it does. The yuan ↔ fen helpers
 convert what forms show and type.
+
+Creating and deactivating a package is township set-up (``MANAGE_SETTINGS``, the
+administrator); :func:`get_package` is the row getter the contract checks use.
 """
 
 from __future__ import annotations
@@ -18,12 +21,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fdclient.domain import codes
+from fdclient.domain.codes import PackageKind, ServiceKind
 from fdclient.domain.key_populations import KeyPopulation
+from fdclient.domain.roles import Permission
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import PackageItem, ServicePackage
 from fdclient.services.lookup import fetch
+from fdclient.store.context import require
+from fdclient.text import msg
 
 _YUAN = re.compile(r"[0-9]+(\.[0-9]{1,2})?", re.ASCII)
+#: Longest package code.
+CODE_MAX_LENGTH = 20
+#: How often a year a package item may be delivered.
+TIMES_PER_YEAR_RANGE = (1, 52)
 
 
 def yuan_to_fen(value: str | int | Decimal, *, field: str = "fee") -> int:
@@ -31,12 +42,17 @@ def yuan_to_fen(value: str | int | Decimal, *, field: str = "fee") -> int:
 
     More than two decimals, negative amounts and text that is not a number are refused.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError("pass yuan as str, int or Decimal, never float")
     text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("元").strip()
     if not _YUAN.fullmatch(text):
         raise ValidationError(
-            f"金额“{value}”格式不对：应为不小于 0 的数字，单位元，最多两位小数，例如 55 或 12.50。",
+            msg(
+                "金额“{value}”格式不对：应为不小于 0 的数字，单位元，最多两位小数，例如 55 或 12.50。",
+                "The amount “{value}” is not valid: it must be a number not below 0, in yuan, with at most two"
+                " decimals, e.g. 55 or 12.50.",
+                value=value,
+            ),
             field=field,
         )
     return int((Decimal(text) * 100).to_integral_value(rounding=ROUND_HALF_UP))
@@ -55,18 +71,45 @@ def fen_to_decimal(fen: int) -> Decimal:
 
 def check_fee_split(total: int, insurance: int, public_health: int, resident: int) -> None:
     """Refuse a split whose parts are negative or do not add up to the total (all fen)."""
-    parts = {"医保基金": insurance, "基本公卫经费": public_health, "个人支付": resident}
-    for label, amount in parts.items():
+    parts = (
+        (msg("医保基金", "insurance fund share"), insurance),
+        (msg("基本公卫经费", "basic public health fund share"), public_health),
+        (msg("个人支付", "resident's share"), resident),
+    )
+    for part, amount in parts:
         if amount < 0:
-            raise ValidationError(f"{label}不能为负数，实际为 {fen_to_yuan(amount)} 元。", field="fee")
+            raise ValidationError(
+                msg(
+                    "{part}不能为负数，实际为 {amount} 元。",
+                    "The {part} cannot be negative; it is {amount} yuan.",
+                    part=part,
+                    amount=fen_to_yuan(amount),
+                ),
+                field="fee",
+            )
     if total < 0:
-        raise ValidationError(f"服务包总费用不能为负数，实际为 {fen_to_yuan(total)} 元。", field="fee")
+        raise ValidationError(
+            msg(
+                "服务包总费用不能为负数，实际为 {amount} 元。",
+                "The package's total fee cannot be negative; it is {amount} yuan.",
+                amount=fen_to_yuan(total),
+            ),
+            field="fee",
+        )
     if insurance + public_health + resident != total:
         raise ValidationError(
-            f"费用分担不等于总费用：医保基金 {fen_to_yuan(insurance)} 元 + 基本公卫经费 "
-            f"{fen_to_yuan(public_health)} 元 + 个人支付 {fen_to_yuan(resident)} 元 = "
-            f"{fen_to_yuan(insurance + public_health + resident)} 元，"
-            f"而总费用为 {fen_to_yuan(total)} 元，三部分之和应等于总费用。",
+            msg(
+                "费用分担不等于总费用：医保基金 {insurance} 元 + 基本公卫经费 {public_health} 元 + 个人支付 {resident} 元"
+                " = {parts} 元，而总费用为 {total} 元，三部分之和应等于总费用。",
+                "The fee split does not add up to the total: insurance fund {insurance} yuan + basic public health"
+                " fund {public_health} yuan + resident {resident} yuan = {parts} yuan, but the total fee is {total}"
+                " yuan; the three parts must add up to the total.",
+                insurance=fen_to_yuan(insurance),
+                public_health=fen_to_yuan(public_health),
+                resident=fen_to_yuan(resident),
+                parts=fen_to_yuan(insurance + public_health + resident),
+                total=fen_to_yuan(total),
+            ),
             field="fee",
         )
 
@@ -74,7 +117,8 @@ def check_fee_split(total: int, insurance: int, public_health: int, resident: in
 @dataclass(frozen=True)
 class PackageItemInput:
     name: str
-    service_kind: str
+    #: A :class:`ServiceKind` code.
+    service_kind: ServiceKind | str
     times_per_year: int
 
 
@@ -83,7 +127,7 @@ class PackageItemInfo:
     id: uuid.UUID
     position: int
     name: str
-    service_kind: str
+    service_kind: ServiceKind
     times_per_year: int
 
 
@@ -92,7 +136,7 @@ class PackageInfo:
     id: uuid.UUID
     code: str
     name: str
-    kind: str
+    kind: PackageKind
     target_population: KeyPopulation | None
     description: str | None
     fee_total_fen: int
@@ -108,7 +152,7 @@ def package_info(p: ServicePackage) -> PackageInfo:
         id=p.id,
         code=p.code,
         name=p.name,
-        kind=p.kind,
+        kind=PackageKind(p.kind),
         target_population=KeyPopulation(p.target_population) if p.target_population else None,
         description=p.description,
         fee_total_fen=p.fee_total_fen,
@@ -116,8 +160,28 @@ def package_info(p: ServicePackage) -> PackageInfo:
         fee_public_health_fen=p.fee_public_health_fen,
         fee_resident_fen=p.fee_resident_fen,
         active=p.active,
-        items=tuple(PackageItemInfo(i.id, i.position, i.name, i.service_kind, i.times_per_year) for i in p.items),
+        items=tuple(
+            PackageItemInfo(i.id, i.position, i.name, ServiceKind(i.service_kind), i.times_per_year) for i in p.items
+        ),
     )
+
+
+def _target_population(value: KeyPopulation | str) -> KeyPopulation:
+    try:
+        return KeyPopulation(value)
+    except ValueError:
+        raise ValidationError(
+            msg(
+                "目标人群“{value}”不存在，应为：{known}。",
+                "Target population “{value}” does not exist; it must be one of: {known}.",
+                value=value,
+                known=msg(
+                    "、".join(f"{p.value}（{p.label}）" for p in KeyPopulation),
+                    ", ".join(p.value for p in KeyPopulation),
+                ),
+            ),
+            field="target_population",
+        ) from None
 
 
 def create_package(
@@ -125,7 +189,7 @@ def create_package(
     *,
     code: str,
     name: str,
-    kind: str,
+    kind: PackageKind | str,
     fee_total_fen: int,
     fee_insurance_fen: int,
     fee_public_health_fen: int,
@@ -135,42 +199,51 @@ def create_package(
     description: str | None = None,
 ) -> PackageInfo:
     """A service package with its items (in the order given)."""
+    require(session, Permission.MANAGE_SETTINGS)
     code, name = code.strip(), name.strip()
-    if not code or len(code) > 20:
-        raise ValidationError("服务包编码不能为空，最多 20 个字符。", field="code")
+    if not code or len(code) > CODE_MAX_LENGTH:
+        raise ValidationError(
+            msg(
+                "服务包编码不能为空，最多 {most} 个字符。",
+                "The package code must not be empty and has at most {most} characters.",
+                most=CODE_MAX_LENGTH,
+            ),
+            field="code",
+        )
     if not name:
-        raise ValidationError("服务包名称不能为空。", field="name")
+        raise ValidationError(msg("服务包名称不能为空。", "The package name must not be empty."), field="name")
     if kind not in codes.PACKAGE_KIND:
         raise ValidationError(
-            f"服务包类型“{kind}”不存在，应为 basic（基础包）或 personalised（个性化服务包）。", field="kind"
+            msg(
+                "服务包类型“{kind}”不存在，应为 basic（基础包）或 personalised（个性化服务包）。",
+                "Package kind “{kind}” does not exist; it must be basic or personalised.",
+                kind=kind,
+            ),
+            field="kind",
         )
-    if target_population is not None:
-        try:
-            target_population = KeyPopulation(target_population)
-        except ValueError:
-            known = "、".join(f"{p.value}（{p.label}）" for p in KeyPopulation)
-            raise ValidationError(
-                f"目标人群“{target_population}”不存在，应为：{known}。", field="target_population"
-            ) from None
+    population = _target_population(target_population) if target_population is not None else None
     check_fee_split(fee_total_fen, fee_insurance_fen, fee_public_health_fen, fee_resident_fen)
     if not items:
-        raise ValidationError("服务包至少要有一项服务内容。", field="items")
+        raise ValidationError(
+            msg("服务包至少要有一项服务内容。", "A package needs at least one service item."), field="items"
+        )
     if session.scalar(select(ServicePackage).where(ServicePackage.code == code)) is not None:
-        raise ValidationError(f"服务包编码“{code}”已被使用。", field="code")
+        raise ValidationError(
+            msg("服务包编码“{code}”已被使用。", "Package code “{code}” is already in use.", code=code), field="code"
+        )
     package = ServicePackage(
         code=code,
         name=name,
-        kind=kind,
-        target_population=target_population.value if target_population else None,
+        kind=PackageKind(kind),
+        target_population=population,
         description=(description or "").strip() or None,
         fee_total_fen=fee_total_fen,
         fee_insurance_fen=fee_insurance_fen,
         fee_public_health_fen=fee_public_health_fen,
         fee_resident_fen=fee_resident_fen,
     )
+    package.items.extend(_item(item, position) for position, item in enumerate(items, start=1))
     session.add(package)
-    for position, item in enumerate(items, start=1):
-        package.items.append(_item(item, position))
     session.flush()
     return package_info(package)
 
@@ -178,28 +251,49 @@ def create_package(
 def _item(item: PackageItemInput, position: int) -> PackageItem:
     label = item.name.strip()
     if not label:
-        raise ValidationError(f"第 {position} 项服务内容缺少名称。", field="items")
-    if item.service_kind not in codes.SERVICE_KIND:
-        raise ValidationError(f"服务项目“{label}”的服务类别“{item.service_kind}”不存在。", field="items")
-    if not 1 <= item.times_per_year <= 52:
         raise ValidationError(
-            f"服务项目“{label}”的每年次数应在 1 到 52 之间，实际为 {item.times_per_year}。", field="items"
+            msg("第 {position} 项服务内容缺少名称。", "Service item {position} has no name.", position=position),
+            field="items",
+        )
+    if item.service_kind not in codes.SERVICE_KIND:
+        raise ValidationError(
+            msg(
+                "服务项目“{item}”的服务类别“{kind}”不存在。",
+                "Service item “{item}” has a service kind, “{kind}”, that does not exist.",
+                item=label,
+                kind=item.service_kind,
+            ),
+            field="items",
+        )
+    fewest, most = TIMES_PER_YEAR_RANGE
+    if not fewest <= item.times_per_year <= most:
+        raise ValidationError(
+            msg(
+                "服务项目“{item}”的每年次数应在 {fewest} 到 {most} 之间，实际为 {times}。",
+                "Service item “{item}” must be given {fewest} to {most} times a year, not {times}.",
+                item=label,
+                fewest=fewest,
+                most=most,
+                times=item.times_per_year,
+            ),
+            field="items",
         )
     return PackageItem(
-        position=position, name=label, service_kind=item.service_kind, times_per_year=item.times_per_year
+        position=position, name=label, service_kind=ServiceKind(item.service_kind), times_per_year=item.times_per_year
     )
 
 
 def get_package(session: Session, package_id: uuid.UUID) -> ServicePackage:
-    package = fetch(session, ServicePackage, package_id, "该服务包", "package_ids")
-    return package
+    """The package row (for the contract checks; no permission check)."""
+    return fetch(session, ServicePackage, package_id, msg("该服务包", "the service package"), "package_ids")
 
 
 def deactivate_package(session: Session, package_id: uuid.UUID) -> PackageInfo:
     """Stop offering a package; contracts that include it keep it."""
+    require(session, Permission.MANAGE_SETTINGS)
     package = get_package(session, package_id)
     if not package.active:
-        raise RuleError(f"服务包“{package.name}”已经停用。")
+        raise RuleError(msg("服务包“{name}”已经停用。", "Package “{name}” is already deactivated.", name=package.name))
     package.active = False
     session.flush()
     return package_info(package)

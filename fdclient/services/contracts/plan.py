@@ -8,28 +8,38 @@ plans its items only for the members who belong to it at the start of that contr
 
 A recorded visit fulfils the open planned service of its kind whose window contains the
 visit date, or else the earliest overdue one (:func:`find_open_service`).
+
+The functions that plan, cancel, fulfil and reopen work on rows for the contract and visit
+use cases, which check the permissions; :func:`planned_services` is a read (VIEW_RECORDS).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import MappingProxyType
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fdclient.domain.key_populations import compute_tags
+from fdclient.domain.codes import PlannedServiceStatus, ServiceKind, VisitKind
+from fdclient.domain.key_populations import KeyPopulation, compute_tags
+from fdclient.domain.roles import Permission
 from fdclient.models import Contract, ContractMember, PlannedService, Resident, Visit
 from fdclient.services.registry.residents import person_facts
+from fdclient.store.context import require
 
-#: Service kinds a visit kind fulfils.
-VISIT_SERVICE_KIND = {
-    "hypertension": "hypertension_followup",
-    "diabetes": "diabetes_followup",
-    "elderly_check": "elderly_check",
-    "home_visit": "home_visit",
-}
+#: The service kind a visit of each kind fulfils.
+VISIT_SERVICE_KIND: Mapping[VisitKind, ServiceKind] = MappingProxyType(
+    {
+        VisitKind.HYPERTENSION: ServiceKind.HYPERTENSION_FOLLOWUP,
+        VisitKind.DIABETES: ServiceKind.DIABETES_FOLLOWUP,
+        VisitKind.ELDERLY_CHECK: ServiceKind.ELDERLY_CHECK,
+        VisitKind.HOME_VISIT: ServiceKind.HOME_VISIT,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -38,11 +48,11 @@ class PlannedServiceInfo:
     contract_id: uuid.UUID
     resident_id: uuid.UUID
     package_item_id: uuid.UUID
-    service_kind: str
+    service_kind: ServiceKind
     sequence: int
     window_start: date
     window_end: date
-    status: str
+    status: PlannedServiceStatus
     fulfilled_on: date | None
     visit_id: uuid.UUID | None
 
@@ -53,11 +63,11 @@ def planned_service_info(p: PlannedService) -> PlannedServiceInfo:
         p.contract_id,
         p.resident_id,
         p.package_item_id,
-        p.service_kind,
+        ServiceKind(p.service_kind),
         p.sequence,
         p.window_start,
         p.window_end,
-        p.status,
+        PlannedServiceStatus(p.status),
         p.fulfilled_on,
         p.visit_id,
     )
@@ -99,10 +109,10 @@ def plan_services(session: Session, contract: Contract) -> int:
     created = 0
     for year_start, year_end in contract_years(contract.start_date, contract.term_years):
         for resident in members:
-            tags = {t.value for t in compute_tags(person_facts(resident), year_start)}
+            tags = compute_tags(person_facts(resident), year_start)
             for cp in contract.packages:
                 package = cp.package
-                if package.target_population and package.target_population not in tags:
+                if package.target_population and KeyPopulation(package.target_population) not in tags:
                     continue
                 for item in package.items:
                     for sequence, (start, end) in enumerate(windows(year_start, year_end, item.times_per_year), 1):
@@ -129,25 +139,27 @@ def cancel_planned(
     (for one member when ``resident_id`` is given); returns how many."""
     query = select(PlannedService).where(
         PlannedService.contract_id == contract_id,
-        PlannedService.status == "planned",
+        PlannedService.status == PlannedServiceStatus.PLANNED,
         PlannedService.window_start > after,
     )
     if resident_id is not None:
         query = query.where(PlannedService.resident_id == resident_id)
     rows = session.scalars(query).all()
     for row in rows:
-        row.status = "cancelled"
+        row.status = PlannedServiceStatus.CANCELLED
     session.flush()
     return len(rows)
 
 
-def find_open_service(session: Session, resident_id: uuid.UUID, service_kind: str, on: date) -> PlannedService | None:
+def find_open_service(
+    session: Session, resident_id: uuid.UUID, service_kind: ServiceKind, on: date
+) -> PlannedService | None:
     """The planned service a visit on ``on`` fulfils: the open one whose window contains the
     date, else the earliest overdue one (window ended before the date), else None."""
     base = select(PlannedService).where(
         PlannedService.resident_id == resident_id,
         PlannedService.service_kind == service_kind,
-        PlannedService.status == "planned",
+        PlannedService.status == PlannedServiceStatus.PLANNED,
     )
     current = session.scalars(
         base.where(PlannedService.window_start <= on, PlannedService.window_end >= on).order_by(
@@ -160,14 +172,16 @@ def find_open_service(session: Session, resident_id: uuid.UUID, service_kind: st
 
 
 def fulfil(service: PlannedService, visit: Visit) -> None:
-    service.status, service.fulfilled_on, service.visit_id = "done", visit.visit_date, visit.id
+    service.status, service.fulfilled_on, service.visit_id = PlannedServiceStatus.DONE, visit.visit_date, visit.id
 
 
 def reopen(service: PlannedService) -> None:
-    service.status, service.fulfilled_on, service.visit_id = "planned", None, None
+    """Open again a service whose visit was corrected away or voided."""
+    service.status, service.fulfilled_on, service.visit_id = PlannedServiceStatus.PLANNED, None, None
 
 
 def services_of_visit(session: Session, visit_id: uuid.UUID) -> list[PlannedService]:
+    """The planned services a visit fulfilled (rows; no permission check)."""
     return list(session.scalars(select(PlannedService).where(PlannedService.visit_id == visit_id)))
 
 
@@ -175,6 +189,7 @@ def planned_services(
     session: Session, *, contract_id: uuid.UUID | None = None, resident_id: uuid.UUID | None = None
 ) -> tuple[PlannedServiceInfo, ...]:
     """Planned services of a contract and/or a resident, by window."""
+    require(session, Permission.VIEW_RECORDS)
     query = select(PlannedService).order_by(PlannedService.window_start, PlannedService.service_kind)
     if contract_id is not None:
         query = query.where(PlannedService.contract_id == contract_id)

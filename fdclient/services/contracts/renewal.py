@@ -1,11 +1,12 @@
 """Renewal (续约) and expiry of contracts (DOMAIN.md §4):
 
-* ``renew_contract``: an active or expired contract near or past its end; the members move to
-  a new active contract that starts the day after the old end date.
-* ``expire_due_contracts`` ends contracts past their end date, or renews them with the consent
-  already given when ``auto_renew`` is set.
+* ``renew_contract``: an active or expired contract near or past its end (by the unit of
+  work's clock); the members move to a new active contract that starts the day after the
+  old end date.
+* ``expire_due_contracts`` ends contracts whose end date has passed, or renews them with the
+  consent already given when ``auto_renew`` is set.
 
-Use cases flush but never commit: the caller owns the transaction.
+Both need ``MANAGE_CONTRACTS``. Use cases flush; the unit of work commits.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fdclient.domain.codes import ContractScope, ContractStatus, ResidentStatus, SigningChannel
+from fdclient.domain.contract_states import check_transition
+from fdclient.domain.roles import Permission
 from fdclient.errors import RuleError
-from fdclient.models import Contract, Resident, utcnow
+from fdclient.models import Contract
 from fdclient.services.contracts.checks import (
     check_consent,
     check_doctor,
@@ -35,10 +39,24 @@ from fdclient.services.contracts.lifecycle import (
     insert_contract,
     transition,
 )
+from fdclient.services.registry.residents import get_resident_row
+from fdclient.store.context import now, require, today
+from fdclient.text import msg
 
 #: Renewal opens this many days before the end date and closes this many days after it.
 RENEWAL_OPENS_DAYS_BEFORE = 90
 RENEWAL_CLOSES_DAYS_AFTER = 90
+
+
+def _members_to_renew(session: Session, old: Contract) -> list[uuid.UUID]:
+    """The members still covered at the end (or when it expired), who are still registered."""
+    expired = old.status == ContractStatus.EXPIRED
+    covered = [m.resident_id for m in old.members if m.is_active or (expired and m.ended_on == old.end_date)]
+    return [
+        rid
+        for rid in covered
+        if (r := get_resident_row(session, rid)).status == ResidentStatus.ACTIVE and r.voided_at is None
+    ]
 
 
 def _renew(
@@ -46,58 +64,61 @@ def _renew(
     old: Contract,
     *,
     signed_at: datetime,
-    consented_at: datetime,
-    consent_text_version,
-    channel: str | None,
+    consented_at: datetime | None,
+    consent_text_version: str | None,
+    channel: SigningChannel | str | None,
     term_years: int | None,
-    package_ids,
-    doctor_id,
-    member_ids,
-    representative_id,
+    package_ids: Sequence[uuid.UUID] | None,
+    doctor_id: uuid.UUID | None,
+    member_ids: Sequence[uuid.UUID] | None,
+    representative_id: uuid.UUID | None,
 ) -> Contract:
-    if old.status not in ("active", "expired"):
-        transition(old, "renewed")
+    """Move the members of ``old`` to a new active contract from the day after its end;
+    each None takes the old contract's value (its active packages only)."""
+    check_transition(old.contract_no, ContractStatus(old.status), ContractStatus.RENEWED)
     if member_ids is None:
-        member_ids = [
-            m.resident_id
-            for m in old.members
-            if m.is_active or (old.status == "expired" and m.ended_on == old.end_date)
-        ]
-        member_ids = [
-            rid for rid in member_ids if (r := session.get(Resident, rid)).status == "active" and r.voided_at is None
-        ]
+        member_ids = _members_to_renew(session, old)
     if not member_ids:
-        raise RuleError(f"合同 {old.contract_no} 已没有可以续约的在册成员。")
-    members = covered_members(session, old.scope, old.household_id, member_ids)
+        raise RuleError(
+            msg(
+                "合同 {contract_no} 已没有可以续约的在册成员。",
+                "Contract {contract_no} has no registered member left to renew it for.",
+                contract_no=old.contract_no,
+            )
+        )
+    scope = ContractScope(old.scope)
+    members = covered_members(session, scope, old.household_id, member_ids)
     doctor_id = doctor_id or old.doctor_id
     check_doctor(session, old.team_id, doctor_id)
     start = old.end_date + timedelta(days=1)
+    term = term_years or old.term_years
     if package_ids is None:
         package_ids = [cp.package_id for cp in old.packages if cp.package.active]
-    packages = check_packages(session, package_ids, members, start, term_years or old.term_years)
+    packages = check_packages(session, package_ids, members, start, term)
     refuse_other_contracts(session, [r.id for r in members], except_contract=old.id)
     if representative_id is None:
         representative_id = old.representative_id if old.representative_id in {r.id for r in members} else members[0].id
     for m in old.members:
         if m.is_active:
             m.is_active, m.ended_on = False, old.end_date
-    transition(old, "renewed")
+    transition(old, ContractStatus.RENEWED)
     session.flush()  # the members leave the old contract before they join the new one
     new = insert_contract(
         session,
-        scope=old.scope,
+        scope=scope,
         household_id=old.household_id,
         members=members,
         representative_id=representative_id,
         team_id=old.team_id,
         doctor_id=doctor_id,
         packages=packages,
-        term_years=term_years or old.term_years,
+        term_years=term,
         start_date=start,
         auto_renew=old.auto_renew,
         channel=channel or old.channel,
     )
-    new.renewal_of_id, new.status, new.consent_text_version = old.id, "active", consent_text_version
+    new.renewal_of_id, new.consent_text_version = old.id, consent_text_version
+    transition(new, ContractStatus.ACTIVE)
     activate(session, new, signed_at=signed_at, consented_at=consented_at)
     return new
 
@@ -108,8 +129,7 @@ def renew_contract(
     *,
     consent_given: bool,
     signed_at: datetime,
-    today: date,
-    channel: str | None = None,
+    channel: SigningChannel | str | None = None,
     term_years: int | None = None,
     package_ids: Sequence[uuid.UUID] | None = None,
     doctor_id: uuid.UUID | None = None,
@@ -120,20 +140,33 @@ def renew_contract(
     """Renew (续约) an active or expired contract near or past its end. The old contract
     becomes “已续约”; the new one is active from the day after the old end date. Members,
     packages, doctor and term default to the old contract's."""
+    require(session, Permission.MANAGE_CONTRACTS)
     old = get_contract_row(session, contract_id)
-    if old.status not in ("active", "expired"):
-        transition(old, "renewed")
+    check_transition(old.contract_no, ContractStatus(old.status), ContractStatus.RENEWED)
+    on = today(session)
     opens = old.end_date - timedelta(days=RENEWAL_OPENS_DAYS_BEFORE)
     closes = old.end_date + timedelta(days=RENEWAL_CLOSES_DAYS_AFTER)
-    if today < opens:
+    if on < opens:
         raise RuleError(
-            f"合同 {old.contract_no} 到 {old.end_date.isoformat()} 才到期，到期前 {RENEWAL_OPENS_DAYS_BEFORE} 天内"
-            f"（{opens.isoformat()} 起）才能续约。"
+            msg(
+                "合同 {contract_no} 到 {end} 才到期，到期前 {days} 天内（{opens} 起）才能续约。",
+                "Contract {contract_no} ends on {end}; it can be renewed only in the {days} days before (from {opens}).",
+                contract_no=old.contract_no,
+                end=old.end_date.isoformat(),
+                days=RENEWAL_OPENS_DAYS_BEFORE,
+                opens=opens.isoformat(),
+            )
         )
-    if today > closes:
+    if on > closes:
         raise RuleError(
-            f"合同 {old.contract_no} 已于 {old.end_date.isoformat()} 到期，"
-            f"超过 {RENEWAL_CLOSES_DAYS_AFTER} 天不能续约，请重新签约。"
+            msg(
+                "合同 {contract_no} 已于 {end} 到期，超过 {days} 天不能续约，请重新签约。",
+                "Contract {contract_no} ended on {end}, more than {days} days ago; it can no longer be renewed."
+                " Sign a new contract.",
+                contract_no=old.contract_no,
+                end=old.end_date.isoformat(),
+                days=RENEWAL_CLOSES_DAYS_AFTER,
+            )
         )
     check_consent(consent_given, signed_at)
     new = _renew(
@@ -160,39 +193,55 @@ class ExpiryResult:
     renewed: tuple[tuple[str, str], ...]
 
 
-def expire_due_contracts(session: Session, today: date) -> ExpiryResult:
-    """Active contracts whose end date is before ``today`` expire (members no longer covered),
-    or are renewed with the consent already given when ``auto_renew`` is set."""
+def _renew_automatically(session: Session, c: Contract) -> Contract | None:
+    """The renewal of ``c`` with the consent it was signed with, or None when a rule
+    refuses it (no member left, the doctor left the team, ...): nothing is changed then."""
+    try:
+        with session.begin_nested():
+            return _renew(
+                session,
+                c,
+                signed_at=now(session),
+                consented_at=c.consented_at,
+                consent_text_version=c.consent_text_version,
+                channel=None,
+                term_years=None,
+                package_ids=None,
+                doctor_id=None,
+                member_ids=None,
+                representative_id=None,
+            )
+    except RuleError:
+        return None
+
+
+def _expire(c: Contract) -> None:
+    transition(c, ContractStatus.EXPIRED)
+    for m in c.members:
+        if m.is_active:
+            m.is_active, m.ended_on = False, c.end_date
+
+
+def expire_due_contracts(session: Session) -> ExpiryResult:
+    """Active contracts whose end date is before today expire (members no longer covered),
+    or are renewed with the consent already given when ``auto_renew`` is set. A renewal
+    that has itself ended by today is handled in the same call."""
+    require(session, Permission.MANAGE_CONTRACTS)
+    on = today(session)
     expired: list[str] = []
     renewed: list[tuple[str, str]] = []
-    while due := session.scalars(
-        select(Contract).where(Contract.status == "active", Contract.end_date < today).order_by(Contract.end_date)
-    ).all():
+    due_query = (
+        select(Contract)
+        .where(Contract.status == ContractStatus.ACTIVE, Contract.end_date < on)
+        .order_by(Contract.end_date)
+    )
+    while due := session.scalars(due_query).all():
         for c in due:
-            if c.auto_renew:
-                try:
-                    with session.begin_nested():
-                        new = _renew(
-                            session,
-                            c,
-                            signed_at=utcnow(),
-                            consented_at=c.consented_at,
-                            consent_text_version=c.consent_text_version,
-                            channel=None,
-                            term_years=None,
-                            package_ids=None,
-                            doctor_id=None,
-                            member_ids=None,
-                            representative_id=None,
-                        )
-                    renewed.append((c.contract_no, new.contract_no))
-                    continue
-                except RuleError:
-                    pass  # e.g. no member left, or the doctor left the team: the contract expires
-            transition(c, "expired")
-            for m in c.members:
-                if m.is_active:
-                    m.is_active, m.ended_on = False, c.end_date
-            expired.append(c.contract_no)
+            new = _renew_automatically(session, c) if c.auto_renew else None
+            if new is not None:
+                renewed.append((c.contract_no, new.contract_no))
+            else:
+                _expire(c)
+                expired.append(c.contract_no)
         session.flush()
     return ExpiryResult(tuple(expired), tuple(renewed))

@@ -12,7 +12,6 @@ follow-up visits, referrals and satisfaction surveys, deterministically for a se
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Mapping
@@ -20,14 +19,21 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.orm import Session
 
+from fdclient.domain.codes import AuditAction
+from fdclient.domain.roles import Permission, Role
 from fdclient.errors import RuleError
-from fdclient.models import AuditEntry, Resident, ServicePackage, Staff, Township, Village
+from fdclient.models import Resident, ServicePackage, Staff, Township, Village
 from fdclient.services.demo.builder import build_demo
 from fdclient.services.demo.common import DemoData, DemoTownship
 from fdclient.services.demo.writer import WriteReport, write_demo
 from fdclient.store import Store
+from fdclient.store.audit_trail import record_event
+from fdclient.store.context import require, today
+from fdclient.store.signin import read_keyring
+from fdclient.text import Text, msg
 
 __all__ = [
     "DEFAULT_HOUSEHOLDS",
@@ -68,19 +74,43 @@ class DemoSummary:
     as_of: date
     #: Seconds spent inserting each table.
     table_seconds: Mapping[str, float]
+    #: Sign-in names that can sign in with the demo's password.
+    accounts: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        """A few Chinese lines for the command line."""
+        """A few lines for the command line, in the current language."""
         c = self.counts
-        return "\n".join(
-            (
-                f"已生成演示数据（截至 {self.as_of.isoformat()}，随机种子 {self.seed}）：",
-                f"  {c['villages']} 个村（居）委会，{c['households']} 户，{c['residents']} 位居民，"
-                f"{c['teams']} 个家庭医生团队，{c['staff']} 名工作人员；",
-                f"  签约协议 {c['contracts']} 份（覆盖 {c['contract_members']} 人次），履约计划 {c['planned_services']} 项，"
-                f"随访与体检记录 {c['visits']} 条，转诊 {c['referrals']} 次，满意度调查 {c['satisfaction_surveys']} 份；",
-                f"  共 {self.rows:,} 行，用时 {self.seconds:.1f} 秒（生成 {self.build_seconds:.1f} 秒，"
-                f"写入 {self.write_seconds:.1f} 秒），每秒 {self.rows_per_second:,.0f} 行。",
+        return str(
+            msg(
+                "已生成演示数据（截至 {as_of}，随机种子 {seed}）：\n"
+                "  {villages} 个村（居）委会，{households} 户，{residents} 位居民，{teams} 个家庭医生团队，{staff} 名工作人员；\n"
+                "  签约协议 {contracts} 份（覆盖 {members} 人次），履约计划 {planned} 项，随访与体检记录 {visits} 条，"
+                "转诊 {referrals} 次，满意度调查 {surveys} 份；\n"
+                "  共 {rows:,} 行，用时 {seconds:.1f} 秒（生成 {build:.1f} 秒，写入 {write:.1f} 秒），每秒 {rate:,.0f} 行。",
+                "Demo data generated (as of {as_of}, seed {seed}):\n"
+                "  {villages} villages, {households} households, {residents} residents, {teams} family-doctor teams, "
+                "{staff} staff;\n"
+                "  {contracts} contracts (covering {members} people), {planned} planned services, {visits} visit "
+                "records, {referrals} referrals, {surveys} satisfaction surveys;\n"
+                "  {rows:,} rows in {seconds:.1f} s (building {build:.1f} s, writing {write:.1f} s), {rate:,.0f} rows/s.",
+                as_of=self.as_of.isoformat(),
+                seed=self.seed,
+                villages=c["villages"],
+                households=c["households"],
+                residents=c["residents"],
+                teams=c["teams"],
+                staff=c["staff"],
+                contracts=c["contracts"],
+                members=c["contract_members"],
+                planned=c["planned_services"],
+                visits=c["visits"],
+                referrals=c["referrals"],
+                surveys=c["satisfaction_surveys"],
+                rows=self.rows,
+                seconds=self.seconds,
+                build=self.build_seconds,
+                write=self.write_seconds,
+                rate=self.rows_per_second,
             )
         )
 
@@ -94,21 +124,28 @@ def demo_township(connection: Connection, township_id: uuid.UUID) -> DemoTownshi
 
 
 def ensure_empty(connection: Connection) -> None:
-    """Refuse a store that already has residents (or villages, staff, packages)."""
+    """Refuse a store that already has residents (or villages, staff other than its
+    administrators, packages)."""
     found = []
-    for model, label in (
-        (Resident, "位居民"),
-        (Village, "个村（居）委会"),
-        (Staff, "名工作人员"),
-        (ServicePackage, "个服务包"),
+    for label, query in (
+        (msg("{n} 位居民", "{n} residents"), select(func.count()).select_from(Resident)),
+        (msg("{n} 个村（居）委会", "{n} villages"), select(func.count()).select_from(Village)),
+        (msg("{n} 名工作人员", "{n} staff"), select(func.count()).select_from(Staff).where(Staff.role != Role.ADMIN)),
+        (msg("{n} 个服务包", "{n} service packages"), select(func.count()).select_from(ServicePackage)),
     ):
-        count = connection.scalar(select(func.count()).select_from(model))
+        count = connection.scalar(query)
         if count:
-            found.append(f"{count} {label}")
+            found.append(Text(label.zh, label.en, MappingProxyType({"n": count})))
     if found:
+        listed = Text("、".join(t.render("zh_CN") for t in found), ", ".join(t.render("en") for t in found))
         raise RuleError(
-            f"数据库中已有 {'、'.join(found)}，演示数据只能生成到空数据库中。"
-            "请用 --data-dir 指定一个新的数据目录后再运行 fdclient demo。"
+            msg(
+                "数据库中已有 {found}，演示数据只能生成到空数据库中。"
+                "请用 --data-dir 指定一个新的数据目录后再运行 fdclient demo。",
+                "The store already holds {found}; a demo is generated into an empty store only. Give a new data "
+                "folder with --data-dir and run fdclient demo again.",
+                found=listed,
+            )
         )
 
 
@@ -119,19 +156,32 @@ def generate_demo(
     households: int = DEFAULT_HOUSEHOLDS,
     seed: int = DEFAULT_SEED,
     as_of: date | None = None,
+    password: str | None = None,
 ) -> DemoSummary:
-    """Fill ``store`` (which must be empty) with a demo township."""
-    as_of = as_of or date.today()
+    """Fill ``store`` (which must be empty but for its administrators) with a demo township.
+
+    With ``password``, the demo's accounts (``DemoData.accounts``) can sign in on this
+    laptop with it; the key file is written in the same write transaction."""
     started = time.perf_counter()
-    with store.engine.connect() as connection:
-        ensure_empty(connection)
-        township = demo_township(connection, store.info.township_id)
+    with store.read() as session:
+        require(session, Permission.LOAD_DEMO)
+        as_of = as_of or today(session)
+        ensure_empty(session.connection())
+        township = demo_township(session.connection(), store.info.township_id)
     data = build_demo(township, villages=villages, households=households, seed=seed, as_of=as_of)
     built = time.perf_counter()
-    with store.engine.begin() as connection:
+    with store.write() as session:
+        require(session, Permission.LOAD_DEMO)
+        connection = session.connection()
         ensure_empty(connection)
         report = write_demo(connection, data)
-        _record(connection, data, store, seed=seed, as_of=as_of, villages=villages, households=households)
+        _record(session, data, store, seed=seed, as_of=as_of, villages=villages, households=households)
+        if password is not None and data.accounts:
+            assert store.key is not None
+            keyring = read_keyring(store.paths)
+            for username in data.accounts:
+                keyring = keyring.with_entry(username, password, store.key)
+            keyring.save(store.paths.keyring)
     seconds = time.perf_counter() - started
     rows = data.row_count + 1
     return DemoSummary(
@@ -144,27 +194,19 @@ def generate_demo(
         seed=seed,
         as_of=as_of,
         table_seconds=report.table_seconds,
+        accounts=data.accounts if password is not None else (),
     )
 
 
-def _record(connection: Connection, data: DemoData, store: Store, **arguments) -> None:
-    """The audit-log summary entry, and the centre's details where the township has none."""
-    changes = {
-        "summary": "生成演示数据",
+def _record(session: Session, data: DemoData, store: Store, **arguments: object) -> None:
+    """The audit-trail event, and the centre's details where the township has none."""
+    details = {
         **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in arguments.items()},
         "counts": data.counts(),
+        "accounts": list(data.accounts),
     }
-    connection.execute(
-        insert(AuditEntry.__table__).values(
-            id=uuid.UUID(hex=data.audit_id),
-            at=data.reference,
-            actor_id=None,
-            action="insert",
-            table_name="demo",
-            row_id=None,
-            changes=json.loads(json.dumps(changes, ensure_ascii=False)),
-        )
-    )
+    record_event(session, AuditAction.DEMO, "store", details)
+    connection = session.connection()
     township = connection.execute(select(Township).where(Township.id == store.info.township_id)).one()
     fill = {k: v for k, v in data.township_details.items() if getattr(township, k) is None}
     if fill:

@@ -12,6 +12,7 @@ import gc
 import random
 from datetime import date
 
+from fdclient.domain.time import start_of_china_day
 from fdclient.errors import ValidationError
 from fdclient.services.demo.catalogue import build_catalogue
 from fdclient.services.demo.checks import elderly_checks, home_visits, surveys
@@ -22,7 +23,6 @@ from fdclient.services.demo.common import (
     DemoTownship,
     TableRows,
     id_maker,
-    start_of_day_utc,
     stored_datetime,
 )
 from fdclient.services.demo.contracts import ContractBuilder
@@ -31,6 +31,7 @@ from fdclient.services.demo.names import NameMaker
 from fdclient.services.demo.organisation import MAX_VILLAGES, build_organisation, mobile
 from fdclient.services.demo.population import build_population
 from fdclient.services.demo.visits import SURVEY_COLUMNS, VisitLog
+from fdclient.text import msg
 
 MAX_HOUSEHOLDS = 200_000
 #: Keeps a village under the 99,999 residents its 5-digit health-record sequence allows.
@@ -42,12 +43,27 @@ _DAYS_BACK = 115
 def build_demo(township: DemoTownship, *, villages: int, households: int, seed: int, as_of: date) -> DemoData:
     """All rows of a demo township, per table in foreign-key order."""
     if not 1 <= villages <= MAX_VILLAGES:
-        raise ValidationError(f"村（居）委会数量应在 1 到 {MAX_VILLAGES} 之间，实际为 {villages}。", field="villages")
+        raise ValidationError(
+            msg(
+                "村（居）委会数量应在 1 到 {most} 之间，实际为 {villages}。",
+                "The number of villages must be between 1 and {most}; it is {villages}.",
+                most=MAX_VILLAGES,
+                villages=villages,
+            ),
+            field="villages",
+        )
     most = min(MAX_HOUSEHOLDS, villages * MAX_HOUSEHOLDS_PER_VILLAGE)
     if not villages <= households <= most:
         raise ValidationError(
-            f"户数应在 {villages} 到 {most} 之间（每个村（居）委会至少 1 户、至多 {MAX_HOUSEHOLDS_PER_VILLAGE} 户），"
-            f"实际为 {households}。",
+            msg(
+                "户数应在 {least} 到 {most} 之间（每个村（居）委会至少 1 户、至多 {per_village} 户），实际为 {households}。",
+                "The number of households must be between {least} and {most} (at least 1 and at most {per_village} "
+                "per village); it is {households}.",
+                least=villages,
+                most=most,
+                per_village=MAX_HOUSEHOLDS_PER_VILLAGE,
+                households=households,
+            ),
             field="households",
         )
     # Millions of small rows: the cyclic garbage collector would rescan them again and again
@@ -63,7 +79,7 @@ def build_demo(township: DemoTownship, *, villages: int, households: int, seed: 
 
 def _build(township: DemoTownship, villages: int, households: int, seed: int, as_of: date) -> DemoData:
     rng = random.Random(seed)
-    reference = start_of_day_utc(as_of)
+    reference = start_of_china_day(as_of)
     days = Days(date(as_of.year - _DAYS_BACK, 1, 1), date.fromordinal(as_of.toordinal() + 3 * 366 + 400))
     ctx = Context(rng, id_maker(rng, reference), days, as_of.toordinal(), stored_datetime(reference), township)
     names = NameMaker(rng)
@@ -102,4 +118,4 @@ def _build(township: DemoTownship, villages: int, households: int, seed: int, as
         "centre_phone": mobile(ctx),
         "service_hours": "周一至周日 8:00-12:00，14:30-17:30（节假日值班）",
     }
-    return DemoData(tables, population.household_heads, ctx.stamp, reference, ctx.ids(), details)
+    return DemoData(tables, population.household_heads, ctx.stamp, reference, org.accounts, details)

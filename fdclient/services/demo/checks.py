@@ -9,7 +9,8 @@ representative, by phone mostly; scores are mostly 80-100.
 
 from __future__ import annotations
 
-from fdclient.services.demo.common import Context, weighted
+from fdclient.domain.codes import ServiceKind, SurveyChannel, VisitKind
+from fdclient.services.demo.common import Context, Row, weighted
 from fdclient.services.demo.people import Person
 from fdclient.services.demo.visits import VisitLog
 
@@ -26,14 +27,16 @@ _SUMMARIES = {
     "3,4": "随访并进行健康生活方式指导",
 }
 _COMMENTS = (None, None, None, None, "医生服务态度好", "希望多上门随访", "取药方便了", "希望增加体检项目")
-_SURVEY_CHANNELS = weighted(("phone", "visit", "clinic"), (7, 2, 1))
+_SURVEY_CHANNELS = weighted(
+    (SurveyChannel.PHONE.value, SurveyChannel.VISIT.value, SurveyChannel.CLINIC.value), (7, 2, 1)
+)
 
 
 def elderly_checks(ctx: Context, log: VisitLog, p: Person) -> None:
     """One check a year for a resident aged 65 or more on the day of the check."""
     random, randint, A = ctx.rng.random, ctx.randint, ctx.as_of
     last = min(A, p.present_until(A))
-    entries = log.coverage.open_services.get((p.id, "elderly_check"))
+    entries = log.coverage.open_services.get((p.id, ServiceKind.ELDERLY_CHECK))
     spans = [(ws, we) for ws, we, _ in entries] if entries else [(A - 729, A - 365), (A - 364, A)]
     chance = 0.85 if entries else 0.55
     for ws, we in spans:
@@ -45,7 +48,7 @@ def elderly_checks(ctx: Context, log: VisitLog, p: Person) -> None:
             continue
         log.add(
             p,
-            "elderly_check",
+            VisitKind.ELDERLY_CHECK,
             day,
             "1" if random() < 0.7 else "2",
             log.doctor_for(p),
@@ -54,7 +57,7 @@ def elderly_checks(ctx: Context, log: VisitLog, p: Person) -> None:
         )
 
 
-def _elderly_detail(ctx: Context, p: Person) -> tuple:
+def _elderly_detail(ctx: Context, p: Person) -> Row:
     random, randint = ctx.rng.random, ctx.randint
     low, high = _SELF_CARE[int(random() * len(_SELF_CARE))]
     systolic = (128 + int(random() * 30)) if p.ht else (108 + int(random() * 32))
@@ -102,7 +105,7 @@ def home_visits(ctx: Context, log: VisitLog, p: Person) -> None:
     patients are visited about every six months whatever their contract."""
     random, randint, A = ctx.rng.random, ctx.randint, ctx.as_of
     last = min(A, p.present_until(A))
-    entries = log.coverage.open_services.get((p.id, "home_visit"))
+    entries = log.coverage.open_services.get((p.id, ServiceKind.HOME_VISIT))
     spans = [(ws, we) for ws, we, _ in entries] if entries else []
     if p.smi or p.tb:
         spans += [(A - 729 + 182 * k, A - 548 + 182 * k) for k in range(4)]
@@ -120,7 +123,7 @@ def home_visits(ctx: Context, log: VisitLog, p: Person) -> None:
             68 + int(random() * 22) if measured else None,
             round(4.6 + random() * 3, 1) if measured and p.dm else None,
         )
-        log.add(p, "home_visit", day, "2", log.doctor_for(p), None, detail)
+        log.add(p, VisitKind.HOME_VISIT, day, "2", log.doctor_for(p), None, detail)
 
 
 def surveys(ctx: Context, log: VisitLog) -> None:

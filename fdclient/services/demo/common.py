@@ -16,22 +16,21 @@ integer arithmetic and :class:`Days` turns them into stored text through a looku
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
-#: China Standard Time: the demo's local day starts at 16:00 UTC the day before.
-CST = timedelta(hours=8)
+from fdclient.domain.time import CHINA_UTC_OFFSET_HOURS
+
+T = TypeVar("T")
+#: A row as it is inserted: the stored values in the order of its table's columns.
+Row = tuple[Any, ...]
 
 
 def stored_datetime(moment: datetime) -> str:
     """An aware datetime as a UTCDateTime column stores it on SQLite."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def start_of_day_utc(day: date) -> datetime:
-    """Midnight of ``day`` in China, as an aware UTC datetime."""
-    return datetime(day.year, day.month, day.day, tzinfo=UTC) - CST
 
 
 _COUNTER_HEX = tuple(f"7{c:03x}" for c in range(4096))
@@ -76,8 +75,9 @@ class Days:
         return self._text[ordinal - self.first]
 
     def at(self, ordinal: int, hour: int, minute: int) -> str:
-        """A local (China) time on that day as a stored UTC datetime."""
-        hour -= 8
+        """A China time on that day as a stored UTC datetime (China has no daylight saving:
+        the UTC time is always 8 hours earlier)."""
+        hour -= CHINA_UTC_OFFSET_HOURS
         if hour >= 0:
             return f"{self._text[ordinal - self.first]} {hour:02d}:{minute:02d}:00.000000"
         return f"{self._text[ordinal - 1 - self.first]} {hour + 24:02d}:{minute:02d}:00.000000"
@@ -89,7 +89,7 @@ class TableRows:
 
     name: str
     columns: tuple[str, ...]
-    rows: list = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -126,8 +126,9 @@ class DemoData:
     stamp: str
     #: The reference time of the demo (midnight of as_of in China), aware UTC.
     reference: datetime
-    #: Id of the audit-log summary entry written with the demo.
-    audit_id: str
+    #: Sign-in names of the staff who get an account on this laptop (the first team and
+    #: the specialist): the laptop a team shares.
+    accounts: tuple[str, ...]
     #: Centre details for the township row where it has none (institution, phone, hours).
     township_details: dict[str, str]
 
@@ -155,6 +156,8 @@ class Context:
     as_of: int
     stamp: str
     township: DemoTownship
+    #: ``randint(low, high)``, both ends included (set from ``rng``).
+    randint: Callable[[int, int], int] = field(init=False)
 
     def __post_init__(self) -> None:
         random = self.rng.random
@@ -166,7 +169,7 @@ class Context:
         self.randint = randint
 
 
-def weighted(values, weights) -> tuple:
+def weighted(values: Iterable[T], weights: Iterable[float]) -> tuple[T, ...]:
     """A lookup table for cheap weighted draws: each value repeated ``weight`` times (integer
     weights), so ``table[int(random() * len(table))]`` draws with those weights."""
     return tuple(v for v, w in zip(values, weights, strict=False) for _ in range(int(w)))

@@ -17,10 +17,21 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from fdclient.domain.codes import (
+    ContractScope,
+    ContractStatus,
+    PlannedServiceStatus,
+    ResidentStatus,
+    ServiceKind,
+    SigningChannel,
+    TerminationReason,
+)
+from fdclient.domain.key_populations import KeyPopulation
 from fdclient.services.contracts.numbers import format_contract_no
-from fdclient.services.demo.catalogue import DemoPackage
-from fdclient.services.demo.common import Context, TableRows, weighted
+from fdclient.services.demo.catalogue import DemoItem, DemoPackage
+from fdclient.services.demo.common import Context, Row, TableRows, weighted
 from fdclient.services.demo.organisation import Organisation
 from fdclient.services.demo.people import Household, Person
 
@@ -77,19 +88,43 @@ PLANNED_COLUMNS = (
     "visit_id",
 )
 #: Service kinds a visit record delivers (services/service_plan.py VISIT_SERVICE_KIND).
-VISIT_KINDS = frozenset({"hypertension_followup", "diabetes_followup", "elderly_check", "home_visit"})
+VISIT_KINDS = frozenset(
+    {
+        ServiceKind.HYPERTENSION_FOLLOWUP,
+        ServiceKind.DIABETES_FOLLOWUP,
+        ServiceKind.ELDERLY_CHECK,
+        ServiceKind.HOME_VISIT,
+    }
+)
 CONSENT_TEXT_VERSION = "2024.1"
 
-_CHANNELS = weighted(("door_to_door", "clinic", "roster_import"), (14, 5, 1))
-_ENDINGS = weighted(("voluntary", "refused", "unreachable", "other"), (4, 2, 2, 1))
+# Rows hold stored values (plain strings, see common.py): the members' values.
+_ACTIVE, _EXPIRED, _RENEWED, _TERMINATED = (
+    s.value for s in (ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.RENEWED, ContractStatus.TERMINATED)
+)
+_PLANNED, _DONE, _CANCELLED = (
+    s.value for s in (PlannedServiceStatus.PLANNED, PlannedServiceStatus.DONE, PlannedServiceStatus.CANCELLED)
+)
+_CHANNELS = weighted(
+    (SigningChannel.DOOR_TO_DOOR.value, SigningChannel.CLINIC.value, SigningChannel.ROSTER_IMPORT.value), (14, 5, 1)
+)
+_ENDINGS = weighted(
+    (TerminationReason.VOLUNTARY, TerminationReason.REFUSED, TerminationReason.UNREACHABLE, TerminationReason.OTHER),
+    (4, 2, 2, 1),
+)
 _NOTES = {
-    "voluntary": "本人申请解约",
-    "refused": "连续一年拒绝履约服务",
-    "unreachable": "连续一年无法联系",
-    "other": "家庭要求更换签约团队",
-    "death": "签约居民死亡",
-    "moved_out": "签约居民迁出本辖区",
+    TerminationReason.VOLUNTARY: "本人申请解约",
+    TerminationReason.REFUSED: "连续一年拒绝履约服务",
+    TerminationReason.UNREACHABLE: "连续一年无法联系",
+    TerminationReason.OTHER: "家庭要求更换签约团队",
+    TerminationReason.DEATH: "签约居民死亡",
+    TerminationReason.MOVED_OUT: "签约居民迁出本辖区",
 }
+#: A planned service a visit may still fulfil: a list (visits.py sets its status, day and
+#: visit), turned into a tuple by :meth:`ContractBuilder.planned_table`.
+OpenRow = list[Any]
+#: A window of a contract year: first and last day (ordinals) and their stored text.
+Span = tuple[int, int, str, str]
 
 
 def add_years(ordinal: int, years: int) -> int:
@@ -113,7 +148,9 @@ class Coverage:
     """What clinical.py needs: open planned services and who was covered when."""
 
     #: (resident id, service kind) → [(window start, window end, planned row)], oldest first.
-    open_services: dict[tuple[str, str], list[tuple[int, int, list]]] = field(default_factory=lambda: defaultdict(list))
+    open_services: dict[tuple[str, str], list[tuple[int, int, OpenRow]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     #: resident id → [(first day, last day, contract id)].
     periods: dict[str, list[tuple[int, int, str]]] = field(default_factory=lambda: defaultdict(list))
     #: (contract id, representative, start, last day in force) of every signed contract.
@@ -123,63 +160,64 @@ class Coverage:
 class ContractBuilder:
     def __init__(self, ctx: Context, org: Organisation, packages: dict[str, DemoPackage]) -> None:
         self.ctx, self.org, self.packages = ctx, org, packages
-        self.contract_rows: list[list] = []
-        self.member_rows: list[tuple] = []
-        self.package_rows: list[tuple] = []
+        #: Lists: the contract number, dates and status are filled in later.
+        self.contract_rows: list[list[Any]] = []
+        self.member_rows: list[Row] = []
+        self.package_rows: list[Row] = []
         #: Tuples, or lists for services a visit may still fulfil (see :meth:`planned_table`).
-        self.planned_rows: list = []
+        self.planned_rows: list[Row | OpenRow] = []
         self.coverage = Coverage()
-        self._spans: dict[tuple[int, int, int], list[tuple[int, int, str, str]]] = {}
+        self._spans: dict[tuple[int, int, int], list[Span]] = {}
 
     # -- one household -------------------------------------------------------------------
 
     def household(self, hh: Household) -> None:
         ctx = self.ctx
         random, randint, A = ctx.rng.random, ctx.randint, ctx.as_of
-        present = [p for p in hh.members if p.status == "active"]
+        present = [p for p in hh.members if p.status == ResidentStatus.ACTIVE]
         if not present:  # died or moved away: contracts of their last years end with them
             if random() < 0.8:
-                self._history(hh, hh.members, "household", 0.0)
+                self._history(hh, hh.members, ContractScope.HOUSEHOLD, 0.0)
             return
         key = any(p.key for p in present)
         if random() < (0.89 if key else 0.18):
             if key and random() < 0.07:
                 for p in present:
                     if p.key:
-                        self._history(hh, [p], "individual", random())
+                        self._history(hh, [p], ContractScope.INDIVIDUAL, random())
                 return
             included = [p for p in hh.members if random() < (0.97 if p.key else 0.55)]
             if included:
-                self._history(hh, included, "household", random())
+                self._history(hh, included, ContractScope.HOUSEHOLD, random())
         else:
             r = random()
             if r < 0.3:
                 start = A - randint(365, 729)
-                self._contract(hh, self._included(hh.members, start), "household", start, 1, None)
+                self._contract(hh, self._included(hh.members, start), ContractScope.HOUSEHOLD, start, 1, None)
             elif r < 0.45:
                 start = A - randint(60, 700)
                 ending = _ENDINGS[int(random() * len(_ENDINGS))]
                 self._contract(
                     hh,
                     self._included(hh.members, start),
-                    "household",
+                    ContractScope.HOUSEHOLD,
                     start,
                     1,
                     None,
                     (min(A, start + randint(20, 340)), ending),
                 )
 
-    def _history(self, hh: Household, people: list[Person], scope: str, r: float) -> None:
+    def _history(self, hh: Household, people: list[Person], scope: ContractScope, r: float) -> None:
         ctx, A = self.ctx, self.ctx.as_of
         randint = ctx.randint
         if r < 0.6:
             start = A - randint(365, 729)
             previous = self._contract(hh, self._included(people, start), scope, start, 1, None)
-            if previous is not None and previous[13] == "expired":
+            if previous is not None and previous[13] == _EXPIRED:
                 renewal = previous[10] + 1
                 members = self._included(people, renewal)
                 if members:
-                    previous[13] = "renewed"
+                    previous[13] = _RENEWED
                     self._contract(hh, members, scope, renewal, 1, previous[0])
         elif r < 0.88:
             start = A - randint(0, 364)
@@ -199,25 +237,26 @@ class ContractBuilder:
         self,
         hh: Household,
         members: list[Person],
-        scope: str,
+        scope: ContractScope,
         start: int,
         term: int,
         renewal_of: str | None,
-        ending: tuple[int, str] | None = None,
-    ) -> list | None:
+        ending: tuple[int, TerminationReason] | None = None,
+    ) -> list[Any] | None:
         if not members:
             return None
         ctx = self.ctx
         ids, stamp, days, A, random, randint = ctx.ids, ctx.stamp, ctx.days, ctx.as_of, ctx.rng.random, ctx.randint
         end = add_years(start, term) - 1
-        leaves = {p.id: p.status_on for p in members if p.status_on is not None and p.status_on <= end}
+        leaves: dict[str, int] = {p.id: p.status_on for p in members if p.status_on is not None and p.status_on <= end}
         if ending is None and len(leaves) == len(members):
-            last = max(members, key=lambda p: p.status_on)
-            ending = (last.status_on, "death" if last.status == "deceased" else "moved_out")
+            last = max(members, key=lambda p: leaves[p.id])
+            reason = TerminationReason.DEATH if last.status == ResidentStatus.DECEASED else TerminationReason.MOVED_OUT
+            ending = (leaves[last.id], reason)
         if ending is not None:
-            status, stop = "terminated", ending[0]
+            status, stop = _TERMINATED, ending[0]
         else:
-            status, stop = ("active" if end >= A else "expired"), min(end, A)
+            status, stop = (_ACTIVE if end >= A else _EXPIRED), min(end, A)
         village = self.org.villages[hh.village]
         team = self.org.teams[village.team]
         doctor = village.doctor_id if random() < 0.7 else team.leader_id
@@ -229,7 +268,7 @@ class ContractBuilder:
             stamp,
             stamp,
             None,
-            scope,
+            scope.value,
             hh.id,
             representative.id,
             team.id,
@@ -245,13 +284,13 @@ class ContractBuilder:
             CONSENT_TEXT_VERSION,
             signed,
             days(ending[0]) if ending else None,
-            ending[1] if ending else None,
+            ending[1].value if ending else None,
             _NOTES[ending[1]] if ending else None,
             renewal_of,
         ]
         self.contract_rows.append(row)
         self.coverage.contracts.append((cid, representative, start, stop))
-        in_force = status == "active"
+        in_force = status == _ACTIVE
         for p in members:
             left = leaves.get(p.id)
             if in_force and left is None:
@@ -261,10 +300,20 @@ class ContractBuilder:
                 ended = stop if left is None or left > stop else left
                 self.member_rows.append((ids(), stamp, stamp, cid, p.id, 0, days(ended)))
                 self.coverage.periods[p.id].append((start, ended, cid))
-        self._packages(cid, members, start, end, term, stop if status != "active" else None, leaves, hh)
+        self._packages(cid, members, start, end, term, stop if status != _ACTIVE else None, leaves, hh)
         return row
 
-    def _packages(self, cid, members, start, end, term, stopped, leaves, hh) -> None:
+    def _packages(
+        self,
+        cid: str,
+        members: list[Person],
+        start: int,
+        end: int,
+        term: int,
+        stopped: int | None,
+        leaves: dict[str, int],
+        hh: Household,
+    ) -> None:
         ctx, packages, A = self.ctx, self.packages, self.ctx.as_of
         random = ctx.rng.random
         chosen = ["TP-15" if hh.poverty else "ZD-150" if any(p.key for p in members) else "JC-55"]
@@ -281,7 +330,7 @@ class ContractBuilder:
         if any(p.turns7 > start for p in members) and random() < 0.7:
             chosen.append("GX-ET")
         # Last day each member can receive services under this contract (None: open-ended).
-        gone = {p.id: leaves.get(p.id) for p in members}
+        gone: dict[str, int | None] = {p.id: leaves.get(p.id) for p in members}
         if stopped is not None:
             gone = {k: stopped if v is None or v > stopped else v for k, v in gone.items()}
         for code in chosen:
@@ -298,7 +347,7 @@ class ContractBuilder:
                 for item in package.items:
                     self._plan(cid, covered, item, self._spans_of(ys, ye, item.times_per_year), gone)
 
-    def _spans_of(self, first: int, last: int, times: int) -> list[tuple[int, int, str, str]]:
+    def _spans_of(self, first: int, last: int, times: int) -> list[Span]:
         key = (first, last, times)
         spans = self._spans.get(key)
         if spans is None:
@@ -306,7 +355,9 @@ class ContractBuilder:
             spans = self._spans[key] = [(ws, we, days(ws), days(we)) for ws, we in windows(first, last, times)]
         return spans
 
-    def _plan(self, cid: str, covered: list[Person], item, spans, gone: dict[str, int | None]) -> None:
+    def _plan(
+        self, cid: str, covered: list[Person], item: DemoItem, spans: list[Span], gone: dict[str, int | None]
+    ) -> None:
         """One planned service per window for each covered member."""
         ctx = self.ctx
         ids, stamp, days, A, random, randint = ctx.ids, ctx.stamp, ctx.days, ctx.as_of, ctx.rng.random, ctx.randint
@@ -316,9 +367,9 @@ class ContractBuilder:
             pid, left = p.id, gone[p.id]
             last = A if left is None or left > A else left
             for n, (ws, we, ws_text, we_text) in enumerate(spans, start=1):
-                status, done = "planned", None
+                status, done = _PLANNED, None
                 if left is not None and left < ws:
-                    status = "cancelled"
+                    status = _CANCELLED
                 elif ws <= A:
                     if visit_kind:  # a list: clinical.py fills in the visit that fulfils it
                         row = [ids(), stamp, stamp, cid, pid, item_id, kind, n, ws_text, we_text, status, None, None]
@@ -326,7 +377,7 @@ class ContractBuilder:
                         append(row)
                         continue
                     if random() < (0.88 if we < A else 0.35):
-                        status, done = "done", days(ws + randint(0, (we if we < last else last) - ws))
+                        status, done = _DONE, days(ws + randint(0, (we if we < last else last) - ws))
                 append((ids(), stamp, stamp, cid, pid, item_id, kind, n, ws_text, we_text, status, done, None))
 
     # -- satisfaction surveys and the finished tables ------------------------------------
@@ -355,18 +406,18 @@ class ContractBuilder:
         ]
 
 
-def _in_population(p: Person, target: str | None, day: int) -> bool:
+def _in_population(p: Person, target: KeyPopulation | None, day: int) -> bool:
     """Whether ``p`` belongs to a package's population on ``day`` (None: everyone)."""
     if target is None:
         return True
-    if target == "hypertension":
+    if target == KeyPopulation.HYPERTENSION:
         return p.ht
-    if target == "diabetes":
+    if target == KeyPopulation.DIABETES:
         return p.dm
-    if target == "elderly":
+    if target == KeyPopulation.ELDERLY:
         return p.turns65 <= day
-    if target == "child":
+    if target == KeyPopulation.CHILD:
         return p.turns7 > day
-    if target == "maternal":
+    if target == KeyPopulation.MATERNAL:
         return p.pregnant or p.postpartum_until is not None
     return False

@@ -11,11 +11,19 @@ A few visits are corrected by a second revision (a typing error in the weight).
 
 from __future__ import annotations
 
-from fdclient.services.demo.common import Context, weighted
+from fdclient.domain.codes import VisitKind
+from fdclient.services.demo.common import Context, Row, weighted
 from fdclient.services.demo.people import Person
 from fdclient.services.demo.visits import VisitLog
 
-HT_DRUGS = (
+#: A medicine: name, times a day, dose.
+Drug = tuple[str, int, str]
+#: An insulin: name, doses.
+Insulin = tuple[str, str]
+#: A follow-up's form row (without its id), whether to refer urgently, why, and to which department.
+Reading = tuple[Row, bool, str, str]
+
+HT_DRUGS: tuple[Drug, ...] = (
     ("氨氯地平片", 1, "5mg"),
     ("硝苯地平缓释片", 2, "20mg"),
     ("厄贝沙坦片", 1, "150mg"),
@@ -29,7 +37,7 @@ HT_DRUGS = (
     ("厄贝沙坦氢氯噻嗪片", 1, "1片"),
     ("卡托普利片", 3, "12.5mg"),
 )
-DM_DRUGS = (
+DM_DRUGS: tuple[Drug, ...] = (
     ("二甲双胍片", 3, "0.5g"),
     ("二甲双胍缓释片", 2, "0.5g"),
     ("格列美脲片", 1, "2mg"),
@@ -39,7 +47,7 @@ DM_DRUGS = (
     ("达格列净片", 1, "10mg"),
     ("瑞格列奈片", 3, "1mg"),
 )
-INSULINS = (
+INSULINS: tuple[Insulin, ...] = (
     ("门冬胰岛素30注射液", "早12单位、晚10单位"),
     ("甘精胰岛素注射液", "睡前14单位"),
     ("生物合成人胰岛素注射液", "三餐前各6单位"),
@@ -75,7 +83,7 @@ class Profile:
         "fixed",
     )
 
-    def __init__(self, ctx: Context, p: Person, drugs: tuple, regimen_size: int) -> None:
+    def __init__(self, ctx: Context, p: Person, drugs: tuple[Drug, ...], regimen_size: int) -> None:
         random, randint = ctx.rng.random, ctx.randint
         self.control = _CONTROL[int(random() * len(_CONTROL))]
         male = p.sex == 1
@@ -106,25 +114,25 @@ class Profile:
 
 
 def hypertension_visits(ctx: Context, log: VisitLog, p: Person) -> None:
-    _visits(ctx, log, p, "hypertension", p.ht_since, HT_DRUGS)
+    _visits(ctx, log, p, VisitKind.HYPERTENSION, p.ht_since, HT_DRUGS)
 
 
 def diabetes_visits(ctx: Context, log: VisitLog, p: Person) -> None:
-    _visits(ctx, log, p, "diabetes", p.dm_since, DM_DRUGS)
+    _visits(ctx, log, p, VisitKind.DIABETES, p.dm_since, DM_DRUGS)
 
 
-def _visits(ctx: Context, log: VisitLog, p: Person, kind: str, since: int, drugs: tuple) -> None:
+def _visits(ctx: Context, log: VisitLog, p: Person, kind: VisitKind, since: int, drugs: tuple[Drug, ...]) -> None:
     random, randint, A = ctx.rng.random, ctx.randint, ctx.as_of
     if random() < 0.08:  # not under management
         return
     profile = Profile(ctx, p, drugs, 1 if random() < 0.65 else 2)
-    insulin = INSULINS[randint(0, len(INSULINS) - 1)] if kind == "diabetes" and random() < 0.12 else None
+    insulin = INSULINS[randint(0, len(INSULINS) - 1)] if kind == VisitKind.DIABETES and random() < 0.12 else None
     doctor = log.doctor_for(p)
     last = p.present_until(A)
     day = max(A - 729, since + 1) + randint(0, 60)
     previous_uncontrolled = False
     while day <= last:
-        if kind == "hypertension":
+        if kind == VisitKind.HYPERTENSION:
             detail, urgent, reason, department = _hypertension(ctx, p, profile, random() < profile.control)
         else:
             detail, urgent, reason, department = _diabetes(ctx, p, profile, random() < profile.control, day, insulin)
@@ -152,7 +160,7 @@ def _visits(ctx: Context, log: VisitLog, p: Person, kind: str, since: int, drugs
         day = comes + (randint(20, 80) if random() < 0.06 else 0)
 
 
-def _lifestyle(ctx: Context, p: Person, profile: Profile, controlled: bool) -> tuple:
+def _lifestyle(ctx: Context, p: Person, profile: Profile, controlled: bool) -> Row:
     """The chronic-form fields from symptoms to the classification (detail[0:21])."""
     random = ctx.rng.random
     weight = round(profile.weight + (random() - 0.5) * 2, 1)
@@ -180,7 +188,7 @@ def _blood_pressure(ctx: Context, controlled: bool) -> tuple[int, int, bool]:
     return 140 + int(random() * 24), 78 + int(random() * 18), False
 
 
-def _hypertension(ctx: Context, p: Person, profile: Profile, controlled: bool) -> tuple:
+def _hypertension(ctx: Context, p: Person, profile: Profile, controlled: bool) -> Reading:
     random = ctx.rng.random
     systolic, diastolic, urgent = _blood_pressure(ctx, controlled)
     controlled = controlled and not urgent
@@ -201,7 +209,9 @@ def _hypertension(ctx: Context, p: Person, profile: Profile, controlled: bool) -
     return detail, urgent, reason, "心血管内科"
 
 
-def _diabetes(ctx: Context, p: Person, profile: Profile, controlled: bool, day: int, insulin) -> tuple:
+def _diabetes(
+    ctx: Context, p: Person, profile: Profile, controlled: bool, day: int, insulin: Insulin | None
+) -> Reading:
     random, randint = ctx.rng.random, ctx.randint
     danger = random() < 0.002
     if danger:

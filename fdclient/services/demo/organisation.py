@@ -5,14 +5,16 @@ township code + a 3-digit segment, 001-199 for neighbourhood committees (居委�
 200-399 for village committees (村委会). Their health-record segments are 001-099 and
 101-199. A team (a general practitioner who leads it, the village doctors of the villages
 it serves, a nurse, a public-health worker and the county hospital's specialist) serves
-about three neighbouring villages; one administrator runs the centre's system.
+about three neighbouring villages. The store's own administrator runs the centre's system;
+the first team and the specialist get accounts on this laptop (``Organisation.accounts``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fdclient.services.demo.common import Context, TableRows
+from fdclient.domain.roles import Role
+from fdclient.services.demo.common import Context, Row, TableRows
 from fdclient.services.demo.names import STREETS, NameMaker, village_names
 
 #: Most villages a demo may have: 99 village committees + neighbourhood committees.
@@ -78,7 +80,8 @@ class Organisation:
     villages: list[DemoVillage]
     teams: list[DemoTeam]
     specialist_id: str
-    admin_id: str
+    #: Sign-in names of the staff with an account on this laptop.
+    accounts: tuple[str, ...]
     tables: list[TableRows]
 
 
@@ -96,15 +99,17 @@ def build_organisation(ctx: Context, names: NameMaker, village_count: int) -> Or
     for i, stem in enumerate(stems):
         villages.append(DemoVillage(ids(), f"{township.code}{201 + i:03d}", f"{stem}村", f"{101 + i:03d}", False))
 
-    staff_rows: list[tuple] = []
+    staff_rows: list[Row] = []
     counters: dict[str, int] = {}
+    usernames: dict[str, str] = {}
 
-    def person(role: str, title: str, username_prefix: str) -> str:
+    def person(role: Role, title: str, username_prefix: str) -> str:
         sex = 1 if rng.random() < 0.55 else 2
         year = rng.randrange(1965, 1998)
         name = names.surname() + names.given(year, sex)
         counters[username_prefix] = counters.get(username_prefix, 0) + 1
         sid = ids()
+        usernames[sid] = f"{username_prefix}{counters[username_prefix]:03d}"
         staff_rows.append(
             (
                 sid,
@@ -112,34 +117,33 @@ def build_organisation(ctx: Context, names: NameMaker, village_count: int) -> Or
                 stamp,
                 township.id_hex,
                 name,
-                role,
+                role.value,
                 title,
                 mobile(ctx),
-                f"{username_prefix}{counters[username_prefix]:03d}",
+                usernames[sid],
                 1,
             )
         )
         return sid
 
-    admin_id = person("admin", "信息管理员", "admin")
-    specialist_id = person("specialist", "副主任医师", "specialist")
+    specialist_id = person(Role.SPECIALIST, "副主任医师", "specialist")
     team_count = max(1, -(-village_count // VILLAGES_PER_TEAM))
     teams: list[DemoTeam] = []
-    team_rows: list[tuple] = []
-    member_rows: list[tuple] = []
-    served_rows: list[tuple] = []
+    team_rows: list[Row] = []
+    member_rows: list[Row] = []
+    served_rows: list[Row] = []
     for k in range(team_count):
-        leader = person("doctor", rng.choice(("主治医师", "主治医师", "副主任医师", "医师")), "doctor")
+        leader = person(Role.DOCTOR, rng.choice(("主治医师", "主治医师", "副主任医师", "医师")), "doctor")
         team = DemoTeam(
             ids(),
             leader,
-            person("nurse", rng.choice(("护师", "主管护师", "护士")), "nurse"),
-            person("public_health", "公卫医师", "publichealth"),
+            person(Role.NURSE, rng.choice(("护师", "主管护师", "护士")), "nurse"),
+            person(Role.PUBLIC_HEALTH, "公卫医师", "publichealth"),
         )
         served = villages[k * VILLAGES_PER_TEAM : (k + 1) * VILLAGES_PER_TEAM]
         for village in served:
             village.team = k
-            village.doctor_id = person("doctor", "乡村医生", "doctor")
+            village.doctor_id = person(Role.DOCTOR, "乡村医生", "doctor")
             team.village_doctor_ids.append(village.doctor_id)
         teams.append(team)
         team_rows.append(
@@ -166,4 +170,6 @@ def build_organisation(ctx: Context, names: NameMaker, village_count: int) -> Or
         TableRows("team_members", ("team_id", "staff_id"), member_rows),
         TableRows("team_villages", ("team_id", "village_id"), served_rows),
     ]
-    return Organisation(villages, teams, specialist_id, admin_id, tables)
+    first = teams[0]
+    on_laptop = (first.leader_id, *first.village_doctor_ids, first.nurse_id, first.public_health_id, specialist_id)
+    return Organisation(villages, teams, specialist_id, tuple(usernames[sid] for sid in on_laptop), tables)

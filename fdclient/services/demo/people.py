@@ -11,8 +11,10 @@ grandchildren, few adults of 20-40 (migrant work), about a fifth aged 65 or more
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+from fdclient.domain.codes import ResidentStatus
 from fdclient.services.demo.common import Context, weighted
 
 #: Household size → (weight, [(template, head's youngest age, oldest age, weight)]).
@@ -35,7 +37,10 @@ HEAD, SPOUSE, SON, DAUGHTER, GRANDCHILD, PARENT = "01", "10", "20", "30", "40", 
 
 
 class Person:
-    """One resident while the township is built (plain attributes, no ORM)."""
+    """One resident while the township is built (plain attributes, no ORM).
+
+    Days are ordinals (``date.toordinal()``); the attributes without a default are set
+    as the population is built (ids, village, birth day, name, measurements)."""
 
     __slots__ = (
         "id",
@@ -68,6 +73,18 @@ class Person:
         "turns65",
         "turns7",
     )
+    id: str
+    household: Household
+    #: Index of the village in the organisation's list.
+    village: int
+    #: Relationship to the head (GB/T 4761 top-level code).
+    rel: str
+    birth: int
+    name: str
+    height: int
+    weight: float
+    turns65: int
+    turns7: int
 
     def __init__(self, role: str, age: int, sex: int, surname: str) -> None:
         self.role = role
@@ -77,7 +94,7 @@ class Person:
         self.ht = self.dm = self.tb = self.smi = self.disabled = self.pregnant = self.fps = False
         self.postpartum_until: int | None = None
         self.poverty: str | None = None
-        self.status = "active"
+        self.status = ResidentStatus.ACTIVE
         self.status_on: int | None = None
         self.key = False
         self.phone: str | None = None
@@ -90,6 +107,12 @@ class Person:
 
 class Household:
     __slots__ = ("id", "village", "members", "head", "poverty", "address", "phone", "environment")
+    id: str
+    head: Person
+    address: str
+    phone: str | None
+    #: Kitchen exhaust, fuel, water, toilet and livestock pen codes.
+    environment: tuple[str, ...]
 
     def __init__(self, village: int) -> None:
         self.village = village
@@ -109,7 +132,7 @@ class BirthDays:
                 bounds.append(date(as_of.year - age, 3, 1).toordinal())
         self._bounds = bounds
 
-    def draw(self, rng_randint, age: int) -> int:
+    def draw(self, rng_randint: Callable[[int, int], int], age: int) -> int:
         return rng_randint(self._bounds[age + 1] + 1, self._bounds[age])
 
 
@@ -122,7 +145,7 @@ def birthday(birth: int, years: int) -> int:
         return date(day.year + years, 3, 1).toordinal()
 
 
-def draw_household(ctx: Context, village: int, family_surname: str, other_surname) -> Household:
+def draw_household(ctx: Context, village: int, family_surname: str, other_surname: Callable[[], str]) -> Household:
     """Members with role, relationship, age, sex and surname (names come later)."""
     rng = ctx.rng
     randint, random = ctx.randint, rng.random

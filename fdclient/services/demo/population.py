@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from random import Random
 
+from fdclient.domain.codes import ResidentStatus
 from fdclient.domain.identity import make_id_number
-from fdclient.services.demo.common import Context, TableRows, weighted
+from fdclient.services.demo.common import Context, Row, TableRows, weighted
 from fdclient.services.demo.names import NameMaker
 from fdclient.services.demo.organisation import DemoVillage, mobile
 from fdclient.services.demo.people import BirthDays, Household, Person, birthday, draw_household
@@ -97,6 +99,10 @@ _ENV = (
 _MINORITIES_HAN_NAMED = ("03", "06", "22")
 
 
+#: Where ID numbers were issued: the county, other counties of the province, older regions.
+Regions = tuple[str, list[str], list[str]]
+
+
 @dataclass
 class Population:
     households: list[Household]
@@ -105,7 +111,7 @@ class Population:
     household_heads: list[tuple[str, str]]
 
 
-def _regions(ctx: Context) -> tuple[str, list[str], list[str]]:
+def _regions(ctx: Context) -> Regions:
     """The county, other counties of the province and a few older prefecture-era regions."""
     rng, county = ctx.rng, ctx.township.county_code
     province = county[:2]
@@ -126,9 +132,9 @@ def build_population(ctx: Context, names: NameMaker, villages: list[DemoVillage]
 
     all_households: list[Household] = []
     people: list[Person] = []
-    household_rows: list[tuple] = []
-    resident_rows: list[tuple] = []
-    diagnosis_rows: list[tuple] = []
+    household_rows: list[Row] = []
+    resident_rows: list[Row] = []
+    diagnosis_rows: list[Row] = []
     heads: list[tuple[str, str]] = []
     used_numbers: set[str] = set()
     for vi, village in enumerate(villages):
@@ -229,10 +235,10 @@ def _recent_events(ctx: Context, hh: Household) -> None:
         if p.role == "H" and not alone:
             continue
         if p.age >= 72 and rng.random() < 0.08:
-            p.status, p.status_on = "deceased", A - ctx.randint(10, 700)
+            p.status, p.status_on = ResidentStatus.DECEASED, A - ctx.randint(10, 700)
         elif (18 <= p.age <= 40 or alone and p.age <= 60) and not p.pregnant and rng.random() < 0.04:
-            p.status, p.status_on = "moved_out", A - ctx.randint(10, 700)
-        if p.status != "active":
+            p.status, p.status_on = ResidentStatus.MOVED_OUT, A - ctx.randint(10, 700)
+        if p.status != ResidentStatus.ACTIVE:
             p.key = False  # no longer registered: outside every indicator
     if len(hh.members) == 2 and hh.members[1].role == "S" and hh.head.age >= 55 and rng.random() < 0.02:
         for p in hh.members:
@@ -246,7 +252,7 @@ def _recent_events(ctx: Context, hh: Household) -> None:
                 mothers[0].key = True
 
 
-def _id_number(rng, p: Person, regions, used: set[str]) -> str:
+def _id_number(rng: Random, p: Person, regions: Regions, used: set[str]) -> str:
     county, others, legacy = regions
     r = rng.random()
     region = county if r < 0.85 else rng.choice(others) if r < 0.96 or p.age < 40 else rng.choice(legacy)
@@ -259,17 +265,17 @@ def _id_number(rng, p: Person, regions, used: set[str]) -> str:
 
 
 def _resident_row(
-    ctx,
-    names,
+    ctx: Context,
+    names: NameMaker,
     p: Person,
     hh: Household,
     village: DemoVillage,
     sequence: int,
     spouse_present: bool,
     as_of_year: int,
-    regions,
+    regions: Regions,
     used: set[str],
-) -> tuple:
+) -> Row:
     rng, days, stamp = ctx.rng, ctx.days, ctx.stamp
     random, choice = rng.random, rng.choice
     age = p.age
@@ -356,12 +362,12 @@ def _resident_row(
         int(p.fps),
         int(p.pregnant),
         days(p.postpartum_until) if p.postpartum_until else None,
-        p.status,
+        p.status.value,
         days(p.status_on) if p.status_on is not None else None,
     )
 
 
-def _diagnoses(ctx: Context, p: Person, rows: list) -> None:
+def _diagnoses(ctx: Context, p: Person, rows: list[Row]) -> None:
     rng, ids, stamp, days, A = ctx.rng, ctx.ids, ctx.stamp, ctx.days, ctx.as_of
     adult_from = p.birth + 365 * 30
     for flag, disease, longest in ((p.ht, "2", 5400), (p.dm, "3", 4000), (p.tb, "9", 200), (p.smi, "8", 5000)):

@@ -9,8 +9,9 @@ the first revision's id, ``supersedes_id`` points at it); the first revision sta
 
 from __future__ import annotations
 
-from fdclient.services.demo.common import Context, TableRows
-from fdclient.services.demo.contracts import Coverage
+from fdclient.domain.codes import PlannedServiceStatus, ReferralDirection, ReferralUrgency, ServiceKind, VisitKind
+from fdclient.services.demo.common import Context, Row, TableRows
+from fdclient.services.demo.contracts import Coverage, OpenRow
 from fdclient.services.demo.organisation import Organisation
 from fdclient.services.demo.people import Person
 
@@ -135,18 +136,21 @@ SURVEY_COLUMNS = (
     "surveyor_id",
 )
 #: Visit kind → the planned service kind it fulfils.
-FULFILS = {
-    "hypertension": "hypertension_followup",
-    "diabetes": "diabetes_followup",
-    "elderly_check": "elderly_check",
-    "home_visit": "home_visit",
+FULFILS: dict[VisitKind, ServiceKind] = {
+    VisitKind.HYPERTENSION: ServiceKind.HYPERTENSION_FOLLOWUP,
+    VisitKind.DIABETES: ServiceKind.DIABETES_FOLLOWUP,
+    VisitKind.ELDERLY_CHECK: ServiceKind.ELDERLY_CHECK,
+    VisitKind.HOME_VISIT: ServiceKind.HOME_VISIT,
 }
-DETAIL_TABLES = {
-    "hypertension": ("hypertension_followups", HYPERTENSION_COLUMNS),
-    "diabetes": ("diabetes_followups", DIABETES_COLUMNS),
-    "elderly_check": ("elderly_checks", ELDERLY_COLUMNS),
-    "home_visit": ("home_visits", HOME_VISIT_COLUMNS),
+DETAIL_TABLES: dict[VisitKind, tuple[str, tuple[str, ...]]] = {
+    VisitKind.HYPERTENSION: ("hypertension_followups", HYPERTENSION_COLUMNS),
+    VisitKind.DIABETES: ("diabetes_followups", DIABETES_COLUMNS),
+    VisitKind.ELDERLY_CHECK: ("elderly_checks", ELDERLY_COLUMNS),
+    VisitKind.HOME_VISIT: ("home_visits", HOME_VISIT_COLUMNS),
 }
+_PLANNED, _DONE = PlannedServiceStatus.PLANNED.value, PlannedServiceStatus.DONE.value
+_UP = ReferralDirection.UP.value
+_URGENT, _ROUTINE = ReferralUrgency.URGENT.value, ReferralUrgency.ROUTINE.value
 
 
 class VisitLog:
@@ -154,11 +158,11 @@ class VisitLog:
 
     def __init__(self, ctx: Context, org: Organisation, coverage: Coverage) -> None:
         self.ctx, self.org, self.coverage = ctx, org, coverage
-        self.visits: list[tuple] = []
-        self.details: dict[str, list[tuple]] = {kind: [] for kind in DETAIL_TABLES}
-        self.medications: list[tuple] = []
-        self.referrals: list[tuple] = []
-        self.surveys: list[tuple] = []
+        self.visits: list[Row] = []
+        self.details: dict[VisitKind, list[Row]] = {kind: [] for kind in DETAIL_TABLES}
+        self.medications: list[Row] = []
+        self.referrals: list[Row] = []
+        self.surveys: list[Row] = []
         self.institution = f"{ctx.township.county_name or '县'}人民医院"
 
     def doctor_for(self, p: Person) -> str:
@@ -171,35 +175,36 @@ class VisitLog:
                 return cid
         return None
 
-    def fulfil(self, p: Person, kind: str, day: int, visit_id: str) -> str | None:
+    def fulfil(self, p: Person, kind: VisitKind, day: int, visit_id: str) -> str | None:
         """Mark the planned service this visit delivers done; the visit's contract: the one in
         force that day, else the fulfilled service's."""
         entries = self.coverage.open_services.get((p.id, FULFILS[kind]))
         if entries:
-            overdue = None
+            current: OpenRow | None = None
+            overdue: OpenRow | None = None
             for ws, we, row in entries:
-                if row[10] != "planned":
+                if row[10] != _PLANNED:
                     continue
                 if ws <= day <= we:
+                    current = row
                     break
                 if we < day and overdue is None:
                     overdue = row
-            else:
-                row = overdue
-            if row is not None:
-                row[10], row[11], row[12] = "done", self.ctx.days(day), visit_id
-                return self.contract_on(p, day) or row[3]
+            fulfilled = current if current is not None else overdue
+            if fulfilled is not None:
+                fulfilled[10], fulfilled[11], fulfilled[12] = _DONE, self.ctx.days(day), visit_id
+                return self.contract_on(p, day) or fulfilled[3]
         return self.contract_on(p, day)
 
     def add(
         self,
         p: Person,
-        kind: str,
+        kind: VisitKind,
         day: int,
         mode: str,
         doctor: str,
         next_day: int | None,
-        detail: tuple,
+        detail: Row,
         notes: str | None = None,
     ) -> str:
         """Record revision 1 of a visit; ``detail`` is the detail row without its id."""
@@ -218,7 +223,7 @@ class VisitLog:
                 None,
                 p.id,
                 contract,
-                kind,
+                kind.value,
                 days(day),
                 mode,
                 doctor,
@@ -229,14 +234,14 @@ class VisitLog:
         self.details[kind].append((vid, *detail))
         return vid
 
-    def correct(self, first_id: str, reason: str, detail: tuple) -> str:
+    def correct(self, first_id: str, reason: str, detail: Row) -> str:
         """Revision 2 of the visit just recorded with ``first_id``, with a corrected detail."""
         ctx = self.ctx
         original = self.visits[-1]
         assert original[0] == first_id
         vid = ctx.ids()
         self.visits.append((vid, ctx.stamp, ctx.stamp, first_id, 2, first_id, reason, *original[7:]))
-        self.details[original[9]].append((vid, *detail))
+        self.details[VisitKind(original[9])].append((vid, *detail))
         return vid
 
     def medicines(self, visit_id: str, drugs: tuple[tuple[str, int, str], ...]) -> None:
@@ -259,8 +264,8 @@ class VisitLog:
                 ctx.stamp,
                 p.id,
                 visit_id,
-                "up",
-                "urgent" if urgent else "routine",
+                _UP,
+                _URGENT if urgent else _ROUTINE,
                 ctx.days(day),
                 reason,
                 self.institution,

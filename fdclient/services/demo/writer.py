@@ -16,23 +16,28 @@ Three per-row costs are moved to the end of the load, where they are paid once:
   and the transaction is rolled back, so the store never holds a row its checks refuse.
   Foreign keys, NOT NULL and primary keys are enforced row by row as usual; unique
   indexes when they are created again.
+
+:func:`write_rows_sqlite3` on a :func:`driver_connection` inserts the same rows through the
+driver alone: the baseline of ``bench/demo_bench.py``.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol, cast
 
 from sqlalchemy import CheckConstraint, Connection
 
 from fdclient.models import Base
 from fdclient.services.demo.common import DemoData, TableRows
 from fdclient.services.registry.search import deferred_search_index
+from fdclient.store.engine import make_engine
+from fdclient.store.keyring import StoreKey
 
 BATCH_ROWS = 20_000
 
@@ -145,10 +150,35 @@ def check_violations(connection: Connection, tables: list[str]) -> list[str]:
     return broken
 
 
-class _Sqlite3Runner:
-    """Just enough of a Connection for the search-index helpers, over plain sqlite3."""
+class DriverConnection(Protocol):
+    """A DB-API connection of SQLite's driver: ``sqlite3``, or ``sqlcipher3`` (its twin for
+    encrypted stores) as ``Engine.raw_connection().driver_connection`` gives it."""
 
-    def __init__(self, con: sqlite3.Connection) -> None:
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any: ...
+
+
+@contextmanager
+def driver_connection(path: Path, key: StoreKey | None) -> Iterator[DriverConnection]:
+    """A bare driver connection to the database at ``path`` with the store's pragmas (its
+    key, foreign keys, WAL, ``synchronous=FULL``), in autocommit mode: for the baseline."""
+    engine = make_engine(path, key)
+    try:
+        pooled = engine.raw_connection()
+        try:
+            yield cast(DriverConnection, pooled.driver_connection)
+        finally:
+            pooled.close()
+    finally:
+        engine.dispose()
+
+
+class _DriverRunner:
+    """Just enough of a SQLAlchemy Connection for the search-index helpers (they only call
+    ``exec_driver_sql``), over a driver connection."""
+
+    def __init__(self, con: DriverConnection) -> None:
         self._con = con
 
     def exec_driver_sql(self, sql: str, parameters: Any = ()) -> Any:
@@ -156,14 +186,20 @@ class _Sqlite3Runner:
 
 
 def write_rows_sqlite3(
-    con: sqlite3.Connection, data: DemoData, *, defer_search_index: bool = True, timings: dict[str, float] | None = None
+    con: DriverConnection,
+    data: DemoData,
+    *,
+    defer_search_index: bool = True,
+    timings: dict[str, float] | None = None,
 ) -> None:
-    """The same inserts through a plain sqlite3 connection: the benchmark's baseline.
+    """The same inserts through the driver's own ``executemany``, with no SQLAlchemy in
+    between: the benchmark's baseline. ``con`` must be in autocommit mode (isolation level
+    None, as the store's engine sets it).
 
     ``timings``, when given, receives the seconds spent on each table.
     """
     con.execute("BEGIN")
-    deferral = deferred_search_index(_Sqlite3Runner(con)) if defer_search_index else nullcontext()
+    deferral = deferred_search_index(cast(Connection, _DriverRunner(con))) if defer_search_index else nullcontext()
     with deferral:
         for table in data.tables:
             started = time.perf_counter()

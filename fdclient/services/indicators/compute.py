@@ -1,6 +1,6 @@
 """Indicators (考核指标, DOMAIN.md §6) for the township and each village, as of a date.
 
-``compute_indicators(session, as_of)`` runs nine aggregate queries, grouped by village,
+``compute_indicators(store, as_of)`` runs nine aggregate queries, grouped by village,
 and never loads ORM objects or loops over residents in Python (its cost on a 100k-resident
 demo store is measured by ``bench/stats_bench.py``; most of it is reading the planned
 services due in the period). The township figures are
@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from fdclient.domain import codes
+from fdclient.domain.codes import ServiceKind, VisitKind
+from fdclient.domain.roles import Permission
 from fdclient.services.indicators import queries
 from fdclient.services.indicators.definitions import (
     DEFAULT_DEFINITIONS,
@@ -33,8 +34,10 @@ from fdclient.services.indicators.definitions import (
     IndicatorDefinitions,
 )
 from fdclient.services.indicators.sql import VILLAGES, contracted_residents
-from fdclient.settings import get_setting
-from fdclient.store import store_township
+from fdclient.services.township import store_township
+from fdclient.settings import BP_TARGET, get_setting
+from fdclient.store import Store
+from fdclient.store.context import require, today
 
 __all__ = [
     "AreaIndicators",
@@ -84,9 +87,9 @@ class IndicatorReport:
 
 
 Counts = dict[str, int]
-
-
-Counted = Iterator[tuple[uuid.UUID, str, int]]
+#: ``(village id, count name, value)`` as the queries yield them.
+Count = tuple[uuid.UUID, str, int]
+Counted = Iterator[Count]
 
 
 def _contract_counts(session: Session, as_of: date, d: IndicatorDefinitions) -> Counted:
@@ -99,8 +102,8 @@ def _contract_counts(session: Session, as_of: date, d: IndicatorDefinitions) -> 
 def _other_counts(session: Session, as_of: date, d: IndicatorDefinitions) -> Counted:
     yield from queries.households_by_village(session, as_of)
     yield from queries.renewals(session, as_of, d)
-    yield from queries.followups(session, as_of, d, "hypertension")
-    yield from queries.followups(session, as_of, d, "diabetes")
+    yield from queries.followups(session, as_of, d, VisitKind.HYPERTENSION)
+    yield from queries.followups(session, as_of, d, VisitKind.DIABETES)
     yield from queries.satisfaction(session, as_of, d)
     if d.per_service_rows:
         for kind, due, done in queries.fulfilment_by_kind(session, as_of, d):
@@ -108,50 +111,60 @@ def _other_counts(session: Session, as_of: date, d: IndicatorDefinitions) -> Cou
             yield TOWNSHIP_ONLY, f"kind_done:{kind}", done
 
 
-#: Two groups of about equal cost: with a session factory they run side by side.
-_GROUPS = (_contract_counts, _other_counts)
+CountGroup = Callable[[Session, date, IndicatorDefinitions], Counted]
+#: Two groups of about equal cost: side by side, each reads on a connection of its own.
+_GROUPS: tuple[CountGroup, ...] = (_contract_counts, _other_counts)
 #: The "village" of counts that exist for the township only (per service kind).
 TOWNSHIP_ONLY = uuid.UUID(int=0)
 
 
-def _in_own_session(sessions: sessionmaker[Session], group, as_of: date, d: IndicatorDefinitions):  # noqa: ANN001, ANN202
-    with sessions() as session:
+def _in_own_unit_of_work(store: Store, group: CountGroup, as_of: date, d: IndicatorDefinitions) -> list[Count]:
+    with store.read() as session:
         return list(group(session, as_of, d))
 
 
+def _side_by_side(store: Store, as_of: date, d: IndicatorDefinitions) -> list[list[Count]]:
+    """The groups' counts, each group read in a unit of work of its own on its own thread."""
+    with ThreadPoolExecutor(len(_GROUPS), thread_name_prefix="indicators") as pool:
+        futures = [pool.submit(_in_own_unit_of_work, store, group, as_of, d) for group in _GROUPS]
+        return [f.result() for f in futures]
+
+
 def compute_indicators(
-    session: Session,
-    as_of: date,
+    store: Store,
+    as_of: date | None = None,
     definitions: IndicatorDefinitions | None = None,
     *,
-    sessions: sessionmaker[Session] | None = None,
+    side_by_side: bool = True,
 ) -> IndicatorReport:
-    """All indicators on *as_of* for the store's township and each of its villages.
+    """All indicators on *as_of* (today by the store's clock) for the store's township and
+    each of its villages.
 
-    The counts are read through *session*; or, given *sessions* (a factory of read
-    sessions on the same store, e.g. ``Store.sessions``), in two groups on two
-    connections at once. SQLite in WAL mode lets readers run side by side and releases
-    the GIL while it works, so on a two-core laptop the report takes about half the time.
-    Use it for read-only reporting: the groups see committed data only.
+    The counts are read in two groups, each in a read unit of work of its own and, with
+    ``side_by_side``, on two connections at once: SQLite in WAL mode lets readers run side
+    by side and releases the GIL while it works, so on a two-core laptop the report takes
+    about half the time. (Each group sees a consistent snapshot; a write committed between
+    the two could make them differ by that write, which a report tolerates.)
 
     Without *definitions*, the defaults apply with the township's own blood-pressure
     target (the ``bp_target`` setting), so the control rate judges visits as the
     follow-up forms did.
     """
-    if definitions is None:
-        definitions = replace(DEFAULT_DEFINITIONS, bp_target=get_setting(session, "bp_target"))
-    township = store_township(session)
-    villages = session.execute(
-        select(VILLAGES.c.id, VILLAGES.c.code, VILLAGES.c.name)
-        .where(VILLAGES.c.township_id == township.id)
-        .order_by(VILLAGES.c.code)
-    ).all()
-    if sessions is None:
-        results = [list(group(session, as_of, definitions)) for group in _GROUPS]
-    else:
-        with ThreadPoolExecutor(len(_GROUPS), thread_name_prefix="indicators") as pool:
-            futures = [pool.submit(_in_own_session, sessions, g, as_of, definitions) for g in _GROUPS]
-            results = [f.result() for f in futures]
+    with store.read() as session:
+        require(session, Permission.VIEW_INDICATORS)
+        as_of = as_of or today(session)
+        if definitions is None:
+            definitions = replace(DEFAULT_DEFINITIONS, bp_target=get_setting(session, BP_TARGET))
+        township = store_township(session)
+        township_code, township_name = township.code, township.name
+        villages = session.execute(
+            select(VILLAGES.c.id, VILLAGES.c.code, VILLAGES.c.name)
+            .where(VILLAGES.c.township_id == township.id)
+            .order_by(VILLAGES.c.code)
+        ).all()
+        results = None if side_by_side else [list(group(session, as_of, definitions)) for group in _GROUPS]
+    if results is None:
+        results = _side_by_side(store, as_of, definitions)
     counts: dict[uuid.UUID, Counts] = defaultdict(lambda: defaultdict(int))
     for rows in results:
         for village_id, name, value in rows:
@@ -163,11 +176,11 @@ def compute_indicators(
         if village_id in known or village_id == TOWNSHIP_ONLY:
             for name, value in figures.items():
                 total[name] += value
-    kinds = [k for k in codes.SERVICE_KIND if total.get(f"kind_due:{k}")]
+    kinds = [k for k in ServiceKind if total.get(f"kind_due:{k}")]
     build = _Builder(definitions)
     return IndicatorReport(
         as_of=as_of,
-        township=build.area(township.code, township.name, total, kinds),
+        township=build.area(township_code, township_name, total, kinds),
         villages=tuple(build.area(row.code, row.name, counts.get(row.id, {})) for row in villages),
     )
 
@@ -180,7 +193,7 @@ class _Builder:
         self.d = definitions
         self.params = definitions.params()
 
-    def area(self, code: str, name: str, c: Counts, kinds: Iterable[str] = ()) -> AreaIndicators:
+    def area(self, code: str, name: str, c: Counts, kinds: Iterable[ServiceKind] = ()) -> AreaIndicators:
         """The indicators of one area; *kinds* are the service kinds shown with a row of
         their own (the township only)."""
         d = self.d
@@ -198,9 +211,7 @@ class _Builder:
             self._make(d.fulfilment_rate, c, "fulfilled", "with_due"),
         ]
         rows += [
-            self._make(
-                d.kind_fulfilment, c, f"kind_done:{k}", f"kind_due:{k}", kind=codes.SERVICE_KIND.get(k, k), kind_key=k
-            )
+            self._make(d.kind_fulfilment, c, f"kind_done:{k}", f"kind_due:{k}", kind=k.label, kind_key=k.value)
             for k in kinds
         ]
         rows += [

@@ -59,6 +59,7 @@ from fdclient.domain.followup_rules import (
     GLUCOSE_TARGETS,
 )
 from fdclient.domain.key_populations import KeyPopulation
+from fdclient.domain.time import CHINA_UTC_OFFSET_HOURS
 
 __all__ = [
     "DEFAULT_DEFINITIONS",
@@ -167,8 +168,9 @@ class IndicatorDefinitions:
     glucose_target: str = DEFAULT_GLUCOSE_TARGET
     #: A survey with only a score counts as satisfied from this score (0-100).
     satisfied_min_score: int = 80
-    #: Local time zone of ``signed_at`` dates (China Standard Time, no daylight saving).
-    utc_offset_hours: int = 8
+    #: Hours from UTC of the local day that ``signed_at`` timestamps are judged by (China
+    #: time by default; a fixed offset, as China has no daylight saving).
+    utc_offset_hours: int = CHINA_UTC_OFFSET_HOURS
 
     def params(self) -> dict[str, Any]:
         """Values for the ``{placeholders}`` of the formula texts."""

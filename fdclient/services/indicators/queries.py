@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from fdclient.domain.codes import PlannedServiceStatus, VisitKind
 from fdclient.domain.followup_rules import BP_TARGETS, GLUCOSE_TARGETS
 from fdclient.domain.key_populations import KeyPopulation
 from fdclient.services.indicators import sql as q
@@ -136,8 +137,8 @@ def _due_in_period(as_of: date, d: IndicatorDefinitions) -> tuple[ColumnElement[
     it was not cancelled; done when it was fulfilled by *as_of*."""
     ps = q.PLANNED
     start = period_start(as_of, d.period_months)
-    due = and_(ps.c.window_end > start, ps.c.window_end <= as_of, ps.c.status != "cancelled")
-    done = and_(ps.c.status == "done", ps.c.fulfilled_on <= as_of)
+    due = and_(ps.c.window_end > start, ps.c.window_end <= as_of, ps.c.status != PlannedServiceStatus.CANCELLED)
+    done = and_(ps.c.status == PlannedServiceStatus.DONE, ps.c.fulfilled_on <= as_of)
     return due, done
 
 
@@ -178,7 +179,7 @@ def fulfilment_by_kind(session: Session, as_of: date, d: IndicatorDefinitions) -
     yield from session.execute(stmt).tuples()
 
 
-def followups(session: Session, as_of: date, d: IndicatorDefinitions, kind: str) -> Rows:
+def followups(session: Session, as_of: date, d: IndicatorDefinitions, kind: VisitKind) -> Rows:
     """Registered hypertension (or diabetes) patients with at least ``min_followups``
     current, non-voided follow-ups in the period, with any, and those whose latest one was
     controlled. (The patients themselves are counted by population_by_village.)
@@ -191,8 +192,9 @@ def followups(session: Session, as_of: date, d: IndicatorDefinitions, kind: str)
     and UUIDs (32 hex digits), which is this store's database.
     """
     v, sup, r = q.VISITS, q.VISITS.alias("sup"), q.RESIDENTS
-    form = q.HYPERTENSION if kind == "hypertension" else q.DIABETES
-    patient = (r.c.has_hypertension if kind == "hypertension" else r.c.has_diabetes).is_(True)
+    hypertension = kind == VisitKind.HYPERTENSION
+    form = q.HYPERTENSION if hypertension else q.DIABETES
+    patient = (r.c.has_hypertension if hypertension else r.c.has_diabetes).is_(True)
     start = period_start(as_of, d.period_months)
     latest_key = type_coerce(v.c.visit_date, String).concat(type_coerce(v.c.id, String))
     per_patient = (
@@ -213,7 +215,7 @@ def followups(session: Session, as_of: date, d: IndicatorDefinitions, kind: str)
         .subquery("per_patient")
     )
     latest_id = func.substr(per_patient.c.latest, _DATE_TEXT_LENGTH + 1)
-    if kind == "hypertension":
+    if hypertension:
         controlled = q.bp_controlled(
             per_patient.c.birth_date, form.c.systolic, form.c.diastolic, as_of, BP_TARGETS[d.bp_target]
         )

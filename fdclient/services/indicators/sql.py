@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.operators import custom_op
 
+from fdclient.domain.codes import ContractStatus
 from fdclient.domain.followup_rules import BpTarget
 from fdclient.domain.key_populations import (
     CHILD_MAX_AGE,
@@ -122,7 +123,7 @@ def day_end_utc(as_of: date, utc_offset_hours: int) -> datetime:
 
 def signed_by(c: FromClause, as_of: date, utc_offset_hours: int) -> ColumnElement[bool]:
     """Contract ``c`` had been signed by the end of *as_of* (local time)."""
-    return and_(c.c.status != "draft", c.c.signed_at < day_end_utc(as_of, utc_offset_hours))
+    return and_(c.c.status != ContractStatus.DRAFT, c.c.signed_at < day_end_utc(as_of, utc_offset_hours))
 
 
 def contracted_on(resident_id: ColumnElement, as_of: date, utc_offset_hours: int) -> Exists:

@@ -11,11 +11,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fdclient.domain.roles import Permission
 from fdclient.models import Village
 from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS
 from fdclient.services.indicators.queries import households_by_village, population_by_village
 from fdclient.services.indicators.sql import contracted_residents
-from fdclient.store import store_township
+from fdclient.services.township import store_township
+from fdclient.store.context import require, today
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +38,18 @@ class TownshipSummary:
 
 
 def load_summary(session: Session, as_of: date | None = None) -> TownshipSummary:
-    """The store's township summary on *as_of* (today by default), with the same
-    definitions as the indicators (``fdclient stats``): registered residents, households
-    with at least one of them, residents covered by a signed contract in force that day.
+    """The store's township summary on *as_of* (today by the unit of work's clock), with
+    the same definitions as the indicators (``fdclient stats``): registered residents,
+    households with at least one of them, residents covered by a signed contract in force
+    that day.
 
     Two aggregate queries (residents grouped by village and contracted, households);
     no rows are loaded.
     """
+    require(session, Permission.VIEW_INDICATORS)
     # No key-population counts are needed here: leave them out of the scan.
     definitions = replace(DEFAULT_DEFINITIONS, key_populations=())
-    day = as_of or date.today()
+    day = as_of or today(session)
     township = store_township(session)
     villages = session.scalar(select(func.count()).select_from(Village).where(Village.township_id == township.id)) or 0
     totals = {"residents": 0, "contracted": 0, "households": 0}

@@ -6,20 +6,28 @@
   disagree with the number the form is refused with the mismatches listed, unless the user
   confirmed them (``ResidentInput.confirm_mismatch``): then the typed values are kept and the
   mismatches come back as warnings.
-* Coded answers are checked against the national code tables; phone numbers are normalised.
+* Coded answers are checked against the national code tables; phone numbers are normalised;
+  free text (contact, workplace, "other" answers) is trimmed and refused when longer than
+  its column or when it holds control characters.
+
+Messages come in Chinese and English (:mod:`fdclient.text`) and never repeat an ID number
+or a phone number.
 """
 
 from __future__ import annotations
 
 import unicodedata
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 from fdclient.domain import codes
 from fdclient.domain.identity import MIN_BIRTH_DATE, check_consistency, parse_id_number
-from fdclient.domain.validation import normalise_phone
+from fdclient.domain.validation import clean_text, normalise_phone, refuse_control_characters
 from fdclient.errors import ValidationError
+from fdclient.text import Text, msg
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,33 +83,49 @@ class ResidentInput:
 
 
 # Columns checked against a code table, with the label used in messages.
-_SINGLE_CODES = {
-    "ethnicity": ("民族", codes.ETHNICITY),
-    "resident_type": ("常住类型", codes.RESIDENT_TYPE),
-    "blood_abo": ("ABO 血型", codes.BLOOD_ABO),
-    "blood_rh": ("Rh 血型", codes.BLOOD_RH),
-    "education": ("文化程度", codes.EDUCATION),
-    "occupation": ("职业", codes.OCCUPATION),
-    "marital_status": ("婚姻状况", codes.MARITAL_STATUS),
-    "poverty_status": ("帮扶类别", codes.POVERTY_STATUS),
-    "kitchen_exhaust": ("厨房排风设施", codes.KITCHEN_EXHAUST),
-    "fuel": ("燃料类型", codes.FUEL),
-    "water": ("饮水", codes.WATER),
-    "toilet": ("厕所", codes.TOILET),
-    "livestock_pen": ("禽畜栏", codes.LIVESTOCK_PEN),
+_SINGLE_CODES: Mapping[str, tuple[Text, Mapping[str, str]]] = {
+    "ethnicity": (msg("民族", "ethnicity"), codes.ETHNICITY),
+    "resident_type": (msg("常住类型", "resident type"), codes.RESIDENT_TYPE),
+    "blood_abo": (msg("ABO 血型", "ABO blood group"), codes.BLOOD_ABO),
+    "blood_rh": (msg("Rh 血型", "Rh blood group"), codes.BLOOD_RH),
+    "education": (msg("文化程度", "education"), codes.EDUCATION),
+    "occupation": (msg("职业", "occupation"), codes.OCCUPATION),
+    "marital_status": (msg("婚姻状况", "marital status"), codes.MARITAL_STATUS),
+    "poverty_status": (msg("帮扶类别", "assistance category"), codes.POVERTY_STATUS),
+    "kitchen_exhaust": (msg("厨房排风设施", "kitchen exhaust"), codes.KITCHEN_EXHAUST),
+    "fuel": (msg("燃料类型", "fuel"), codes.FUEL),
+    "water": (msg("饮水", "drinking water"), codes.WATER),
+    "toilet": (msg("厕所", "toilet"), codes.TOILET),
+    "livestock_pen": (msg("禽畜栏", "livestock pen"), codes.LIVESTOCK_PEN),
 }
 # Multi-choice answers; code "1" (无) excludes the others where the table has it.
-_MULTI_CODES = {
-    "payment_methods": ("医疗费用支付方式", codes.PAYMENT_METHOD, False),
-    "drug_allergies": ("药物过敏史", codes.DRUG_ALLERGY, True),
-    "exposures": ("暴露史", codes.EXPOSURE, True),
-    "family_history_father": ("家族史（父亲）", codes.PAST_DISEASE, True),
-    "family_history_mother": ("家族史（母亲）", codes.PAST_DISEASE, True),
-    "family_history_siblings": ("家族史（兄弟姐妹）", codes.PAST_DISEASE, True),
-    "family_history_children": ("家族史（子女）", codes.PAST_DISEASE, True),
-    "disabilities": ("残疾情况", codes.DISABILITY, True),
+_MULTI_CODES: Mapping[str, tuple[Text, Mapping[str, str], bool]] = {
+    "payment_methods": (msg("医疗费用支付方式", "payment of medical costs"), codes.PAYMENT_METHOD, False),
+    "drug_allergies": (msg("药物过敏史", "drug allergies"), codes.DRUG_ALLERGY, True),
+    "exposures": (msg("暴露史", "exposures"), codes.EXPOSURE, True),
+    "family_history_father": (msg("家族史（父亲）", "family history (father)"), codes.PAST_DISEASE, True),
+    "family_history_mother": (msg("家族史（母亲）", "family history (mother)"), codes.PAST_DISEASE, True),
+    "family_history_siblings": (msg("家族史（兄弟姐妹）", "family history (siblings)"), codes.PAST_DISEASE, True),
+    "family_history_children": (msg("家族史（子女）", "family history (children)"), codes.PAST_DISEASE, True),
+    "disabilities": (msg("残疾情况", "disabilities"), codes.DISABILITY, True),
 }
-_PHONES = {"phone": "本人电话", "contact_phone": "联系人电话"}
+_PHONES: Mapping[str, Text] = {
+    "phone": msg("本人电话", "Resident's phone"),
+    "contact_phone": msg("联系人电话", "Contact's phone"),
+}
+# Free text, with its label and the width of its column.
+_FREE_TEXT: Mapping[str, tuple[Text, int]] = {
+    "contact_name": (msg("联系人姓名", "contact person's name"), 50),
+    "workplace": (msg("工作单位", "workplace"), 100),
+    "payment_other": (msg("其他医疗费用支付方式", "other payment of medical costs"), 50),
+    "drug_allergy_other": (msg("其他药物过敏", "other drug allergy"), 100),
+    "genetic_disease": (msg("遗传病史", "hereditary disease"), 100),
+    "disability_other": (msg("其他残疾", "other disability"), 100),
+}
+_SEX = msg("性别", "sex")
+_BIRTH_DATE = msg("出生日期", "birth date")
+#: Width of the id_number column (documents other than GB 11643 numbers are kept as typed).
+MAX_DOCUMENT_NUMBER = 30
 #: Form fields that are not columns of Resident.
 NOT_COLUMNS = {"confirm_mismatch"}
 
@@ -113,15 +137,23 @@ class CheckedIdentity:
     id_number: str | None
     sex: int
     birth_date: date
-    warnings: tuple[str, ...]
+    #: Mismatches with the ID number the user confirmed.
+    warnings: tuple[Text, ...]
 
 
 def check_identity(data: ResidentInput, today: date) -> CheckedIdentity:
     """ID type and number, sex and birth date of the form (see the module docstring)."""
     if data.id_type not in codes.ID_TYPE:
-        raise ValidationError(f"证件类型“{data.id_type}”不存在，应为 01（居民身份证）等国家代码。", field="id_type")
+        raise ValidationError(
+            msg(
+                "证件类型“{code}”不存在，应为 01（居民身份证）等国家代码。",
+                "There is no document type “{code}”: use a national code such as 01 (resident identity card).",
+                code=data.id_type,
+            ),
+            field="id_type",
+        )
     raw = (data.id_number or "").strip()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Text, ...] = ()
     sex, birth = data.sex, data.birth_date
     number: str | None = None
     if raw and data.id_type in codes.GB11643_ID_TYPES:
@@ -130,28 +162,58 @@ def check_identity(data: ResidentInput, today: date) -> CheckedIdentity:
         mismatches = check_consistency(parsed, birth_date=birth, sex=sex)
         if mismatches and not data.confirm_mismatch:
             raise ValidationError(
-                "填写的信息与身份证号不一致："
-                + "；".join(m.message for m in mismatches)
-                + "。请核对；如确认填写无误，请勾选“确认与身份证号不一致”后再保存。",
+                msg(
+                    "填写的信息与身份证号不一致：{mismatches}。请核对；如确认填写无误，请勾选“确认与身份证号不一致”后再保存。",
+                    "What was entered does not match the ID number: {mismatches}. Please check it; if it is "
+                    "right, tick “confirm the mismatch with the ID number” and save again.",
+                    mismatches=joined([m.message for m in mismatches], "；", "; "),
+                ),
                 field=mismatches[0].field,
             )
         warnings = tuple(m.message for m in mismatches)
         sex = parsed.sex if sex is None else sex
         birth = parsed.birth_date if birth is None else birth
     elif raw:
+        refuse_control_characters(raw, label=msg("证件号码", "document number"), field="id_number")
         number = unicodedata.normalize("NFKC", raw).replace(" ", "").upper()
-        if len(number) > 30:
-            raise ValidationError(f"证件号码太长：最多 30 个字符，实际为 {len(number)} 个。", field="id_number")
+        if len(number) > MAX_DOCUMENT_NUMBER:
+            raise ValidationError(
+                msg(
+                    "证件号码太长：最多 {limit} 个字符，实际为 {length} 个。",
+                    "The document number is too long: at most {limit} characters, not {length}.",
+                    limit=MAX_DOCUMENT_NUMBER,
+                    length=len(number),
+                ),
+                field="id_number",
+            )
     if sex is None or birth is None:
-        missing = "、".join(w for w, v in (("性别", sex), ("出生日期", birth)) if v is None)
+        missing = [label for label, value in ((_SEX, sex), (_BIRTH_DATE, birth)) if value is None]
         raise ValidationError(
-            f"没有可识别的身份证号码时必须填写{missing}。", field="sex" if sex is None else "birth_date"
+            msg(
+                "没有可识别的身份证号码时必须填写{missing}。",
+                "Without an ID number that can be read, the {missing} must be filled in.",
+                missing=joined(missing, "、", " and "),
+            ),
+            field="sex" if sex is None else "birth_date",
         )
     if sex not in codes.SEX_CODES:
-        raise ValidationError(f"性别代码应为 0（未知）、1（男）、2（女）或 9（未说明），实际为 {sex}。", field="sex")
+        raise ValidationError(
+            msg(
+                "性别代码应为 0（未知）、1（男）、2（女）或 9（未说明），实际为 {sex}。",
+                "The sex code is 0 (unknown), 1 (male), 2 (female) or 9 (unstated), not {sex}.",
+                sex=sex,
+            ),
+            field="sex",
+        )
     if not MIN_BIRTH_DATE <= birth <= today:
         raise ValidationError(
-            f"出生日期 {birth.isoformat()} 不合理：应在 {MIN_BIRTH_DATE.year} 年之后、今天（{today.isoformat()}）之前。",
+            msg(
+                "出生日期 {birth} 不合理：应在 {year} 年之后、今天（{today}）之前。",
+                "The birth date {birth} is not plausible: it should be after {year} and no later than today ({today}).",
+                birth=birth.isoformat(),
+                year=MIN_BIRTH_DATE.year,
+                today=today.isoformat(),
+            ),
             field="birth_date",
         )
     return CheckedIdentity(number, sex, birth, warnings)
@@ -164,27 +226,75 @@ def check_codes(data: ResidentInput, sex: int) -> dict[str, object]:
         value = getattr(data, name)
         value = value.strip() if isinstance(value, str) and value.strip() else None
         if value is not None and value not in table:
-            raise ValidationError(f"{label}代码“{value}”不存在，应为：{code_choices(table)}。", field=name)
+            raise _unknown_code(label, value, table, name)
         values[name] = value
     for name, (label, table, exclusive) in _MULTI_CODES.items():
         chosen = tuple(dict.fromkeys(str(c).strip() for c in getattr(data, name) if str(c).strip()))
         bad = [c for c in chosen if c not in table]
         if bad:
-            raise ValidationError(f"{label}代码“{bad[0]}”不存在，应为：{code_choices(table)}。", field=name)
+            raise _unknown_code(label, bad[0], table, name)
         if exclusive and "1" in chosen and len(chosen) > 1:
-            raise ValidationError(f"{label}选了“{table['1']}”就不能再选其他项。", field=name)
+            raise ValidationError(
+                msg(
+                    "{label}选了“{none}”就不能再选其他项。",
+                    "When “{none}” (none) is chosen for {label}, nothing else may be chosen.",
+                    label=label,
+                    none=table["1"],
+                ),
+                field=name,
+            )
         values[name] = chosen
     for name, label in _PHONES.items():
         value = getattr(data, name)
         try:
             values[name] = normalise_phone(value) if value and value.strip() else None
         except ValidationError as exc:
-            raise ValidationError(f"{label}：{exc.message}", field=name) from None
+            raise ValidationError(
+                msg("{label}：{error}", "{label}: {error}", label=label, error=exc.text), field=name
+            ) from None
     if (data.pregnant or data.postpartum_until) and sex == 1:
-        raise ValidationError("性别为男，不能登记为孕产妇，请核对性别或孕产情况。", field="pregnant")
+        raise ValidationError(
+            msg(
+                "性别为男，不能登记为孕产妇，请核对性别或孕产情况。",
+                "A man cannot be recorded as pregnant or postpartum: check the sex or the pregnancy details.",
+            ),
+            field="pregnant",
+        )
     return values
 
 
-def code_choices(table: dict[str, str]) -> str:
+def check_free_text(data: ResidentInput) -> dict[str, str | None]:
+    """The form's free-text answers as stored (trimmed, None when empty), by column name."""
+    return {
+        name: clean_text(getattr(data, name), label=label, field=name, max_length=width)
+        for name, (label, width) in _FREE_TEXT.items()
+    }
+
+
+def _unknown_code(label: Text, value: str, table: Mapping[str, str], field: str) -> ValidationError:
+    return ValidationError(
+        msg(
+            "{label}代码“{value}”不存在，应为：{choices}。",
+            "There is no {label} code “{value}”; use one of: {choices}.",
+            label=label,
+            value=value,
+            choices=code_choices(table),
+        ),
+        field=field,
+    )
+
+
+def code_choices(table: Mapping[str, str]) -> Text:
     """“01 汉族、02 蒙古族…”: a code table as listed in messages."""
-    return "、".join(f"{k} {v}" for k, v in table.items())
+    items = [f"{k} {v}" for k, v in table.items()]
+    return Text("、".join(items), ", ".join(items))
+
+
+def joined(parts: Sequence[Text], zh_separator: str, en_separator: str) -> Text:
+    """Messages one after the other, with a separator for each language."""
+    params = {f"part{i}": part for i, part in enumerate(parts)}
+    return Text(
+        zh_separator.join(f"{{{key}}}" for key in params),
+        en_separator.join(f"{{{key}}}" for key in params),
+        MappingProxyType(params),
+    )

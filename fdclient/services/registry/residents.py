@@ -5,25 +5,31 @@ and voiding are in :mod:`resident_status`.
 * The name is normalised (:func:`validation.normalise_name`) and its pinyin kept for search.
 * Sex and birth date come from the ID number when not typed; mismatches the user confirmed
   come back as ``warnings`` (:func:`resident_forms.check_identity`).
-* At most one non-voided resident holds a number: the error names the holder and village.
+* At most one non-voided resident holds a number: the error names the holder and village
+  (never the number).
 * A new resident gets the next health record number of the village (17 digits: 6 county +
   3 township + 3 village segment + 5-digit sequence).
 
-Use cases flush but never commit: the caller owns the transaction.
+Registering and editing need ``REGISTER_RESIDENTS``, reading a file ``VIEW_RECORDS``. Use
+cases flush but never commit: the unit of work does.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from types import MappingProxyType
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fdclient.domain import codes
+from fdclient.domain.codes import ResidentStatus
 from fdclient.domain.identity import check_consistency, parse_id_number
 from fdclient.domain.key_populations import KeyPopulation, PersonFacts, compute_tags
+from fdclient.domain.roles import Permission
 from fdclient.domain.validation import normalise_name
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import Household, Resident, Township, Village
@@ -33,9 +39,22 @@ from fdclient.services.registry.resident_forms import (
     NOT_COLUMNS,
     ResidentInput,
     check_codes,
+    check_free_text,
     check_identity,
     code_choices,
 )
+from fdclient.store.context import require, today
+from fdclient.text import Text, msg
+
+#: A resident's status in messages (the code table's labels are Chinese only).
+STATUS_TEXT: Mapping[ResidentStatus, Text] = MappingProxyType(
+    {
+        ResidentStatus.ACTIVE: msg(ResidentStatus.ACTIVE.label, "registered"),
+        ResidentStatus.MOVED_OUT: msg(ResidentStatus.MOVED_OUT.label, "moved out"),
+        ResidentStatus.DECEASED: msg(ResidentStatus.DECEASED.label, "deceased"),
+    }
+)
+VILLAGE = msg("所选的村（居）委会", "the selected village")
 
 
 @dataclass(frozen=True)
@@ -53,13 +72,13 @@ class ResidentInfo:
     id_number: str | None
     health_record_no: str | None
     phone: str | None
-    status: str
+    status: ResidentStatus
     status_changed_on: date | None
     voided: bool
-    #: Key-population tags on the reference date (today unless told).
+    #: Key-population tags on the day the info was made.
     key_populations: frozenset[KeyPopulation]
-    #: Mismatches with the ID number the user confirmed, in Chinese.
-    warnings: tuple[str, ...] = ()
+    #: Mismatches with the ID number the user confirmed.
+    warnings: tuple[Text, ...] = ()
 
     @property
     def sex_label(self) -> str:
@@ -81,7 +100,8 @@ def person_facts(r: Resident) -> PersonFacts:
     )
 
 
-def resident_info(r: Resident, *, today: date | None = None, warnings: tuple[str, ...] = ()) -> ResidentInfo:
+def resident_info(r: Resident, *, on: date, warnings: tuple[Text, ...] = ()) -> ResidentInfo:
+    """What the screens show of ``r``, with its key-population tags on ``on``."""
     return ResidentInfo(
         id=r.id,
         village_id=r.village_id,
@@ -96,41 +116,49 @@ def resident_info(r: Resident, *, today: date | None = None, warnings: tuple[str
         id_number=r.id_number,
         health_record_no=r.health_record_no,
         phone=r.phone,
-        status=r.status,
+        status=ResidentStatus(r.status),
         status_changed_on=r.status_changed_on,
         voided=r.voided_at is not None,
-        key_populations=compute_tags(person_facts(r), today or date.today()),
+        key_populations=compute_tags(person_facts(r), on),
         warnings=warnings,
     )
 
 
 def get_resident_row(session: Session, resident_id: uuid.UUID) -> Resident:
-    resident = fetch(session, Resident, resident_id, "该居民档案", "resident_id")
-    return resident
+    """The resident row (voided or not), for other services; no permission check."""
+    return fetch(session, Resident, resident_id, msg("该居民档案", "the resident's file"), "resident_id")
 
 
-def get_resident(session: Session, resident_id: uuid.UUID, *, today: date | None = None) -> ResidentInfo:
-    return resident_info(get_resident_row(session, resident_id), today=today)
+def get_resident(session: Session, resident_id: uuid.UUID) -> ResidentInfo:
+    require(session, Permission.VIEW_RECORDS)
+    return resident_info(get_resident_row(session, resident_id), on=today(session))
 
 
 def resident_form(session: Session, resident_id: uuid.UUID) -> ResidentInput:
     """The stored record as form data, to edit and pass to :func:`update_resident`."""
+    require(session, Permission.VIEW_RECORDS)
     r = get_resident_row(session, resident_id)
     values = {f.name: getattr(r, f.name) for f in fields(ResidentInput) if f.name not in NOT_COLUMNS}
     # A mismatch with the ID number that was confirmed when saved stays confirmed.
     confirmed = False
     if r.id_number and r.id_type in codes.GB11643_ID_TYPES:
         try:
-            confirmed = bool(check_consistency(parse_id_number(r.id_number), birth_date=r.birth_date, sex=r.sex))
+            parsed = parse_id_number(r.id_number, today=today(session))
+            confirmed = bool(check_consistency(parsed, birth_date=r.birth_date, sex=r.sex))
         except ValidationError:
             confirmed = False
     return ResidentInput(**values, confirm_mismatch=confirmed)
 
 
-def resident_label(session: Session, r: Resident) -> str:
+def resident_label(session: Session, r: Resident) -> Text:
     """“张三（罗家村）”: a resident as named in messages."""
     village = session.get(Village, r.village_id)
-    return f"{r.name}（{village.name if village else '未知村'}）"
+    return msg(
+        "{name}（{village}）",
+        "{name} ({village})",
+        name=r.name,
+        village=village.name if village else msg("未知村", "unknown village"),
+    )
 
 
 def _check_unique_id(session: Session, id_type: str, number: str | None, own_id: uuid.UUID | None) -> None:
@@ -144,57 +172,58 @@ def _check_unique_id(session: Session, id_type: str, number: str | None, own_id:
     other = session.scalars(query).first()
     if other is not None:
         raise RuleError(
-            f"证件号码 {number} 已登记在 {resident_label(session, other)} 名下（健康档案号 "
-            f"{other.health_record_no or '无'}），同一个人只能有一份档案。请查找该居民并更新其档案。",
+            msg(
+                "该证件号码已登记在 {who} 名下（健康档案号 {record}），同一个人只能有一份档案。请查找该居民并更新其档案。",
+                "This document number is already registered for {who} (health record number {record}); a "
+                "person has only one file. Find that resident and update their file.",
+                who=resident_label(session, other),
+                record=other.health_record_no or msg("无", "none"),
+            ),
             field="id_number",
         )
 
 
-def _apply(
-    session: Session, r: Resident, data: ResidentInput, today: date, own_id: uuid.UUID | None
-) -> tuple[str, ...]:
-    fetch(session, Village, data.village_id, "所选的村（居）委会", "village_id")  # it must exist
+def _apply(session: Session, r: Resident, data: ResidentInput, on: date, own_id: uuid.UUID | None) -> tuple[Text, ...]:
+    fetch(session, Village, data.village_id, VILLAGE, "village_id")  # it must exist
     name = normalise_name(data.name)
-    identity = check_identity(data, today)
-    values = check_codes(data, identity.sex)
+    identity = check_identity(data, on)
+    values = check_codes(data, identity.sex) | check_free_text(data)
     _check_unique_id(session, data.id_type, identity.id_number, own_id)
     for f in fields(ResidentInput):
         if f.name not in NOT_COLUMNS:
             setattr(r, f.name, values.get(f.name, getattr(data, f.name)))
-    for name_field in (
-        "contact_name",
-        "workplace",
-        "payment_other",
-        "drug_allergy_other",
-        "genetic_disease",
-        "disability_other",
-    ):
-        value = getattr(r, name_field)
-        setattr(r, name_field, value.strip() if value and value.strip() else None)
     r.name = name
     r.name_pinyin, r.name_initials = pinyin_of_name(name)
     r.id_number, r.sex, r.birth_date = identity.id_number, identity.sex, identity.birth_date
     return identity.warnings
 
 
-# --- use cases -----------------------------------------------------------------------------
-
-
 def next_health_record_no(session: Session, village: Village) -> str:
     """The next free 17-digit health record number of ``village`` (voided ones stay used).
 
-    Takes the database write lock first so that two writers cannot read the same maximum.
+    Read in a write unit of work, which holds the database's write lock from its start
+    (``BEGIN IMMEDIATE``): two writers cannot read the same maximum.
     """
-    session.execute(text("UPDATE residents SET id = id WHERE 0"))
-    township = session.get(Township, village.township_id)
+    township = fetch(session, Township, village.township_id, msg("该乡镇", "the township"), "village_id")
     prefix = township.code + village.record_segment
     last = session.scalar(
         select(func.max(Resident.health_record_no)).where(Resident.health_record_no.like(prefix + "%"))
     )
     sequence = int(last[len(prefix) :]) + 1 if last else 1
     if sequence > 99_999:
-        raise RuleError(f"{village.name} 的健康档案编号已用完（{prefix}99999），请联系县级信息科。")
+        raise RuleError(
+            msg(
+                "{village} 的健康档案编号已用完（{prefix}99999），请联系县级信息科。",
+                "The health record numbers of {village} are used up ({prefix}99999): contact the county's "
+                "IT department.",
+                village=village.name,
+                prefix=prefix,
+            )
+        )
     return f"{prefix}{sequence:05d}"
+
+
+# --- use cases -----------------------------------------------------------------------------
 
 
 def register_resident(
@@ -203,43 +232,76 @@ def register_resident(
     *,
     household_id: uuid.UUID | None = None,
     relationship: str | None = None,
-    today: date | None = None,
 ) -> ResidentInfo:
     """A new resident file with its health record number, optionally in a household."""
-    today = today or date.today()
+    require(session, Permission.REGISTER_RESIDENTS)
+    on = today(session)
     r = Resident()
-    warnings = _apply(session, r, data, today, None)
+    warnings = _apply(session, r, data, on, None)
     if household_id is not None:
         place_in_household(session, r, household_id, relationship)
-    r.health_record_no = next_health_record_no(session, session.get(Village, r.village_id))
+    r.health_record_no = next_health_record_no(session, fetch(session, Village, r.village_id, VILLAGE, "village_id"))
     session.add(r)
     session.flush()
-    return resident_info(r, today=today, warnings=warnings)
+    return resident_info(r, on=on, warnings=warnings)
 
 
 def place_in_household(session: Session, r: Resident, household_id: uuid.UUID, relationship: str | None) -> None:
+    """Make ``r`` a member of the household (checks the relationship code and the village)."""
     household = session.get(Household, household_id)
     if household is None or household.voided_at is not None:
-        raise RuleError("找不到该家庭，或该家庭已作废。", field="household_id")
+        raise RuleError(
+            msg(
+                "找不到该家庭，或该家庭已作废。",
+                "The household cannot be found, or it has been voided.",
+            ),
+            field="household_id",
+        )
     if relationship not in codes.RELATIONSHIP:
         raise ValidationError(
-            f"与户主关系“{relationship}”不存在，应为：{code_choices(codes.RELATIONSHIP)}。", field="relationship"
+            msg(
+                "与户主关系“{code}”不存在，应为：{choices}。",
+                "There is no relationship to the head “{code}”; use one of: {choices}.",
+                code=relationship,
+                choices=code_choices(codes.RELATIONSHIP),
+            ),
+            field="relationship",
         )
     if household.village_id != r.village_id:
-        raise RuleError("居民所在村与家庭所在村不同：家庭成员应登记在同一个村（居）委会。", field="village_id")
+        raise RuleError(
+            msg(
+                "居民所在村与家庭所在村不同：家庭成员应登记在同一个村（居）委会。",
+                "The resident's village is not the household's: members of a household are registered in "
+                "the same village.",
+            ),
+            field="village_id",
+        )
     r.household_id, r.relationship_to_head = household.id, relationship
 
 
-def update_resident(
-    session: Session, resident_id: uuid.UUID, data: ResidentInput, *, today: date | None = None
-) -> ResidentInfo:
+def update_resident(session: Session, resident_id: uuid.UUID, data: ResidentInput) -> ResidentInfo:
     """Save the edited form of an existing resident (the health record number stays)."""
-    today = today or date.today()
+    require(session, Permission.REGISTER_RESIDENTS)
+    on = today(session)
     r = get_resident_row(session, resident_id)
     if r.voided_at is not None:
-        raise RuleError(f"居民 {r.name} 的档案已作废，不能修改。")
+        raise RuleError(
+            msg(
+                "居民 {name} 的档案已作废，不能修改。",
+                "The file of {name} has been voided and cannot be changed.",
+                name=r.name,
+            )
+        )
     if r.household_id is not None and data.village_id != r.village_id:
-        raise RuleError(f"{r.name} 还在一个家庭中，要换村请先把他/她移到新村的家庭。", field="village_id")
-    warnings = _apply(session, r, data, today, r.id)
+        raise RuleError(
+            msg(
+                "{name} 还在一个家庭中，要换村请先把他/她移到新村的家庭。",
+                "{name} is still a member of a household: to change village, first move them to a household "
+                "of the new village.",
+                name=r.name,
+            ),
+            field="village_id",
+        )
+    warnings = _apply(session, r, data, on, r.id)
     session.flush()
-    return resident_info(r, today=today, warnings=warnings)
+    return resident_info(r, on=on, warnings=warnings)

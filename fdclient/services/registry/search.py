@@ -16,6 +16,7 @@ finds nobody. Voided residents are never found. Results come exact match first (
 name, initials, pinyin or number), then names that start with the query (or numbers, in
 number order), then the rest: names by pinyin, number fragments in registration order
 (a fragment such as a county code can be shared by the whole township: no sort).
+Searching needs ``VIEW_RECORDS``.
 
 The indexes (migration 0002) are kept by triggers: ``resident_search_map`` holds what is
 searched for each resident not voided, with B-tree indexes for exact and prefix reads
@@ -53,8 +54,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from fdclient.domain.codes import ResidentStatus
+from fdclient.domain.roles import Permission
 from fdclient.models import Resident
 from fdclient.services.registry.pinyin import pinyin_of_name
+from fdclient.store.context import require
 
 __all__ = [
     "MIN_NUMBER_FRAGMENT",
@@ -105,8 +109,8 @@ class ResidentHit:
     health_record_no: str | None
     #: Which field matched: name, pinyin, initials, id_number, phone or health_record_no.
     matched_on: str
-    #: active / moved_out / deceased (a search also finds residents no longer active).
-    status: str
+    #: A search also finds residents no longer active.
+    status: ResidentStatus
 
 
 def _fold(ch: str) -> str:
@@ -130,6 +134,7 @@ def search_residents(
     village_id: uuid.UUID | None = None,
 ) -> list[ResidentHit]:
     """Residents matching ``query`` (see the module docstring), at most ``limit``."""
+    require(session, Permission.VIEW_RECORDS)
     q = clean_query(query)
     if not q or limit <= 0:
         return []
@@ -261,7 +266,8 @@ def _load(session: Session, found: list[tuple[Any, str]]) -> list[ResidentHit]:
     for row, matched_on in found:
         r = residents.get(row.resident_id)
         if r is not None:
-            hits.append(ResidentHit(**r._asdict(), matched_on=matched_on))
+            values = r._asdict() | {"status": ResidentStatus(r.status), "matched_on": matched_on}
+            hits.append(ResidentHit(**values))
     return hits
 
 

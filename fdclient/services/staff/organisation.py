@@ -1,7 +1,9 @@
 """Villages, staff and family-doctor teams of the store's township (DOMAIN.md §1-2).
 
-Every use case takes a Session, flushes but never commits (the caller owns the
-transaction), and returns frozen dataclasses.
+Every use case takes a write unit of work, flushes but never commits (the unit of work
+does), and returns frozen dataclasses. Villages are township settings (``MANAGE_SETTINGS``);
+staff and teams are accounts (``MANAGE_ACCOUNTS``). :func:`get_team` and
+:func:`is_team_member` are row helpers for other services and check nothing.
 """
 
 from __future__ import annotations
@@ -13,16 +15,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fdclient.domain import codes
 from fdclient.domain.geography import validate_village_code
+from fdclient.domain.roles import Permission, Role
 from fdclient.domain.validation import normalise_name, normalise_phone
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import Staff, Team, TeamMember, Village
 from fdclient.services.lookup import fetch
-from fdclient.store import store_township
+from fdclient.services.township import store_township
+from fdclient.store.context import require
+from fdclient.text import msg
 
 #: Roles that may be named family doctor on a contract.
-DOCTOR_ROLES = frozenset({"doctor", "specialist"})
+DOCTOR_ROLES = frozenset({Role.DOCTOR, Role.SPECIALIST})
 
 
 @dataclass(frozen=True)
@@ -38,14 +42,14 @@ class VillageInfo:
 class StaffInfo:
     id: uuid.UUID
     name: str
-    role: str
+    role: Role
     title: str | None
     phone: str | None
     active: bool
 
     @property
     def role_label(self) -> str:
-        return codes.STAFF_ROLE[self.role]
+        return self.role.label
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def village_info(v: Village) -> VillageInfo:
 
 
 def staff_info(s: Staff) -> StaffInfo:
-    return StaffInfo(s.id, s.name, s.role, s.title, s.phone, s.active)
+    return StaffInfo(s.id, s.name, Role(s.role), s.title, s.phone, s.active)
 
 
 def team_info(t: Team) -> TeamInfo:
@@ -85,30 +89,46 @@ def _optional_phone(text: str | None, field: str = "phone") -> str | None:
     try:
         return normalise_phone(text)
     except ValidationError as exc:
-        raise ValidationError(exc.message, field=field) from None
+        raise ValidationError(exc.text, field=field) from None
 
 
 def register_village(session: Session, *, code: str, name: str, record_segment: str) -> VillageInfo:
     """A village of the store's township: 12-digit code starting with the township's code,
     and the 3-digit segment used in health record numbers."""
+    require(session, Permission.MANAGE_SETTINGS)
     township = store_township(session)
     code = validate_village_code(code, township.code)
     name = name.strip()
     if not name:
-        raise ValidationError("村（居）委会名称不能为空。", field="name")
+        raise ValidationError(
+            msg("村（居）委会名称不能为空。", "The village (neighbourhood) committee needs a name."), field="name"
+        )
     segment = record_segment.strip()
     if len(segment) != 3 or not segment.isascii() or not segment.isdigit() or segment == "000":
         raise ValidationError(
-            f"健康档案编号中的村段“{record_segment}”格式不对：应为 3 位数字"
-            "（居委会一般为 001-099，村委会为 101-199）。",
+            msg(
+                "健康档案编号中的村段“{segment}”格式不对：应为 3 位数字（居委会一般为 001-099，村委会为 101-199）。",
+                "The village segment “{segment}” of health record numbers is malformed: it must be 3 digits "
+                "(usually 001-099 for neighbourhood committees, 101-199 for village committees).",
+                segment=record_segment,
+            ),
             field="record_segment",
         )
     if session.scalar(select(Village).where(Village.code == code)) is not None:
-        raise ValidationError(f"村（居）委会代码 {code} 已经登记过了。", field="code")
+        raise ValidationError(
+            msg("村（居）委会代码 {code} 已经登记过了。", "The village code {code} is already registered.", code=code),
+            field="code",
+        )
     taken = session.scalar(select(Village).where(Village.township_id == township.id, Village.record_segment == segment))
     if taken is not None:
         raise ValidationError(
-            f"健康档案村段 {segment} 已由 {taken.name} 使用，同一乡镇的村段不能重复。",
+            msg(
+                "健康档案村段 {segment} 已由 {village} 使用，同一乡镇的村段不能重复。",
+                "The health record segment {segment} is already used by {village}; villages of one township "
+                "need different segments.",
+                segment=segment,
+                village=taken.name,
+            ),
             field="record_segment",
         )
     village = Village(township_id=township.id, code=code, name=name, record_segment=segment)
@@ -121,22 +141,40 @@ def register_staff(
     session: Session,
     *,
     name: str,
-    role: str,
+    role: Role | str,
     phone: str | None = None,
     title: str | None = None,
     username: str | None = None,
 ) -> StaffInfo:
-    """A staff member of the township's health centre."""
-    if role not in codes.STAFF_ROLE:
-        known = "、".join(f"{k}（{v}）" for k, v in codes.STAFF_ROLE.items())
-        raise ValidationError(f"人员类别“{role}”不存在，应为：{known}。", field="role")
+    """A staff member of the township's health centre (``username`` only for an account:
+    :func:`fdclient.services.staff.accounts.add_account` gives one)."""
+    require(session, Permission.MANAGE_ACCOUNTS)
+    try:
+        staff_role = Role(role)
+    except ValueError:
+        raise ValidationError(
+            msg(
+                "人员类别“{role}”不存在，应为：{known}。",
+                "There is no staff role “{role}”; choose one of: {known}.",
+                role=str(role),
+                known=msg("、".join(f"{r.value}（{r.label}）" for r in Role), ", ".join(Role)),
+            ),
+            field="role",
+        ) from None
     username = (username or "").strip() or None
     if username and session.scalar(select(Staff).where(Staff.username == username)) is not None:
-        raise ValidationError(f"登录名“{username}”已被使用，请换一个。", field="username")
+        raise ValidationError(
+            msg(
+                "登录名“{user}”已被使用，请换一个。",
+                "The sign-in name “{user}” is taken; choose another.",
+                user=username,
+            ),
+            field="username",
+        )
     staff = Staff(
         township_id=store_township(session).id,
         name=normalise_name(name),
-        role=role,
+        role=staff_role,
         title=(title or "").strip() or None,
         phone=_optional_phone(phone),
         username=username,
@@ -147,13 +185,14 @@ def register_staff(
 
 
 def _staff(session: Session, staff_id: uuid.UUID) -> Staff:
-    staff = fetch(session, Staff, staff_id, "该工作人员，可能已被删除", "staff_id")
-    return staff
+    return fetch(
+        session, Staff, staff_id, msg("该工作人员，可能已被删除", "the staff member (perhaps removed)"), "staff_id"
+    )
 
 
 def get_team(session: Session, team_id: uuid.UUID) -> Team:
-    team = fetch(session, Team, team_id, "该家庭医生团队", "team_id")
-    return team
+    """The team row (for other services; checks no permission)."""
+    return fetch(session, Team, team_id, msg("该家庭医生团队", "the family-doctor team"), "team_id")
 
 
 def create_team(
@@ -166,32 +205,48 @@ def create_team(
     phone: str | None = None,
 ) -> TeamInfo:
     """A family-doctor team; the leader is always a member."""
+    require(session, Permission.MANAGE_ACCOUNTS)
     name = name.strip()
     if not name:
-        raise ValidationError("团队名称不能为空。", field="name")
+        raise ValidationError(msg("团队名称不能为空。", "The team needs a name."), field="name")
     leader = _staff(session, leader_id)
     team = Team(township_id=store_township(session).id, name=name, leader_id=leader.id, phone=_optional_phone(phone))
     session.add(team)
     for staff_id in dict.fromkeys([leader.id, *member_ids]):
         _add_member(team, _staff(session, staff_id))
     for village_id in dict.fromkeys(village_ids):
-        village = session.get(Village, village_id)
-        if village is None:
-            raise ValidationError("找不到要分配给团队的村（居）委会。", field="village_ids")
-        team.villages.append(village)
+        team.villages.append(_village(session, village_id))
     session.flush()
     return team_info(team)
 
 
+def _village(session: Session, village_id: uuid.UUID) -> Village:
+    village = session.get(Village, village_id)
+    if village is None:
+        raise ValidationError(
+            msg("找不到要分配给团队的村（居）委会。", "The village to assign to the team was not found."),
+            field="village_ids",
+        )
+    return village
+
+
 def _add_member(team: Team, staff: Staff) -> None:
     if not staff.active:
-        raise RuleError(f"{staff.name} 已停用，不能加入团队“{team.name}”。")
+        raise RuleError(
+            msg(
+                "{name} 已停用，不能加入团队“{team}”。",
+                "{name} is disabled and cannot join the team “{team}”.",
+                name=staff.name,
+                team=team.name,
+            )
+        )
     if any(m.staff_id == staff.id for m in team.members):
         return
     team.members.append(TeamMember(staff_id=staff.id))
 
 
 def add_team_member(session: Session, team_id: uuid.UUID, staff_id: uuid.UUID) -> TeamInfo:
+    require(session, Permission.MANAGE_ACCOUNTS)
     team = get_team(session, team_id)
     _add_member(team, _staff(session, staff_id))
     session.flush()
@@ -200,11 +255,10 @@ def add_team_member(session: Session, team_id: uuid.UUID, staff_id: uuid.UUID) -
 
 def assign_villages(session: Session, team_id: uuid.UUID, village_ids: Sequence[uuid.UUID]) -> TeamInfo:
     """Add villages to the set the team serves (existing ones stay)."""
+    require(session, Permission.MANAGE_ACCOUNTS)
     team = get_team(session, team_id)
     for village_id in village_ids:
-        village = session.get(Village, village_id)
-        if village is None:
-            raise ValidationError("找不到要分配给团队的村（居）委会。", field="village_ids")
+        village = _village(session, village_id)
         if village not in team.villages:
             team.villages.append(village)
     session.flush()

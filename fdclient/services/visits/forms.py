@@ -2,9 +2,10 @@
 
 * Field names are the model's columns (BMI is computed, never typed); a form maps to its model
   through :data:`MODEL_OF_FORM`, and a stored kind back to its form through :data:`FORM_OF_KIND`.
+  :data:`PERMISSION_OF_KIND` says who may record each kind: home visits need no physician.
 * :func:`check_form` checks codes, lengths, measurements and blood pressure pairs and returns
   the normalised column values; it needs no database. Classification and suggestions are
-  made by :mod:`visits`.
+  made by :mod:`fdclient.services.visits.recording`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,18 @@ from datetime import date
 from typing import Any
 
 from fdclient.domain import codes
+from fdclient.domain.codes import VisitKind
+from fdclient.domain.roles import Permission
 from fdclient.domain.validation import check_blood_pressure, check_measurement
 from fdclient.errors import ValidationError
 from fdclient.models import DiabetesFollowup, ElderlyCheck, HomeVisit, HypertensionFollowup, Visit
+from fdclient.text import Text, msg
 
 __all__ = [
     "FORM_OF_KIND",
+    "KIND_TEXT",
     "MODEL_OF_FORM",
+    "PERMISSION_OF_KIND",
     "DiabetesFollowupInput",
     "ElderlyCheckInput",
     "HomeVisitInput",
@@ -30,6 +36,7 @@ __all__ = [
     "ReferralInput",
     "VisitInput",
     "check_form",
+    "kind_of_form",
 ]
 
 
@@ -154,32 +161,88 @@ class HomeVisitInput(VisitInput):
     blood_glucose: float | None = None
 
 
-#: The model each form is stored as; FORM_OF_KIND maps a stored ``kind`` back to its form.
-MODEL_OF_FORM: dict[type[VisitInput], type[Visit]] = {
-    HypertensionFollowupInput: HypertensionFollowup,
-    DiabetesFollowupInput: DiabetesFollowup,
-    ElderlyCheckInput: ElderlyCheck,
-    HomeVisitInput: HomeVisit,
-}
-FORM_OF_KIND = {model.__mapper__.polymorphic_identity: form for form, model in MODEL_OF_FORM.items()}
+@dataclass(frozen=True)
+class _Kind:
+    kind: VisitKind
+    form: type[VisitInput]
+    model: type[Visit]
+    #: What recording, correcting or voiding one needs (physician work or not).
+    permission: Permission
+    #: The kind in messages.
+    text: Text
 
 
-_CODES = {
-    "mode": ("随访方式", codes.VISIT_MODE),
-    "classification": ("此次随访分类", codes.FOLLOWUP_CLASSIFICATION),
-    "psychological_adjustment": ("心理调整", codes.ADJUSTMENT),
-    "compliance_behaviour": ("遵医行为", codes.ADJUSTMENT),
-    "medication_compliance": ("服药依从性", codes.MEDICATION_COMPLIANCE),
-    "salt_intake": ("摄盐情况", codes.SALT_INTAKE),
-    "salt_target": ("摄盐目标", codes.SALT_INTAKE),
-    "dorsalis_pedis": ("足背动脉搏动", codes.DORSALIS_PEDIS),
-    "hypoglycaemia": ("低血糖反应", codes.HYPOGLYCAEMIA),
-    "health_self_assessment": ("健康状态自我评估", codes.SELF_ASSESSMENT),
-    "cognition_screen": ("认知功能", codes.SCREEN_RESULT),
-    "emotion_screen": ("情感状态", codes.SCREEN_RESULT),
-    "ecg": ("心电图", codes.EXAM_RESULT),
-    "abdominal_ultrasound": ("腹部B超", codes.EXAM_RESULT),
-    "evaluation": ("健康评价", codes.EXAM_RESULT),
+_KINDS = (
+    _Kind(
+        VisitKind.HYPERTENSION,
+        HypertensionFollowupInput,
+        HypertensionFollowup,
+        Permission.RECORD_CLINICAL,
+        msg(VisitKind.HYPERTENSION.label, "a hypertension follow-up"),
+    ),
+    _Kind(
+        VisitKind.DIABETES,
+        DiabetesFollowupInput,
+        DiabetesFollowup,
+        Permission.RECORD_CLINICAL,
+        msg(VisitKind.DIABETES.label, "a type 2 diabetes follow-up"),
+    ),
+    _Kind(
+        VisitKind.ELDERLY_CHECK,
+        ElderlyCheckInput,
+        ElderlyCheck,
+        Permission.RECORD_CLINICAL,
+        msg(VisitKind.ELDERLY_CHECK.label, "an elderly health check"),
+    ),
+    _Kind(
+        VisitKind.HOME_VISIT,
+        HomeVisitInput,
+        HomeVisit,
+        Permission.RECORD_SERVICES,
+        msg(VisitKind.HOME_VISIT.label, "a home visit"),
+    ),
+)
+#: The model each form is stored as.
+MODEL_OF_FORM: dict[type[VisitInput], type[Visit]] = {k.form: k.model for k in _KINDS}
+#: The form of a stored ``kind``.
+FORM_OF_KIND: dict[VisitKind, type[VisitInput]] = {k.kind: k.form for k in _KINDS}
+#: The permission recording, correcting or voiding a visit of each kind needs.
+PERMISSION_OF_KIND: dict[VisitKind, Permission] = {k.kind: k.permission for k in _KINDS}
+#: Each kind as named in messages.
+KIND_TEXT: dict[VisitKind, Text] = {k.kind: k.text for k in _KINDS}
+_KIND_OF_FORM: dict[type[VisitInput], VisitKind] = {k.form: k.kind for k in _KINDS}
+
+
+def kind_of_form(form: VisitInput) -> VisitKind:
+    """The kind a form is stored as (a TypeError for anything that is not a visit form)."""
+    kind = _KIND_OF_FORM.get(type(form))
+    if kind is None:
+        raise TypeError(f"not a visit form: {type(form).__name__}")
+    return kind
+
+
+def _codes_text(table: dict[str, str]) -> Text:
+    """The codes of a table for a message: with their Chinese labels, or bare in English."""
+    return msg("、".join(f"{k} {v}" for k, v in table.items()), ", ".join(table))
+
+
+#: Single-choice code fields: (label, code table).
+_CODES: dict[str, tuple[Text, dict[str, str]]] = {
+    "mode": (msg("随访方式", "visit mode"), codes.VISIT_MODE),
+    "classification": (msg("此次随访分类", "classification of this follow-up"), codes.FOLLOWUP_CLASSIFICATION),
+    "psychological_adjustment": (msg("心理调整", "psychological adjustment"), codes.ADJUSTMENT),
+    "compliance_behaviour": (msg("遵医行为", "compliance with medical advice"), codes.ADJUSTMENT),
+    "medication_compliance": (msg("服药依从性", "medication compliance"), codes.MEDICATION_COMPLIANCE),
+    "salt_intake": (msg("摄盐情况", "salt intake"), codes.SALT_INTAKE),
+    "salt_target": (msg("摄盐目标", "salt intake target"), codes.SALT_INTAKE),
+    "dorsalis_pedis": (msg("足背动脉搏动", "dorsalis pedis pulse"), codes.DORSALIS_PEDIS),
+    "hypoglycaemia": (msg("低血糖反应", "hypoglycaemic reactions"), codes.HYPOGLYCAEMIA),
+    "health_self_assessment": (msg("健康状态自我评估", "self-assessed health"), codes.SELF_ASSESSMENT),
+    "cognition_screen": (msg("认知功能", "cognitive function"), codes.SCREEN_RESULT),
+    "emotion_screen": (msg("情感状态", "emotional state"), codes.SCREEN_RESULT),
+    "ecg": (msg("心电图", "ECG"), codes.EXAM_RESULT),
+    "abdominal_ultrasound": (msg("腹部B超", "abdominal ultrasound"), codes.EXAM_RESULT),
+    "evaluation": (msg("健康评价", "health evaluation"), codes.EXAM_RESULT),
 }
 # Fields checked against validation.MEASUREMENTS.
 _MEASURED = {
@@ -194,40 +257,59 @@ _MEASURED = {
     "waist_cm": "waist",
     "blood_glucose": "random_glucose",
 }
-# Other numbers: (label, unit, minimum, maximum, whole number).
+
+
+@dataclass(frozen=True)
+class _Range:
+    """A number on a form that validation.MEASUREMENTS does not cover (bounds inclusive)."""
+
+    label: Text
+    unit: Text
+    low: float
+    high: float
+    whole: bool
+
+
+def _range(zh: str, en: str, unit_zh: str, unit_en: str, low: float, high: float, whole: bool) -> _Range:
+    return _Range(msg(zh, en), msg(unit_zh, unit_en), low, high, whole)
+
+
 _RANGES = {
-    "bmi_target": ("目标体质指数", "kg/m²", 10, 60, False),
-    "cigarettes_per_day": ("日吸烟量", "支", 0, 200, True),
-    "cigarettes_target": ("日吸烟量目标", "支", 0, 200, True),
-    "alcohol_per_day": ("日饮酒量", "两", 0, 50, False),
-    "alcohol_target": ("日饮酒量目标", "两", 0, 50, False),
-    "exercise_times_per_week": ("运动次数", "次/周", 0, 50, True),
-    "exercise_target_times": ("运动次数目标", "次/周", 0, 50, True),
-    "exercise_minutes": ("每次运动时间", "分钟", 0, 600, True),
-    "exercise_target_minutes": ("每次运动时间目标", "分钟", 0, 600, True),
-    "staple_food_g": ("主食量", "克/天", 0, 3000, True),
-    "staple_food_target_g": ("主食量目标", "克/天", 0, 3000, True),
-    "respiration": ("呼吸频率", "次/分钟", 5, 80, True),
-    "self_care_score": ("老年人生活自理能力评分", "分", 0, 37, True),
-    "haemoglobin_g_l": ("血红蛋白", "g/L", 20, 250, False),
-    "total_cholesterol": ("总胆固醇", "mmol/L", 0.5, 30, False),
-    "triglycerides": ("甘油三酯", "mmol/L", 0.1, 60, False),
-    "ldl_cholesterol": ("低密度脂蛋白胆固醇", "mmol/L", 0.1, 20, False),
-    "hdl_cholesterol": ("高密度脂蛋白胆固醇", "mmol/L", 0.1, 10, False),
-    "creatinine_umol_l": ("血清肌酐", "μmol/L", 5, 3000, False),
-    "alt_u_l": ("血清谷丙转氨酶", "U/L", 0, 5000, False),
-    "ast_u_l": ("血清谷草转氨酶", "U/L", 0, 5000, False),
+    "bmi_target": _range("目标体质指数", "target BMI", "kg/m²", "kg/m²", 10, 60, False),
+    "cigarettes_per_day": _range("日吸烟量", "cigarettes per day", "支", "cigarettes", 0, 200, True),
+    "cigarettes_target": _range("日吸烟量目标", "target cigarettes per day", "支", "cigarettes", 0, 200, True),
+    "alcohol_per_day": _range("日饮酒量", "alcohol per day", "两", "liang", 0, 50, False),
+    "alcohol_target": _range("日饮酒量目标", "target alcohol per day", "两", "liang", 0, 50, False),
+    "exercise_times_per_week": _range("运动次数", "exercise sessions", "次/周", "per week", 0, 50, True),
+    "exercise_target_times": _range("运动次数目标", "target exercise sessions", "次/周", "per week", 0, 50, True),
+    "exercise_minutes": _range("每次运动时间", "minutes per session", "分钟", "minutes", 0, 600, True),
+    "exercise_target_minutes": _range(
+        "每次运动时间目标", "target minutes per session", "分钟", "minutes", 0, 600, True
+    ),
+    "staple_food_g": _range("主食量", "staple food", "克/天", "g/day", 0, 3000, True),
+    "staple_food_target_g": _range("主食量目标", "target staple food", "克/天", "g/day", 0, 3000, True),
+    "respiration": _range("呼吸频率", "respiratory rate", "次/分钟", "per minute", 5, 80, True),
+    "self_care_score": _range("老年人生活自理能力评分", "elderly self-care score", "分", "points", 0, 37, True),
+    "haemoglobin_g_l": _range("血红蛋白", "haemoglobin", "g/L", "g/L", 20, 250, False),
+    "total_cholesterol": _range("总胆固醇", "total cholesterol", "mmol/L", "mmol/L", 0.5, 30, False),
+    "triglycerides": _range("甘油三酯", "triglycerides", "mmol/L", "mmol/L", 0.1, 60, False),
+    "ldl_cholesterol": _range("低密度脂蛋白胆固醇", "LDL cholesterol", "mmol/L", "mmol/L", 0.1, 20, False),
+    "hdl_cholesterol": _range("高密度脂蛋白胆固醇", "HDL cholesterol", "mmol/L", "mmol/L", 0.1, 10, False),
+    "creatinine_umol_l": _range("血清肌酐", "serum creatinine", "μmol/L", "μmol/L", 5, 3000, False),
+    "alt_u_l": _range("血清谷丙转氨酶", "serum ALT", "U/L", "U/L", 0, 5000, False),
+    "ast_u_l": _range("血清谷草转氨酶", "serum AST", "U/L", "U/L", 0, 5000, False),
 }
 _BP_PAIRS = (("systolic", "diastolic"), ("systolic_left", "diastolic_left"), ("systolic_right", "diastolic_right"))
 
 
-def _multi(form: VisitInput) -> dict[str, tuple[str, dict[str, str]]]:
+def _multi(form: VisitInput) -> dict[str, tuple[Text, dict[str, str]]]:
+    """Multiple-choice code fields of the form: (label, code table)."""
     if isinstance(form, HypertensionFollowupInput):
-        return {"symptoms": ("症状", codes.HYPERTENSION_SYMPTOM)}
+        return {"symptoms": (msg("症状", "symptom"), codes.HYPERTENSION_SYMPTOM)}
     if isinstance(form, DiabetesFollowupInput):
-        return {"symptoms": ("症状", codes.DIABETES_SYMPTOM)}
+        return {"symptoms": (msg("症状", "symptom"), codes.DIABETES_SYMPTOM)}
     if isinstance(form, HomeVisitInput):
-        return {"purposes": ("服务内容", codes.HOME_VISIT_PURPOSE)}
+        return {"purposes": (msg("服务内容", "service"), codes.HOME_VISIT_PURPOSE)}
     return {}
 
 
@@ -235,13 +317,95 @@ def _number(name: str, value: Any) -> float | int:
     if name in _MEASURED:
         number = check_measurement(_MEASURED[name], value)
         return int(number) if name in ("heart_rate", "pulse") else number
-    label, unit, low, high, whole = _RANGES[name]
+    spec = _RANGES[name]
     number = float(value)
-    if whole and number != int(number):
-        raise ValidationError(f"{label}应为整数（{unit}），实际为 {number:g}。", field=name)
-    if not low <= number <= high:
-        raise ValidationError(f"{label} {number:g} {unit} 超出合理范围（{low}–{high} {unit}），请核对。", field=name)
-    return int(number) if whole else number
+    if spec.whole and number != int(number):
+        raise ValidationError(
+            msg(
+                "{label}应为整数（{unit}），实际为 {number}。",
+                "{label} must be a whole number ({unit}), not {number}.",
+                label=spec.label,
+                unit=spec.unit,
+                number=f"{number:g}",
+            ),
+            field=name,
+        )
+    if not spec.low <= number <= spec.high:
+        raise ValidationError(
+            msg(
+                "{label} {number} {unit} 超出合理范围（{low}–{high} {unit}），请核对。",
+                "{label} {number} {unit} is outside the plausible range ({low}–{high} {unit}); please check.",
+                label=spec.label,
+                unit=spec.unit,
+                number=f"{number:g}",
+                low=f"{spec.low:g}",
+                high=f"{spec.high:g}",
+            ),
+            field=name,
+        )
+    return int(number) if spec.whole else number
+
+
+def _chosen_codes(name: str, value: Any, label: Text, table: dict[str, str]) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(str(c).strip() for c in value if str(c).strip()))
+    bad = [c for c in chosen if c not in table]
+    if bad:
+        raise ValidationError(
+            msg("{label}代码“{code}”不存在。", "There is no {label} code “{code}”.", label=label, code=bad[0]),
+            field=name,
+        )
+    if name == "symptoms" and "1" in chosen and len(chosen) > 1:
+        raise ValidationError(
+            msg("症状选了“无症状”就不能再选其他症状。", "“No symptoms” cannot be combined with other symptoms."),
+            field=name,
+        )
+    return chosen
+
+
+def _text(name: str, value: str, limit: int | None) -> str | None:
+    text = value.strip() or None
+    if text is not None and name in _CODES and text not in _CODES[name][1]:
+        label, table = _CODES[name]
+        raise ValidationError(
+            msg(
+                "{label}代码“{code}”不存在，应为：{known}。",
+                "There is no {label} code “{code}”; use one of: {known}.",
+                label=label,
+                code=text,
+                known=_codes_text(table),
+            ),
+            field=name,
+        )
+    if text is not None and limit and len(text) > limit:
+        raise ValidationError(
+            msg(
+                "这段文字太长：最多 {limit} 个字，实际为 {length} 个。",
+                "This text is too long: at most {limit} characters, got {length}.",
+                limit=limit,
+                length=len(text),
+            ),
+            field=name,
+        )
+    return text
+
+
+def _check_medications(form: VisitInput) -> None:
+    medications: tuple[MedicationInput, ...] = getattr(form, "medications", ())
+    for position, med in enumerate(medications, 1):
+        if not med.name.strip():
+            raise ValidationError(
+                msg("第 {n} 种药物缺少药名。", "Medicine {n} has no name.", n=position), field="medications"
+            )
+        if med.times_per_day is not None and not 1 <= med.times_per_day <= 12:
+            raise ValidationError(
+                msg(
+                    "药物“{name}”每日次数应在 1 到 12 之间，实际为 {times}。",
+                    "Medicine “{name}”: times per day must be between 1 and 12, not {times}.",
+                    name=med.name,
+                    times=med.times_per_day,
+                ),
+                field="medications",
+            )
 
 
 def check_form(form: VisitInput) -> dict[str, Any]:
@@ -254,39 +418,24 @@ def check_form(form: VisitInput) -> dict[str, Any]:
         if name == "medications":
             continue
         if name in multi:
-            label, table = multi[name]
-            chosen = tuple(dict.fromkeys(str(c).strip() for c in value if str(c).strip()))
-            bad = [c for c in chosen if c not in table]
-            if bad:
-                raise ValidationError(f"{label}代码“{bad[0]}”不存在。", field=name)
-            if name == "symptoms" and "1" in chosen and len(chosen) > 1:
-                raise ValidationError("症状选了“无症状”就不能再选其他症状。", field=name)
-            value = chosen
+            value = _chosen_codes(name, value, *multi[name])
         elif isinstance(value, str):
-            value = value.strip() or None
-            if value is not None and name in _CODES and value not in _CODES[name][1]:
-                label, table = _CODES[name]
-                raise ValidationError(
-                    f"{label}代码“{value}”不存在，应为：{'、'.join(f'{k} {v}' for k, v in table.items())}。", field=name
-                )
-            limit = getattr(columns[name].type, "length", None)
-            if value is not None and limit and len(value) > limit:
-                raise ValidationError(f"“{value[:10]}…”太长：最多 {limit} 个字。", field=name)
+            value = _text(name, value, getattr(columns[name].type, "length", None))
         elif value is not None and (name in _MEASURED or name in _RANGES):
             value = _number(name, value)
         values[name] = value
     for high, low in _BP_PAIRS:
         if high in values and (values[high] is None) != (values[low] is None):
-            raise ValidationError("血压要同时填写收缩压和舒张压。", field=high)
+            raise ValidationError(
+                msg("血压要同时填写收缩压和舒张压。", "Enter both the systolic and the diastolic blood pressure."),
+                field=high,
+            )
         if values.get(high) is not None:
             values[high], values[low] = check_blood_pressure(values[high], values[low])
     if form.next_visit_date is not None and form.next_visit_date <= form.visit_date:
-        raise ValidationError("下次随访日期应晚于本次随访日期。", field="next_visit_date")
-    for position, med in enumerate(getattr(form, "medications", ()), 1):
-        if not med.name.strip():
-            raise ValidationError(f"第 {position} 种药物缺少药名。", field="medications")
-        if med.times_per_day is not None and not 1 <= med.times_per_day <= 12:
-            raise ValidationError(
-                f"药物“{med.name}”每日次数应在 1 到 12 之间，实际为 {med.times_per_day}。", field="medications"
-            )
+        raise ValidationError(
+            msg("下次随访日期应晚于本次随访日期。", "The next visit date must be after this visit's date."),
+            field="next_visit_date",
+        )
+    _check_medications(form)
     return values

@@ -1,11 +1,17 @@
 """Visit records (履约记录): hypertension and diabetes follow-ups, the elderly yearly check and
-door-to-door visits (DOMAIN.md §5). The forms and their checking are in :mod:`visit_forms`.
+door-to-door visits (DOMAIN.md §5). The forms and their checking are in
+:mod:`fdclient.services.visits.forms`.
 
-* Readings are checked (:mod:`validation`) and classified (:mod:`followup_rules`) against the
-  township's BP target (setting ``bp_target``) unless the caller names one: when the form
-  leaves them empty, the classification and next visit date are the suggested ones
-  (uncontrolled → within 2 weeks); readings at danger level are flagged for urgent referral
-  and a Referral row is written when the user confirms one (``referral=``).
+* Who may: follow-ups, elderly checks, referrals and their corrections and voids need
+  ``RECORD_CLINICAL``; home visits (and their corrections and voids) ``RECORD_SERVICES``;
+  reading a resident's visits ``VIEW_RECORDS``. A visit may not be dated after today by
+  the unit of work's clock.
+* Readings are checked (:mod:`fdclient.domain.validation`) and classified
+  (:mod:`fdclient.domain.followup_rules`) against the township's BP target (setting
+  ``bp_target``) unless the caller names one: when the form leaves them empty, the
+  classification and next visit date are the suggested ones (uncontrolled → within 2
+  weeks); readings at danger level are flagged for urgent referral and a Referral row is
+  written when the user confirms one (``referral=``).
 * A visit fulfils the open planned service of its kind whose window contains the visit date
   (or the earliest overdue one).
 * A record is never edited: ``correct_visit`` writes a new revision (same ``record_id``,
@@ -16,16 +22,20 @@ door-to-door visits (DOMAIN.md §5). The forms and their checking are in :mod:`v
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session, with_polymorphic
+from sqlalchemy.orm.util import AliasedClass
 
-from fdclient.domain import codes
 from fdclient.domain import followup_rules as rules
+from fdclient.domain.codes import ReferralUrgency, ResidentStatus, VisitKind
 from fdclient.domain.key_populations import age_on
+from fdclient.domain.roles import Permission
+from fdclient.domain.time import china_date
 from fdclient.domain.validation import bmi
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import (
@@ -43,7 +53,9 @@ from fdclient.services.lookup import fetch
 from fdclient.services.registry.residents import get_resident_row
 from fdclient.services.visits.forms import (
     FORM_OF_KIND,
+    KIND_TEXT,
     MODEL_OF_FORM,
+    PERMISSION_OF_KIND,
     DiabetesFollowupInput,
     ElderlyCheckInput,
     HomeVisitInput,
@@ -52,9 +64,12 @@ from fdclient.services.visits.forms import (
     ReferralInput,
     VisitInput,
     check_form,
+    kind_of_form,
 )
 from fdclient.services.voiding import clean_reason, void_row
-from fdclient.settings import get_setting
+from fdclient.settings import BP_TARGET, get_setting
+from fdclient.store.context import require, today
+from fdclient.text import CHINESE, Text, msg
 
 __all__ = [
     "FollowupAdvice",
@@ -72,6 +87,13 @@ __all__ = [
     "void_visit",
 ]
 
+#: Form classification codes the readings decide (codes.FOLLOWUP_CLASSIFICATION).
+_CONTROLLED, _UNCONTROLLED = "1", "2"
+_STATUS_OF_CLASSIFICATION = {
+    _CONTROLLED: rules.ControlStatus.CONTROLLED,
+    _UNCONTROLLED: rules.ControlStatus.UNCONTROLLED,
+}
+
 # --- results -------------------------------------------------------------------------------
 
 
@@ -85,8 +107,8 @@ class FollowupAdvice:
     urgent_referral: bool
     #: Refer (not urgently): uncontrolled at this and the previous follow-up.
     referral_suggested: bool
-    #: Chinese explanations, one per reading.
-    reasons: tuple[str, ...]
+    #: Explanations, one per reading (and one for a suggested referral).
+    reasons: tuple[Text, ...]
     bp: rules.BpAssessment | None = None
     glucose: rules.GlucoseAssessment | None = None
 
@@ -98,7 +120,7 @@ class VisitRecord:
     revision: int
     supersedes_id: uuid.UUID | None
     correction_reason: str | None
-    kind: str
+    kind: VisitKind
     contract_id: uuid.UUID | None
     bmi: float | None
     voided: bool
@@ -122,39 +144,52 @@ class RecordedVisit:
     #: The planned service the visit fulfilled, if any.
     fulfilled_service_id: uuid.UUID | None
     referral_id: uuid.UUID | None
-    #: Things the user should look at, in Chinese (e.g. “下次随访日期晚于建议日期”).
-    warnings: tuple[str, ...]
+    #: Things the user should look at (e.g. “下次随访日期晚于建议日期”).
+    warnings: tuple[Text, ...]
 
 
 def visit_record(v: Visit) -> VisitRecord:
-    form_cls = FORM_OF_KIND[v.kind]
-    values = {f.name: getattr(v, f.name) for f in fields(form_cls) if f.name != "medications"}
-    meds = tuple(MedicationInput(m.name, m.times_per_day, m.dose) for m in v.medications)
-    form = (
-        form_cls(**values, medications=meds)
-        if "medications" in {f.name for f in fields(form_cls)}
-        else form_cls(**values)
-    )
+    kind = VisitKind(v.kind)
+    form_cls = FORM_OF_KIND[kind]
+    names = {f.name for f in fields(form_cls)}
+    values: dict[str, Any] = {name: getattr(v, name) for name in names if name != "medications"}
+    if "medications" in names:
+        values["medications"] = tuple(MedicationInput(m.name, m.times_per_day, m.dose) for m in v.medications)
     return VisitRecord(
         id=v.id,
         record_id=v.record_id,
         revision=v.revision,
         supersedes_id=v.supersedes_id,
         correction_reason=v.correction_reason,
-        kind=v.kind,
+        kind=kind,
         contract_id=v.contract_id,
         bmi=getattr(v, "bmi", None),
         voided=v.voided_at is not None,
         void_reason=v.void_reason,
-        form=form,
+        form=form_cls(**values),
     )
+
+
+def _joined(texts: Sequence[Text]) -> Text:
+    """Several explanations in one message, separated as each language does."""
+    params = {f"_{i}": t for i, t in enumerate(texts)}
+    slots = [f"{{{name}}}" for name in params]
+    return msg("；".join(slots), "; ".join(slots), **params)
 
 
 # --- assessing -----------------------------------------------------------------------------
 
 
+def _current(query: Select[tuple[Visit]], entity: AliasedClass[Visit]) -> Select[tuple[Visit]]:
+    """Only current revisions: not voided, and no revision supersedes them."""
+    newer = Visit.__table__.alias("newer")
+    return query.where(
+        entity.voided_at.is_(None), ~exists(select(newer.c.id).where(newer.c.supersedes_id == entity.id))
+    )
+
+
 def _previous_classification(
-    session: Session, form: VisitInput, kind: str, before_record: uuid.UUID | None
+    session: Session, form: VisitInput, kind: VisitKind, before_record: uuid.UUID | None
 ) -> str | None:
     poly = with_polymorphic(Visit, [HypertensionFollowup, DiabetesFollowup])
     query = (
@@ -174,31 +209,49 @@ def assess_followup(
     *,
     bp_target: str | None = None,
     glucose_target: str = rules.DEFAULT_GLUCOSE_TARGET,
-    _record_id: uuid.UUID | None = None,
 ) -> FollowupAdvice:
     """Classify the readings on a follow-up form (nothing is written). ``bp_target`` is a key
     of ``followup_rules.BP_TARGETS``; None → the township's setting ``bp_target``."""
+    require(session, Permission.RECORD_CLINICAL)
+    return _assess(session, form, bp_target, glucose_target, None)
+
+
+def _assess(
+    session: Session,
+    form: HypertensionFollowupInput | DiabetesFollowupInput,
+    bp_target: str | None,
+    glucose_target: str,
+    record_id: uuid.UUID | None,
+) -> FollowupAdvice:
     resident = get_resident_row(session, form.resident_id)
     bp = glucose = None
     if form.systolic is not None and form.diastolic is not None:
-        if bp_target is None:
-            bp_target = get_setting(session, "bp_target")
-        bp = rules.classify_bp(form.systolic, form.diastolic, age_on(resident.birth_date, form.visit_date), bp_target)
+        target = bp_target if bp_target is not None else get_setting(session, BP_TARGET)
+        bp = rules.classify_bp(form.systolic, form.diastolic, age_on(resident.birth_date, form.visit_date), target)
     if isinstance(form, DiabetesFollowupInput) and form.fasting_glucose is not None:
         glucose = rules.classify_fasting_glucose(form.fasting_glucose, glucose_target)
-    found = [a for a in (bp, glucose) if a is not None]
+    found: list[rules.Assessment] = [a for a in (bp, glucose) if a is not None]
     if not found:
         return FollowupAdvice(None, None, False, False, ())
     urgent = any(a.status is rules.ControlStatus.URGENT_REFERRAL for a in found)
     controlled = all(a.status is rules.ControlStatus.CONTROLLED for a in found)
     reasons = [a.reason for a in found]
-    kind = "hypertension" if isinstance(form, HypertensionFollowupInput) else "diabetes"
+    kind = kind_of_form(form)
     refer = False
-    if not controlled and not urgent and _previous_classification(session, form, kind, _record_id) == "2":
+    if not controlled and not urgent and _previous_classification(session, form, kind, record_id) == _UNCONTROLLED:
         refer = True
-        reasons.append("连续两次随访控制不满意，建议转诊到上级医院，2 周内主动随访转诊情况")
+        weeks = rules.UNCONTROLLED_FOLLOWUP_DAYS // 7
+        reasons.append(
+            msg(
+                "连续两次随访控制不满意，建议转诊到上级医院，{weeks} 周内主动随访转诊情况",
+                "Not on target at two follow-ups in a row: refer to a higher-level hospital and follow the "
+                "referral up within {weeks} weeks",
+                weeks=weeks,
+            )
+        )
     due = min(rules.next_followup_due(form.visit_date, a) for a in found)
-    return FollowupAdvice("1" if controlled else "2", due, urgent, refer, tuple(reasons), bp, glucose)
+    classification = _CONTROLLED if controlled else _UNCONTROLLED
+    return FollowupAdvice(classification, due, urgent, refer, tuple(reasons), bp, glucose)
 
 
 # --- recording ------------------------------------------------------------------------------
@@ -208,51 +261,97 @@ def assess_followup(
 class _Prepared:
     values: dict[str, Any]
     advice: FollowupAdvice | None
-    warnings: tuple[str, ...]
+    warnings: tuple[Text, ...]
 
 
-def _prepare(
-    session: Session, form: VisitInput, today: date, bp_target: str | None, record_id: uuid.UUID | None
-) -> _Prepared:
-    if type(form) not in MODEL_OF_FORM:
-        raise TypeError(f"not a visit form: {type(form).__name__}")
+def _check_resident_and_date(session: Session, form: VisitInput) -> None:
     resident = get_resident_row(session, form.resident_id)
     if resident.voided_at is not None:
-        raise RuleError(f"居民 {resident.name} 的档案已作废，不能录入随访。")
-    if not resident.birth_date <= form.visit_date <= today:
+        raise RuleError(
+            msg(
+                "居民 {name} 的档案已作废，不能录入随访。",
+                "The record of resident {name} is void: no visits can be recorded for them.",
+                name=resident.name,
+            )
+        )
+    if not resident.birth_date <= form.visit_date <= today(session):
         raise ValidationError(
-            f"随访日期 {form.visit_date.isoformat()} 不对：应在出生日期 {resident.birth_date.isoformat()} 之后、今天之前。",
+            msg(
+                "随访日期 {day} 不对：应在出生日期 {birth} 之后、今天之前。",
+                "The visit date {day} is wrong: it must be after the date of birth ({birth}) and not after today.",
+                day=form.visit_date.isoformat(),
+                birth=resident.birth_date.isoformat(),
+            ),
             field="visit_date",
         )
-    if resident.status == "deceased" and form.visit_date > resident.status_changed_on:
-        raise RuleError(f"{resident.name} 已于 {resident.status_changed_on.isoformat()} 死亡，不能录入之后的随访。")
+    died = resident.status_changed_on
+    if resident.status == ResidentStatus.DECEASED and died is not None and form.visit_date > died:
+        raise RuleError(
+            msg(
+                "{name} 已于 {day} 死亡，不能录入之后的随访。",
+                "{name} died on {day}: no visits after that date can be recorded.",
+                name=resident.name,
+                day=died.isoformat(),
+            )
+        )
     if session.get(Staff, form.doctor_id) is None:
-        raise ValidationError("找不到随访医生，请刷新后重试。", field="doctor_id")
+        raise ValidationError(
+            msg("找不到随访医生，请刷新后重试。", "The visiting doctor was not found; refresh and try again."),
+            field="doctor_id",
+        )
+
+
+def _advise(values: dict[str, Any], form: VisitInput, advice: FollowupAdvice) -> list[Text]:
+    """Fill the classification and next visit date the form left empty; warn where the
+    typed ones disagree with the readings."""
+    warnings: list[Text] = []
+    typed = values.get("classification")
+    if advice.classification is not None:
+        if typed is None:
+            values["classification"] = advice.classification
+        elif typed in _STATUS_OF_CLASSIFICATION and typed != advice.classification:
+            warnings.append(
+                msg(
+                    "填写的分类“{label}”与测量结果不符：{reasons}",
+                    "The classification entered, “{label}”, does not match the readings: {reasons}",
+                    label=_STATUS_OF_CLASSIFICATION[typed].text,
+                    reasons=_joined(advice.reasons),
+                )
+            )
+    if advice.next_visit_due is not None:
+        if form.next_visit_date is None:
+            values["next_visit_date"] = advice.next_visit_due
+        elif form.next_visit_date > advice.next_visit_due:
+            warnings.append(
+                msg(
+                    "下次随访日期 {typed} 晚于建议的最晚日期 {due}。",
+                    "The next visit date {typed} is later than the latest suggested date, {due}.",
+                    typed=form.next_visit_date.isoformat(),
+                    due=advice.next_visit_due.isoformat(),
+                )
+            )
+    if advice.urgent_referral:
+        warnings.append(
+            msg(
+                "测量结果属危急情况，应紧急转诊：请确认转诊并填写转诊机构。",
+                "The readings are a danger sign and call for urgent referral: confirm the referral and enter "
+                "the institution.",
+            )
+        )
+    return warnings
+
+
+def _prepare(session: Session, form: VisitInput, bp_target: str | None, record_id: uuid.UUID | None) -> _Prepared:
+    _check_resident_and_date(session, form)
     values = check_form(form)
-    warnings: list[str] = []
+    warnings: list[Text] = []
     advice = None
     if isinstance(form, (HypertensionFollowupInput, DiabetesFollowupInput)):
-        advice = assess_followup(session, form, bp_target=bp_target, _record_id=record_id)
+        advice = _assess(session, form, bp_target, rules.DEFAULT_GLUCOSE_TARGET, record_id)
         if isinstance(form, HypertensionFollowupInput) and advice.bp is not None:
             values["bp_target"] = advice.bp.target_key
-        if advice.classification is not None:
-            if values["classification"] is None:
-                values["classification"] = advice.classification
-            elif values["classification"] in ("1", "2") and values["classification"] != advice.classification:
-                warnings.append(
-                    f"填写的分类“{codes.FOLLOWUP_CLASSIFICATION[values['classification']]}”与测量结果不符："
-                    + "；".join(advice.reasons)
-                )
-        if advice.next_visit_due is not None:
-            if form.next_visit_date is None:
-                values["next_visit_date"] = advice.next_visit_due
-            elif form.next_visit_date > advice.next_visit_due:
-                warnings.append(
-                    f"下次随访日期 {form.next_visit_date.isoformat()} 晚于建议的最晚日期 {advice.next_visit_due.isoformat()}。"
-                )
-        if advice.urgent_referral:
-            warnings.append("测量结果属危急情况，应紧急转诊：请确认转诊并填写转诊机构。")
-    if {"weight_kg", "height_cm"} <= values.keys() and values["weight_kg"] and values["height_cm"]:
+        warnings = _advise(values, form, advice)
+    if values.get("weight_kg") and values.get("height_cm"):
         values["bmi"] = bmi(values["weight_kg"], values["height_cm"])
     return _Prepared(values, advice, tuple(warnings))
 
@@ -261,7 +360,8 @@ def _insert(session: Session, form: VisitInput, prepared: _Prepared, **revision:
     visit_id = new_id()
     visit = MODEL_OF_FORM[type(form)](id=visit_id, **prepared.values, **{"record_id": visit_id, **revision})
     session.add(visit)
-    for position, med in enumerate(getattr(form, "medications", ()), 1):
+    medications: tuple[MedicationInput, ...] = getattr(form, "medications", ())
+    for position, med in enumerate(medications, 1):
         visit.medications.append(
             Medication(position=position, name=med.name.strip(), times_per_day=med.times_per_day, dose=med.dose)
         )
@@ -274,27 +374,32 @@ def _active_contract_id(session: Session, resident_id: uuid.UUID) -> uuid.UUID |
     )
 
 
+def _reasons_for_the_record(advice: FollowupAdvice | None) -> str:
+    """The advice's explanations as written into the (Chinese) medical record."""
+    return _joined(advice.reasons).render(CHINESE) if advice else ""
+
+
 def record_visit(
     session: Session,
     form: VisitInput,
     *,
     referral: ReferralInput | None = None,
     bp_target: str | None = None,
-    today: date | None = None,
 ) -> RecordedVisit:
     """Record any visit form; see the module docstring for what happens. ``bp_target``: a key
     of ``followup_rules.BP_TARGETS``; None → the township's setting ``bp_target``."""
-    prepared = _prepare(session, form, today or date.today(), bp_target, None)
-    kind = MODEL_OF_FORM[type(form)].__mapper__.polymorphic_identity
+    kind = kind_of_form(form)
+    require(session, PERMISSION_OF_KIND[kind])
+    if referral is not None:
+        require(session, Permission.RECORD_CLINICAL)
+    prepared = _prepare(session, form, bp_target, None)
     service = service_plan.find_open_service(
         session, form.resident_id, service_plan.VISIT_SERVICE_KIND[kind], form.visit_date
     )
     contract_id = service.contract_id if service is not None else _active_contract_id(session, form.resident_id)
     if referral is not None and {"referral_reason", "referral_institution"} <= prepared.values.keys():
-        reasons = prepared.advice.reasons if prepared.advice else ()
-        prepared.values["referral_reason"] = (
-            prepared.values["referral_reason"] or (referral.reason or "；".join(reasons))[:100] or None
-        )
+        reason = referral.reason or _reasons_for_the_record(prepared.advice)
+        prepared.values["referral_reason"] = prepared.values["referral_reason"] or reason[:100] or None
         prepared.values["referral_institution"] = prepared.values["referral_institution"] or referral.institution[:100]
     visit = _insert(session, form, prepared, contract_id=contract_id)
     session.flush()
@@ -310,15 +415,17 @@ def record_visit(
 def _refer(session: Session, visit: Visit, referral: ReferralInput, advice: FollowupAdvice | None) -> uuid.UUID:
     institution = referral.institution.strip()
     if not institution:
-        raise ValidationError("请填写转诊机构。", field="institution")
+        raise ValidationError(
+            msg("请填写转诊机构。", "Enter the institution the patient is referred to."), field="institution"
+        )
     urgent = referral.urgent if referral.urgent is not None else bool(advice and advice.urgent_referral)
-    reason = (referral.reason or "").strip() or ("；".join(advice.reasons) if advice else "")
+    reason = (referral.reason or "").strip() or _reasons_for_the_record(advice)
     if not reason:
-        raise ValidationError("请填写转诊原因。", field="reason")
+        raise ValidationError(msg("请填写转诊原因。", "Enter the reason for the referral."), field="reason")
     row = Referral(
         resident_id=visit.resident_id,
         visit_id=visit.id,
-        urgency="urgent" if urgent else "routine",
+        urgency=ReferralUrgency.URGENT if urgent else ReferralUrgency.ROUTINE,
         referred_on=visit.visit_date,
         reason=reason[:200],
         institution=institution[:100],
@@ -330,40 +437,61 @@ def _refer(session: Session, visit: Visit, referral: ReferralInput, advice: Foll
     return row.id
 
 
-def record_hypertension_followup(session: Session, form: HypertensionFollowupInput, **options: Any) -> RecordedVisit:
-    return record_visit(session, form, **options)
+def record_hypertension_followup(
+    session: Session,
+    form: HypertensionFollowupInput,
+    *,
+    referral: ReferralInput | None = None,
+    bp_target: str | None = None,
+) -> RecordedVisit:
+    return record_visit(session, form, referral=referral, bp_target=bp_target)
 
 
-def record_diabetes_followup(session: Session, form: DiabetesFollowupInput, **options: Any) -> RecordedVisit:
-    return record_visit(session, form, **options)
+def record_diabetes_followup(
+    session: Session,
+    form: DiabetesFollowupInput,
+    *,
+    referral: ReferralInput | None = None,
+    bp_target: str | None = None,
+) -> RecordedVisit:
+    return record_visit(session, form, referral=referral, bp_target=bp_target)
 
 
-def record_elderly_check(session: Session, form: ElderlyCheckInput, *, today: date | None = None) -> RecordedVisit:
-    return record_visit(session, form, today=today)
+def record_elderly_check(session: Session, form: ElderlyCheckInput) -> RecordedVisit:
+    return record_visit(session, form)
 
 
-def record_home_visit(session: Session, form: HomeVisitInput, *, today: date | None = None) -> RecordedVisit:
-    return record_visit(session, form, today=today)
+def record_home_visit(session: Session, form: HomeVisitInput) -> RecordedVisit:
+    return record_visit(session, form)
 
 
 # --- revisions -----------------------------------------------------------------------------
 
 
-def _current(query, entity):
-    newer = Visit.__table__.alias("newer")
-    return query.where(
-        entity.voided_at.is_(None), ~exists(select(newer.c.id).where(newer.c.supersedes_id == entity.id))
-    )
+def _visit_row(session: Session, visit_id: uuid.UUID) -> Visit:
+    return fetch(session, Visit, visit_id, msg("该随访记录", "the visit record"), "visit_id")
 
 
-def _current_row(session: Session, visit_id: uuid.UUID) -> Visit:
-    visit = fetch(session, Visit, visit_id, "该随访记录", "visit_id")
+def _check_current(session: Session, visit: Visit) -> None:
+    """Only the current revision of a record may be corrected or voided."""
     if visit.voided_at is not None:
-        raise RuleError(f"该记录已于 {visit.voided_at:%Y-%m-%d} 作废（原因：{visit.void_reason}），不能再更正或作废。")
+        raise RuleError(
+            msg(
+                "该记录已于 {day} 作废（原因：{reason}），不能再更正或作废。",
+                "This record was voided on {day} (reason: {reason}) and can no longer be corrected or voided.",
+                day=china_date(visit.voided_at).isoformat(),
+                reason=visit.void_reason,
+            )
+        )
     newer = session.scalar(select(Visit).where(Visit.supersedes_id == visit.id))
     if newer is not None:
-        raise RuleError(f"该记录已有更新的版本（第 {newer.revision} 版），请在最新版本上操作。")
-    return visit
+        raise RuleError(
+            msg(
+                "该记录已有更新的版本（第 {revision} 版），请在最新版本上操作。",
+                "This record has a newer revision (revision {revision}); work on the latest one.",
+                revision=newer.revision,
+            )
+        )
 
 
 def correct_visit(
@@ -373,16 +501,31 @@ def correct_visit(
     reason: str,
     *,
     bp_target: str | None = None,
-    today: date | None = None,
 ) -> RecordedVisit:
     """Write a corrected revision of a visit record; the old revision stays unchanged."""
-    old = _current_row(session, visit_id)
-    text = clean_reason(reason, what="更正")
-    if FORM_OF_KIND[old.kind] is not type(new_data):
-        raise RuleError(f"更正不能改变记录类型（原记录是{codes.VISIT_KIND[old.kind]}）。")
+    kind = kind_of_form(new_data)
+    require(session, PERMISSION_OF_KIND[kind])
+    old = _visit_row(session, visit_id)
+    _check_current(session, old)
+    text = clean_reason(reason, what=msg("更正", "correcting"))
+    old_kind = VisitKind(old.kind)
+    if kind is not old_kind:
+        raise RuleError(
+            msg(
+                "更正不能改变记录类型（原记录是{kind}）。",
+                "A correction cannot change the kind of record (this one is {kind}).",
+                kind=KIND_TEXT[old_kind],
+            )
+        )
     if new_data.resident_id != old.resident_id:
-        raise RuleError("更正不能改变记录所属的居民：请作废该记录，再为正确的居民重新录入。")
-    prepared = _prepare(session, new_data, today or date.today(), bp_target, old.record_id)
+        raise RuleError(
+            msg(
+                "更正不能改变记录所属的居民：请作废该记录，再为正确的居民重新录入。",
+                "A correction cannot move a record to another resident: void it and record it again for the "
+                "right resident.",
+            )
+        )
+    prepared = _prepare(session, new_data, bp_target, old.record_id)
     new = _insert(
         session,
         new_data,
@@ -396,8 +539,10 @@ def correct_visit(
     session.flush()
     services = service_plan.services_of_visit(session, old.id)
     if not services:
-        kind = service_plan.VISIT_SERVICE_KIND[old.kind]
-        services = [s for s in [service_plan.find_open_service(session, old.resident_id, kind, new.visit_date)] if s]
+        found = service_plan.find_open_service(
+            session, old.resident_id, service_plan.VISIT_SERVICE_KIND[kind], new.visit_date
+        )
+        services = [found] if found is not None else []
     for service in services:
         service_plan.fulfil(service, new)
     session.flush()
@@ -406,18 +551,22 @@ def correct_visit(
     )
 
 
-def void_visit(session: Session, visit_id: uuid.UUID, reason: str, by: uuid.UUID | None = None) -> VisitRecord:
-    """Void the current revision of a record; the planned service it fulfilled reopens."""
-    visit = _current_row(session, visit_id)
-    void_row(session, visit, reason, label="该随访记录", by=by)
+def void_visit(session: Session, visit_id: uuid.UUID, reason: str) -> VisitRecord:
+    """Void the current revision of a record (by the unit of work's actor); the planned
+    service it fulfilled reopens."""
+    visit = _visit_row(session, visit_id)
+    require(session, PERMISSION_OF_KIND[VisitKind(visit.kind)])
+    _check_current(session, visit)
+    void_row(session, visit, reason, label=msg("该随访记录", "This visit record"))
     for service in service_plan.services_of_visit(session, visit.id):
         service_plan.reopen(service)
     session.flush()
     return visit_record(visit)
 
 
-def current_visits(session: Session, resident_id: uuid.UUID, kind: str | None = None) -> tuple[VisitRecord, ...]:
+def current_visits(session: Session, resident_id: uuid.UUID, kind: VisitKind | None = None) -> tuple[VisitRecord, ...]:
     """The resident's records in their current revision (not superseded, not voided), newest first."""
+    require(session, Permission.VIEW_RECORDS)
     poly = with_polymorphic(Visit, "*")
     query = _current(select(poly), poly).where(poly.resident_id == resident_id)
     if kind is not None:
@@ -427,6 +576,7 @@ def current_visits(session: Session, resident_id: uuid.UUID, kind: str | None = 
 
 def visit_history(session: Session, record_id: uuid.UUID) -> tuple[VisitRecord, ...]:
     """Every revision of one record, oldest first (voided ones included)."""
+    require(session, Permission.VIEW_RECORDS)
     poly = with_polymorphic(Visit, "*")
     rows = session.scalars(select(poly).where(poly.record_id == record_id).order_by(poly.revision))
     return tuple(visit_record(v) for v in rows)

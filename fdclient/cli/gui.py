@@ -1,0 +1,68 @@
+"""Opening the GUI from the command line: the store is found before Qt starts (so a
+missing store is a plain error on the terminal), the sign-in happens in the GUI's dialog,
+or without it when ``FDCLIENT_PASSWORD`` is set (screenshots, kiosk shortcuts)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from fdclient.cli import signin
+from fdclient.cli.commands import data_dir
+from fdclient.errors import FdError
+from fdclient.paths import StorePaths
+from fdclient.services.indicators.summary import TownshipSummary
+from fdclient.store import Store
+from fdclient.store.opening import no_store_error
+
+
+class _GuiSignIn:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.folder = data_dir(args)
+        self.args = args
+        self.username = args.user or os.environ.get(signin.USER_ENV, "")
+        self.township = ""
+        self.store: Store | None = None
+
+    def attempt(self, username: str, password: str) -> str | None:
+        from fdclient.store import PlainStoreError, open_store, sign_in
+        from fdclient.store.conversion import encrypt_plain_store
+
+        try:
+            try:
+                key = sign_in(self.folder, username, password)
+            except PlainStoreError:
+                key = encrypt_plain_store(self.folder, username, password)
+            self.store = open_store(self.folder, key)
+        except FdError as exc:
+            return exc.message
+        return None
+
+    def attempt_from_environment(self) -> str | None | bool:
+        password = os.environ.get(signin.PASSWORD_ENV)
+        if password is None or not self.username:
+            return False
+        return self.attempt(self.username, password)
+
+    def load_summary(self) -> TownshipSummary:
+        from fdclient.services.indicators.summary import load_summary
+
+        assert self.store is not None
+        with self.store.read() as session:
+            return load_summary(session)
+
+
+def cmd_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
+    folder = data_dir(args)
+    if not StorePaths(folder).database.exists():
+        raise no_store_error(StorePaths(folder))  # before Qt starts: a plain message on the terminal
+    flow = _GuiSignIn(args)
+    from fdclient.app import run_gui
+
+    try:
+        return run_gui(
+            flow.load_summary, ["fdclient", *qt_args], language=args.lang, screenshot=args.screenshot, sign_in=flow
+        )
+    finally:
+        if flow.store is not None:
+            flow.store.close()
