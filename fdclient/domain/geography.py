@@ -17,13 +17,16 @@ MAX_PLACE_NAME = 60
 
 def _digits(text: str, *, label_zh: str, label_en: str, field: str) -> str:
     refuse_control_characters(text, label=msg(label_zh, label_en), field=field)
-    return unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    folded = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    # Any script's decimal digits (Arabic-Indic, Devanagari ...) as ASCII: the database
+    # keeps codes in ASCII digits and a typed code should not fail on the keyboard's script.
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in folded)
 
 
 def validate_township(code: str, name: str) -> tuple[str, str]:
     """Normalised (code, name) of a township: 9 digits (6 county + 3 township)."""
     code = _digits(code, label_zh="乡镇代码", label_en="township code", field="township_code")
-    if len(code) != 9 or not code.isdigit():
+    if len(code) != 9 or not (code.isascii() and code.isdigit()):
         raise ValidationError(
             msg(
                 "乡镇代码“{code}”格式不对：应为 9 位数字（6 位区县代码 + 3 位乡镇代码），例如 360111101。",
@@ -41,7 +44,7 @@ def validate_village_code(code: str, township_code: str | None = None) -> str:
     """A 12-digit statistical division code; when ``township_code`` is given, the first
     9 digits must be that township's."""
     code = _digits(code, label_zh="村（居）委会代码", label_en="village code", field="village_code")
-    if len(code) != 12 or not code.isdigit():
+    if len(code) != 12 or not (code.isascii() and code.isdigit()):
         raise ValidationError(
             msg(
                 "村（居）委会代码“{code}”格式不对：应为 12 位数字（9 位乡镇代码 + 3 位村代码），例如 360111101201。",

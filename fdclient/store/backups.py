@@ -121,7 +121,8 @@ def online_copy(engine: Engine, key: StoreKey | None, target: Path) -> None:
         destination = driver.connect(str(target))
         try:
             if key is not None:
-                destination.execute(key.sqlcipher_pragma)
+                for pragma in key.pragmas():
+                    destination.execute(pragma)
             source.driver_connection.backup(destination)  # type: ignore[union-attr]
         finally:
             destination.close()

@@ -50,6 +50,8 @@ def export_encrypted(plain: Path, target: Path, key: StoreKey) -> None:
     try:
         version = con.execute("PRAGMA user_version").fetchone()[0]
         con.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.key.hex()}'\"", (str(target),))
+        for pragma in key.pragmas("encrypted")[1:]:  # the key is given; the cipher settings follow
+            con.execute(pragma)
         con.execute("SELECT sqlcipher_export('encrypted')")
         con.execute(f"PRAGMA encrypted.user_version = {int(version)}")
         con.execute("DETACH DATABASE encrypted")

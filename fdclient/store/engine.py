@@ -4,7 +4,8 @@ plain SQLite (a store from before encryption, being converted; benchmark baselin
 Every connection gets the pragmas the data needs (ARCHITECTURE.md §3): the key first,
 foreign keys on, write-ahead logging, ``synchronous=FULL`` (laptops lose power in the
 middle of a visit), temporary tables and sorts in memory (nothing decrypted is ever
-spilled to a temporary file), and a busy timeout. Transactions begin as the unit of work
+spilled to a temporary file), a page cache large enough for the search indexes, and a
+busy timeout. Transactions begin as the unit of work
 asks: ``BEGIN IMMEDIATE`` for a write (take the write lock first, wait for it up to the
 busy timeout, so two writers never deadlock half-way) and a deferred ``BEGIN`` for a
 read. SQL parameters are never rendered into error messages or logs.
@@ -12,15 +13,27 @@ read. SQL parameters are never rendered into error messages or logs.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from fdclient.store.keyring import StoreKey
 
 #: How long a writer waits for another process's write to finish before giving up.
 BUSY_TIMEOUT_MS = 10_000
+#: Page cache per connection (KiB). Encrypted pages are decrypted when read into the
+#: cache: a cache that holds the search indexes keeps search-as-you-type as fast as on a
+#: plain file (at 100k residents, a one-character name query: 24 ms with SQLite's default
+#: 2 MiB, 5.6 ms with 32 MiB, the same as plain).
+CACHE_KIB = 32_000
+#: Page cache (KiB) of a connection during a bulk load (a demo township, a roster import,
+#: a sync snapshot): loaded pages are re-read to build indexes, and every page that fell
+#: out of the cache costs a decryption and a MAC check. At 100k residents (a 660 MB
+#: store) the demo's encrypted write went from 34% to 21% over a plain file with it.
+BULK_CACHE_KIB = 256_000
 #: Execution option naming how a transaction begins: "write" or "read".
 BEGIN_MODE = "fdclient_begin"
 PLAIN_HEADER = b"SQLite format 3\x00"
@@ -53,12 +66,14 @@ def make_engine(path: Path, key: StoreKey | None, *, busy_timeout_ms: int = BUSY
         cursor = dbapi_connection.cursor()
         try:
             if key is not None:
-                cursor.execute(key.sqlcipher_pragma)
+                for pragma in key.pragmas():
+                    cursor.execute(pragma)
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA temp_store = MEMORY")
+            cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         finally:
             cursor.close()
 
@@ -69,6 +84,16 @@ def make_engine(path: Path, key: StoreKey | None, *, busy_timeout_ms: int = BUSY
     event.listen(engine, "connect", on_connect, insert=True)
     event.listen(engine, "begin", on_begin)
     return engine
+
+
+@contextlib.contextmanager
+def bulk_load_cache(connection: Connection) -> Iterator[None]:
+    """A large page cache on ``connection`` for the block (its memory is given back after)."""
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
 def is_plain_sqlite(path: Path) -> bool:

@@ -49,12 +49,25 @@ def test_a_failure_while_building_leaves_no_store_and_no_partial_file(tmp_path: 
     create(folder).close()  # and the next attempt simply works
 
 
-def test_a_township_code_the_database_refuses_leaves_nothing_behind(tmp_path: Path) -> None:
+def test_a_row_the_database_refuses_while_building_leaves_nothing_behind(tmp_path: Path) -> None:
     folder = tmp_path / "s"
-    with pytest.raises(FdError):
-        create_store(folder, "٣٦٠١١١١٠١", "罗家镇", admin_username="admin", admin_password=PASSWORD)
+
+    def populate(store: Store) -> None:  # a CHECK refuses this village code
+        with store.write() as session:
+            session.connection().exec_driver_sql(
+                "INSERT INTO villages (id, township_id, code, name, record_segment, created_at, updated_at)"
+                " SELECT 'x', id, '36011110120A', '某村', '101', '2026-01-01', '2026-01-01' FROM townships"
+            )
+
+    with pytest.raises(FdError, match="ck_villages"):
+        create(folder, populate=populate)
     assert "fdclient.db" not in entries(folder) and "keyring.json" not in entries(folder)
     create(folder).close()
+
+
+def test_a_township_code_in_another_script_s_digits_is_read_as_digits(tmp_path: Path) -> None:
+    with create_store(tmp_path / "s", "٣٦٠١١١١٠١", "罗家镇", admin_username="admin", admin_password=PASSWORD) as store:
+        assert store.info.township_code == "360111101"
 
 
 def test_an_existing_store_is_never_overwritten(tmp_path: Path) -> None:

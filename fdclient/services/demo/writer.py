@@ -3,13 +3,15 @@ one transaction.
 
 The rows already hold what SQLite stores (see common.py), so they go through the
 connection's ``exec_driver_sql`` (the DBAPI ``executemany``) with no bind processing.
-Three per-row costs are moved to the end of the load, where they are paid once:
+Three per-row costs are moved to the end of each table's load, where they are paid once
+while the table's pages are still in the (enlarged) page cache, so an encrypted store
+does not decrypt them again:
 
-* secondary indexes are dropped and created again after the rows are in (one sort instead
-  of a random B-tree insert per row and index; :func:`indexes_built_after`);
-* the residents' full-text search indexes are rebuilt in one statement each
+* secondary indexes are dropped and created again after the table's rows are in (one sort
+  instead of a random B-tree insert per row and index; :func:`drop_secondary_indexes`);
+* the residents' full-text search indexes are rebuilt in one statement each at the end
   (:func:`fdclient.services.registry.search.deferred_search_index`);
-* CHECK constraints are verified by one scan per table at the end instead of row by row
+* CHECK constraints are verified by one scan per table instead of row by row
   (SQLite rebuilds every ``IN (...)`` list for each row of an ``executemany``, which was
   half the time of the whole load; ``PRAGMA quick_check`` would verify them too but reads
   every index of the store, ~9 s for 100k residents against ~1.3 s); a violation raises
@@ -36,7 +38,7 @@ from sqlalchemy import CheckConstraint, Connection
 from fdclient.models import Base
 from fdclient.services.demo.common import DemoData, TableRows
 from fdclient.services.registry.search import deferred_search_index
-from fdclient.store.engine import make_engine
+from fdclient.store.engine import bulk_load_cache, make_engine
 from fdclient.store.keyring import StoreKey
 
 BATCH_ROWS = 20_000
@@ -68,30 +70,39 @@ def write_demo(connection: Connection, data: DemoData) -> WriteReport:
     run = connection.exec_driver_sql
     transaction = nullcontext() if connection.in_transaction() else connection.begin()
     table_seconds: dict[str, float] = {}
-    tables = [table.name for table in data.tables]
-    with (
-        transaction,
-        indexes_built_after(connection, tables),
-        deferred_search_index(connection),
-        checks_verified_at_end(connection, tables),
-    ):
-        for table in data.tables:
-            table_started = time.perf_counter()
-            sql = insert_sql(table)
-            for i in range(0, len(table.rows), BATCH_ROWS):
-                run(sql, table.rows[i : i + BATCH_ROWS])
-            if table.name == "residents" and data.household_heads:
-                run(HEAD_SQL, data.household_heads)
-            table_seconds[table.name] = time.perf_counter() - table_started
+    with transaction, bulk_load_cache(connection):
+        indexes = drop_secondary_indexes(connection, [*(t.name for t in data.tables), SEARCH_MAP])
+        with deferred_search_index(connection), checks_skipped(connection):
+            for table in data.tables:
+                table_started = time.perf_counter()
+                sql = insert_sql(table)
+                for i in range(0, len(table.rows), BATCH_ROWS):
+                    run(sql, table.rows[i : i + BATCH_ROWS])
+                if table.name == "residents" and data.household_heads:
+                    run(HEAD_SQL, data.household_heads)
+                # While the table's pages are still in the page cache (each page read back
+                # from disk would be decrypted and its MAC checked again): its indexes and
+                # its CHECK constraints, in one pass each.
+                for index_sql in indexes.pop(table.name, ()):
+                    run(index_sql)
+                broken = check_violations(connection, [table.name])
+                if broken:
+                    raise RuntimeError(f"demo rows break CHECK constraints of the store: {', '.join(broken)}")
+                table_seconds[table.name] = time.perf_counter() - table_started
+        for remaining in indexes.values():  # the search map's, once it is refilled
+            for index_sql in remaining:
+                run(index_sql)
     seconds = time.perf_counter() - started
     return WriteReport(MappingProxyType(data.counts()), data.row_count, seconds, MappingProxyType(table_seconds))
 
 
-@contextmanager
-def indexes_built_after(connection: Connection, tables: list[str]) -> Iterator[None]:
+SEARCH_MAP = "resident_search_map"
+
+
+def drop_secondary_indexes(connection: Connection, tables: list[str]) -> dict[str, list[str]]:
     """Inside the caller's transaction, for a load into empty tables: drop the secondary
-    indexes of ``tables`` (and of the search map), let the block insert, then create them
-    again from their stored definitions.
+    indexes of ``tables``; returns their definitions per table, to be created again once
+    the table is loaded.
 
     Creating an index over loaded rows sorts once; keeping it up to date row by row is a
     random B-tree insert per row and index, which was half of the write time (measured
@@ -99,34 +110,29 @@ def indexes_built_after(connection: Connection, tables: list[str]) -> Iterator[N
     Unique and partial unique indexes are verified as they are created, and DDL is
     transactional in SQLite, so a failure rolls the whole load back with the indexes.
     """
-    wanted = [*tables, "resident_search_map"]
-    marks = ", ".join("?" * len(wanted))
+    marks = ", ".join("?" * len(tables))
     indexes = connection.exec_driver_sql(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f"SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
         f" AND tbl_name IN ({marks}) ORDER BY name",
-        tuple(wanted),
+        tuple(tables),
     ).all()
-    for name, _sql in indexes:
+    by_table: dict[str, list[str]] = {}
+    for table, name, sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in indexes:
-        connection.exec_driver_sql(sql)
+        by_table.setdefault(table, []).append(sql)
+    return by_table
 
 
 @contextmanager
-def checks_verified_at_end(connection: Connection, tables: list[str]) -> Iterator[None]:
-    """Inside the caller's transaction: skip CHECK constraints while the block inserts, then
-    check every row of ``tables`` against their CHECK constraints in one scan per table;
-    raise (so the transaction rolls back) on any violation."""
-    run = connection.exec_driver_sql
-    run("PRAGMA ignore_check_constraints = ON")
+def checks_skipped(connection: Connection) -> Iterator[None]:
+    """Inside the caller's transaction: SQLite skips CHECK constraints while the block
+    inserts (it rebuilds every ``IN (...)`` list for each row of an ``executemany``); the
+    block verifies them itself with :func:`check_violations`, one scan per table."""
+    connection.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
     try:
         yield
     finally:
-        run("PRAGMA ignore_check_constraints = OFF")
-    broken = check_violations(connection, tables)
-    if broken:
-        raise RuntimeError(f"demo rows break CHECK constraints of the store: {', '.join(broken)}")
+        connection.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
 
 
 def check_violations(connection: Connection, tables: list[str]) -> list[str]:
