@@ -13,6 +13,7 @@ from fdclient.errors import FdError
 from fdclient.paths import StorePaths
 from fdclient.services.indicators.summary import TownshipSummary
 from fdclient.store import Store
+from fdclient.store.keyring import Keyring
 from fdclient.store.opening import no_store_error
 
 
@@ -21,7 +22,8 @@ class _GuiSignIn:
         self.folder = data_dir(args)
         self.args = args
         self.username = args.user or os.environ.get(signin.USER_ENV, "")
-        self.township = ""
+        keyring = Keyring.load(StorePaths(self.folder).keyring) if StorePaths(self.folder).keyring.exists() else None
+        self.township = keyring.township_name if keyring else ""
         self.store: Store | None = None
 
     def attempt(self, username: str, password: str) -> str | None:

@@ -84,7 +84,9 @@ def encrypt_plain_store(data_dir: Path, username: str, password: str, *, clock: 
                 revision = stored_revision(engine, build_paths) or "none"
                 identity = read_identity(engine, build_paths)
                 existing = _existing_account(engine, username)
-                keyring = Keyring.new(identity.township_code).with_entry(username, password, key)
+                keyring = Keyring.new(identity.township_code, identity.township_name).with_entry(
+                    username, password, key
+                )
                 with files.open_private(partial_keyring) as fh:
                     fh.write(keyring.to_bytes())
                 _backup(engine, key, build_paths, keyring, identity, revision, clock)

@@ -45,12 +45,17 @@ KDF_TIME_COST = 3
 KDF_LANES = 4
 
 
-#: SQLCipher 4's defaults but for the page MAC: HMAC-SHA256 (hardware-accelerated on
-#: current CPUs, about 1.6 times the speed of SHA-512 here) instead of HMAC-SHA512. Every
-#: connection, backup copy and export applies them after the key; stores record the
-#: profile in their key file (``cipher``) so a later version can change it.
-CIPHER_PROFILE = "sqlcipher4-hmac-sha256"
-CIPHER_SETTINGS: tuple[tuple[str, str], ...] = (("cipher_hmac_algorithm", "HMAC_SHA256"), ("cipher_page_size", "16384"))
+#: SQLCipher 4's defaults (AES-256-CBC, a random IV and a MAC per page) but for two:
+#: HMAC-SHA256 as the page MAC (hardware-accelerated on current CPUs, about 1.6 times the
+#: speed of SHA-512 here) and 16 KiB pages (a quarter of the per-page work; the 100k demo
+#: writes in 11.7 s instead of 14.1 s). An encrypted header cannot say how it was made, so
+#: every connection, backup copy and export applies them after the key, and stores record
+#: the profile in their key file (``cipher``) so a later version can change it.
+CIPHER_PROFILE = "sqlcipher4-sha256-16k"
+CIPHER_SETTINGS: tuple[tuple[str, str], ...] = (
+    ("cipher_hmac_algorithm", "HMAC_SHA256"),
+    ("cipher_page_size", "16384"),
+)
 
 
 def new_store_key() -> bytes:
@@ -124,10 +129,12 @@ class Keyring:
     store_id: str
     township_code: str
     entries: Mapping[str, WrappedKey] = field(default_factory=lambda: MappingProxyType({}))
+    #: Shown on the sign-in window before the store is open.
+    township_name: str = ""
 
     @classmethod
-    def new(cls, township_code: str) -> Keyring:
-        return cls(store_id=secrets.token_hex(16), township_code=township_code)
+    def new(cls, township_code: str, township_name: str = "") -> Keyring:
+        return cls(store_id=secrets.token_hex(16), township_code=township_code, township_name=township_name)
 
     def _aad(self, username: str) -> bytes:
         return f"{FORMAT}:{self.store_id}:{username}".encode()
@@ -170,6 +177,7 @@ class Keyring:
             "version": VERSION,
             "store_id": self.store_id,
             "township_code": self.township_code,
+            "township_name": self.township_name,
             "cipher": CIPHER_PROFILE,
             "accounts": {name: entry.to_json() for name, entry in sorted(self.entries.items())},
         }
@@ -181,7 +189,12 @@ class Keyring:
         if value.get("version") != VERSION or value.get("cipher", CIPHER_PROFILE) != CIPHER_PROFILE:
             raise ValueError("a keyring of another version")
         entries = {str(k): WrappedKey.from_json(v) for k, v in value["accounts"].items()}
-        return cls(str(value["store_id"]), str(value["township_code"]), MappingProxyType(entries))
+        return cls(
+            str(value["store_id"]),
+            str(value["township_code"]),
+            MappingProxyType(entries),
+            str(value.get("township_name", "")),
+        )
 
     def to_bytes(self) -> bytes:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=1).encode("utf-8")

@@ -293,7 +293,7 @@ def create_store(
             )
         files.remove_leftovers(paths)
         key = StoreKey(username, new_store_key())
-        keyring = Keyring.new(code).with_entry(username, admin_password, key)
+        keyring = Keyring.new(code, name).with_entry(username, admin_password, key)
         partial_db = files.partial_path(paths.database, "new")
         partial_keyring = files.partial_path(paths.keyring, "new")
         build_paths = StorePaths(paths.folder, partial_db.name, partial_keyring.name)

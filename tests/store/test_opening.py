@@ -49,6 +49,8 @@ def test_every_connection_is_encrypted_durable_and_keeps_temporary_data_in_memor
     with store.read() as session:
         run = session.connection().exec_driver_sql
         assert run("PRAGMA cipher_version").scalar()
+        assert run("PRAGMA cipher_hmac_algorithm").scalar() == "HMAC_SHA256"
+        assert run("PRAGMA cipher_page_size").scalar() == "16384"
         assert run("PRAGMA foreign_keys").scalar() == 1
         assert run("PRAGMA journal_mode").scalar() == "wal"
         assert run("PRAGMA synchronous").scalar() == 2  # FULL

@@ -26,10 +26,11 @@ def test_the_name_given_on_the_command_line_is_filled_in_and_the_cursor_waits_fo
     qtbot: QtBot, scene_template: Template, tmp_path: Path
 ) -> None:
     flow = flow_for(scene_template.copy(tmp_path / "s"), user="doctor")
-    dialog = SignInDialog(flow.attempt, username=flow.username)
+    dialog = SignInDialog(flow.attempt, username=flow.username, township=flow.township)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    assert dialog.heading.text() == "罗家镇"  # read from the key file: the store is still locked
     assert dialog.username.text() == "doctor"
     assert dialog.focusWidget() is dialog.password
     assert dialog.windowTitle() == "登录"

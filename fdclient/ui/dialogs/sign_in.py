@@ -33,9 +33,14 @@ class SignInDialog(QDialog):
         self.setWindowTitle(QCoreApplication.translate("SignInDialog", "Sign in"))
         self.setModal(True)
 
+        self.setMinimumWidth(440)
         self.heading = QLabel(township)
         self.heading.setObjectName("township")
         self.heading.setVisible(bool(township))
+        heading_font = self.heading.font()
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
+        heading_font.setBold(True)
+        self.heading.setFont(heading_font)
         self.username = QLineEdit(username)
         self.username.setObjectName("username")
         self.password = QLineEdit()
@@ -63,6 +68,8 @@ class SignInDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(14)
         layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addWidget(self.error)
