@@ -154,7 +154,7 @@ def time_indicators(store: Store) -> tuple[float, float, IndicatorReport, list[F
     compute_indicators(store, AS_OF)
     concurrent_ms, report = _median_ms(lambda: compute_indicators(store, AS_OF))
     serial_ms, _ = _median_ms(lambda: compute_indicators(store, AS_OF, side_by_side=False))
-    with store.read() as session, contracted_residents(session, AS_OF, DEFS.utc_offset_hours) as contracted:
+    with store.read() as session, contracted_residents(session, AS_OF) as contracted:
         parts: list[Figure] = [
             (f"  query: {name}", _query_ms(query, session, contracted), "ms") for name, query in QUERIES.items()
         ]

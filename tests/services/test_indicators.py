@@ -47,7 +47,6 @@ from fdclient.domain.codes import (
 )
 from fdclient.domain.key_populations import KeyPopulation, PersonFacts, compute_tags
 from fdclient.domain.roles import Role
-from fdclient.domain.time import CHINA_UTC_OFFSET_HOURS
 from fdclient.models import (
     Contract,
     ContractMember,
@@ -406,8 +405,6 @@ def test_signing_day_is_the_local_day(township: Store) -> None:
     # C6 was signed at 17:30 UTC on 30 June, which is 1 July in Beijing.
     assert village(report_on(township, AS_OF), CODE_B).contracted_residents == 2
     assert village(report_on(township, date(2025, 7, 1)), CODE_B).contracted_residents == 3
-    utc_days = replace(DEFAULT_DEFINITIONS, utc_offset_hours=0)
-    assert village(report_on(township, AS_OF, utc_days), CODE_B).contracted_residents == 3
 
 
 def test_key_populations(township: Store) -> None:
@@ -642,7 +639,3 @@ def test_the_township_bp_target_setting_decides_the_control_rate(admin_store: St
     assert "130/80" in stricter.formula_zh and "140/90" in default.formula_zh
     assert stricter.denominator == default.denominator
     assert stricter.numerator < default.numerator, (stricter, default)
-
-
-def test_the_utc_offset_defaults_to_china_time() -> None:
-    assert DEFAULT_DEFINITIONS.utc_offset_hours == CHINA_UTC_OFFSET_HOURS == 8

@@ -94,7 +94,7 @@ Counted = Iterator[Count]
 
 def _contract_counts(session: Session, as_of: date, d: IndicatorDefinitions) -> Counted:
     """The counts that need the residents covered on *as_of* (one temporary table)."""
-    with contracted_residents(session, as_of, d.utc_offset_hours) as contracted:
+    with contracted_residents(session, as_of) as contracted:
         yield from queries.population_by_village(session, as_of, contracted, d)
         yield from queries.fulfilment(session, as_of, d, contracted)
 

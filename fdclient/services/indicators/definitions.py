@@ -59,7 +59,6 @@ from fdclient.domain.followup_rules import (
     GLUCOSE_TARGETS,
 )
 from fdclient.domain.key_populations import KeyPopulation
-from fdclient.domain.time import CHINA_UTC_OFFSET_HOURS
 
 __all__ = [
     "DEFAULT_DEFINITIONS",
@@ -168,9 +167,6 @@ class IndicatorDefinitions:
     glucose_target: str = DEFAULT_GLUCOSE_TARGET
     #: A survey with only a score counts as satisfied from this score (0-100).
     satisfied_min_score: int = 80
-    #: Hours from UTC of the local day that ``signed_at`` timestamps are judged by (China
-    #: time by default; a fixed offset, as China has no daylight saving).
-    utc_offset_hours: int = CHINA_UTC_OFFSET_HOURS
 
     def params(self) -> dict[str, Any]:
         """Values for the ``{placeholders}`` of the formula texts."""

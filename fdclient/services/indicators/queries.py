@@ -115,12 +115,12 @@ def renewals(session: Session, as_of: date, d: IndicatorDefinitions) -> Rows:
     (``renewal_of_id``) signed by *as_of*."""
     c, nxt, rep = q.CONTRACTS.alias("c"), q.CONTRACTS.alias("nxt"), q.RESIDENTS.alias("rep")
     start = period_start(as_of, d.period_months)
-    renewed = exists(select(1).where(nxt.c.renewal_of_id == c.c.id, q.signed_by(nxt, as_of, d.utc_offset_hours)))
+    renewed = exists(select(1).where(nxt.c.renewal_of_id == c.c.id, q.signed_by(nxt, as_of)))
     stmt = (
         select(rep.c.village_id, func.count(), _count_if(renewed))
         .select_from(c.join(rep, rep.c.id == c.c.representative_id))
         .where(
-            q.signed_by(c, as_of, d.utc_offset_hours),
+            q.signed_by(c, as_of),
             c.c.end_date > start,
             c.c.end_date <= as_of,
             or_(c.c.terminated_on.is_(None), c.c.terminated_on > c.c.end_date),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     Column,
@@ -47,6 +47,7 @@ from fdclient.domain.key_populations import (
     KeyPopulation,
     birth_date_bounds,
 )
+from fdclient.domain.time import start_of_china_day
 from fdclient.models import (
     Contract,
     ContractMember,
@@ -114,19 +115,18 @@ def registered_on(r: FromClause, as_of: date) -> ColumnElement[bool]:
     )
 
 
-def day_end_utc(as_of: date, utc_offset_hours: int) -> datetime:
-    """The first instant after local day *as_of*, in UTC: ``signed_at`` (a UTC timestamp)
-    is "on or before *as_of*" when it is before this."""
-    local = timezone(timedelta(hours=utc_offset_hours))
-    return datetime.combine(as_of + timedelta(days=1), time(), local).astimezone(UTC)
+def day_end_utc(as_of: date) -> datetime:
+    """The end of *as_of* in China (the one time zone of the program), as UTC: signing
+    times are stored in UTC and judged by the China day."""
+    return start_of_china_day(as_of + timedelta(days=1))
 
 
-def signed_by(c: FromClause, as_of: date, utc_offset_hours: int) -> ColumnElement[bool]:
+def signed_by(c: FromClause, as_of: date) -> ColumnElement[bool]:
     """Contract ``c`` had been signed by the end of *as_of* (local time)."""
-    return and_(c.c.status != ContractStatus.DRAFT, c.c.signed_at < day_end_utc(as_of, utc_offset_hours))
+    return and_(c.c.status != ContractStatus.DRAFT, c.c.signed_at < day_end_utc(as_of))
 
 
-def contracted_on(resident_id: ColumnElement, as_of: date, utc_offset_hours: int) -> Exists:
+def contracted_on(resident_id: ColumnElement, as_of: date) -> Exists:
     """The resident is covered on *as_of* by a signed contract in force, judged by dates
     only (today's ``status`` / ``is_active`` describe today, not *as_of*)."""
     c, cm = CONTRACTS.alias("c_on"), MEMBERS.alias("cm_on")
@@ -135,7 +135,7 @@ def contracted_on(resident_id: ColumnElement, as_of: date, utc_offset_hours: int
         .select_from(cm.join(c, c.c.id == cm.c.contract_id))
         .where(
             cm.c.resident_id == resident_id,
-            signed_by(c, as_of, utc_offset_hours),
+            signed_by(c, as_of),
             c.c.start_date <= as_of,
             c.c.end_date >= as_of,
             or_(c.c.terminated_on.is_(None), c.c.terminated_on > as_of),
@@ -151,7 +151,7 @@ CONTRACTED = Table("stats_contracted", MetaData(), Column("resident_id", Uuid, p
 
 
 @contextmanager
-def contracted_residents(session: Session, as_of: date, utc_offset_hours: int) -> Iterator[Table]:
+def contracted_residents(session: Session, as_of: date) -> Iterator[Table]:
     """A temporary table of the residents covered on *as_of* (:func:`contracted_on`'s
     rule), driven from the contracts in force rather than from every resident."""
     c, cm = CONTRACTS, MEMBERS
@@ -160,7 +160,7 @@ def contracted_residents(session: Session, as_of: date, utc_offset_hours: int) -
         .distinct()
         .select_from(c.join(cm, cm.c.contract_id == c.c.id))
         .where(
-            signed_by(c, as_of, utc_offset_hours),
+            signed_by(c, as_of),
             c.c.start_date <= as_of,
             c.c.end_date >= as_of,
             or_(c.c.terminated_on.is_(None), c.c.terminated_on > as_of),

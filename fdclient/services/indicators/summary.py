@@ -53,7 +53,7 @@ def load_summary(session: Session, as_of: date | None = None) -> TownshipSummary
     township = store_township(session)
     villages = session.scalar(select(func.count()).select_from(Village).where(Village.township_id == township.id)) or 0
     totals = {"residents": 0, "contracted": 0, "households": 0}
-    with contracted_residents(session, day, definitions.utc_offset_hours) as contracted:
+    with contracted_residents(session, day) as contracted:
         for source in (
             population_by_village(session, day, contracted, definitions),
             households_by_village(session, day),
