@@ -32,7 +32,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from fdclient.errors import StoreDamagedError
+from fdclient.errors import StoreDamagedError, StoreTooNewError
 from fdclient.store import files
 from fdclient.text import msg
 
@@ -202,7 +202,24 @@ class Keyring:
     @classmethod
     def from_bytes(cls, data: bytes, where: Path) -> Keyring:
         try:
-            return cls.from_json(json.loads(data.decode("utf-8")))
+            value = json.loads(data.decode("utf-8"))
+            if (
+                isinstance(value, dict)
+                and value.get("format") == FORMAT
+                and (value.get("version") != VERSION or value.get("cipher", CIPHER_PROFILE) != CIPHER_PROFILE)
+            ):
+                raise StoreTooNewError(
+                    msg(
+                        "钥匙文件 {path} 由另一个版本的 fdclient 写成（格式 {version}，加密方式 {cipher}），"
+                        "请用与它相同或更新的 fdclient 打开。",
+                        "The key file {path} was written by another version of fdclient (format {version}, "
+                        "cipher {cipher}); open it with that version or a newer one.",
+                        path=str(where),
+                        version=value.get("version"),
+                        cipher=value.get("cipher"),
+                    )
+                )
+            return cls.from_json(value)
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             raise StoreDamagedError(
                 msg(

@@ -77,3 +77,15 @@ def test_a_damaged_key_file_says_how_to_restore(tmp_path: Path, content: bytes) 
 
 def test_no_key_file_is_none(tmp_path: Path) -> None:
     assert Keyring.load(tmp_path / "keyring.json") is None
+
+
+def test_a_key_file_of_another_version_says_so(tmp_path: Path, keyring_and_key: tuple[Keyring, StoreKey]) -> None:
+    from fdclient.errors import StoreTooNewError
+
+    keyring, _ = keyring_and_key
+    value = keyring.to_json()
+    value["cipher"] = "sqlcipher9-future"
+    path = tmp_path / "keyring.json"
+    path.write_text(json.dumps(value))
+    with pytest.raises(StoreTooNewError, match="另一个版本"):
+        Keyring.load(path)
