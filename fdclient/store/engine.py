@@ -88,12 +88,15 @@ def make_engine(path: Path, key: StoreKey | None, *, busy_timeout_ms: int = BUSY
 
 @contextlib.contextmanager
 def bulk_load_cache(connection: Connection) -> Iterator[None]:
-    """A large page cache on ``connection`` for the block (its memory is given back after)."""
+    """A large page cache on ``connection`` for the block (its memory is given back after;
+    a connection invalidated in the block, by Ctrl-C inside SQLite, is thrown away
+    instead, and the interruption goes on undisturbed)."""
     connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
         yield
     finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
+        if not connection.invalidated:
+            connection.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
 def is_plain_sqlite(path: Path) -> bool:

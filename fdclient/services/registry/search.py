@@ -283,18 +283,18 @@ def deferred_search_index(connection: Connection) -> Iterator[None]:
     fragments of names and numbers.
     """
     connection.exec_driver_sql("INSERT INTO resident_search_deferred (since) VALUES (datetime('now'))")
-    try:
-        yield
-    finally:
-        # Residents inserted meanwhile skipped the map trigger: add them in one pass
-        # (still deferred, so the map's own triggers leave the full-text tables alone).
-        connection.exec_driver_sql(
-            f"INSERT INTO resident_search_map ({_MAP_COLUMNS}) SELECT {_MAP_COLUMNS}"
-            " FROM resident_search_source s"
-            " WHERE NOT EXISTS (SELECT 1 FROM resident_search_map m WHERE m.resident_id = s.resident_id)"
-        )
-        connection.exec_driver_sql("DELETE FROM resident_search_deferred")
-        rebuild_search_index(connection)
+    # A failure in the block ends here: the transaction that rolls back the load rolls
+    # back the deferral too, so there is nothing to rebuild.
+    yield
+    # Residents inserted meanwhile skipped the map trigger: add them in one pass
+    # (still deferred, so the map's own triggers leave the full-text tables alone).
+    connection.exec_driver_sql(
+        f"INSERT INTO resident_search_map ({_MAP_COLUMNS}) SELECT {_MAP_COLUMNS}"
+        " FROM resident_search_source s"
+        " WHERE NOT EXISTS (SELECT 1 FROM resident_search_map m WHERE m.resident_id = s.resident_id)"
+    )
+    connection.exec_driver_sql("DELETE FROM resident_search_deferred")
+    rebuild_search_index(connection)
 
 
 _MAP_COLUMNS = "resident_id, village_id, chars, pinyin, initials, id_number, phone, health_record_no"
