@@ -34,6 +34,8 @@ __all__ = [
     "CONTRACT_DEFAULT_TERM_YEARS",
     "CONTRACT_NUMBER_PREFIX",
     "CONTRACT_PARTY_A",
+    "CONTRACT_RENEWAL_CLOSES_DAYS",
+    "CONTRACT_RENEWAL_OPENS_DAYS",
     "SERVICE_HOURS",
     "SETTINGS",
     "Setting",
@@ -56,6 +58,8 @@ class Setting(Generic[T]):
     title: Text
     #: The values allowed, or None for any value of the type.
     choices: tuple[T, ...] | None = None
+    #: For a whole-number setting: the smallest and largest value allowed.
+    bounds: tuple[int, int] | None = None
 
     @property
     def row_key(self) -> str:
@@ -78,6 +82,18 @@ CONTRACT_AUTO_RENEW = Setting(
     "contract_auto_renew", False, msg("到期自动续约", "Renew contracts automatically at expiry"), (True, False)
 )
 CONTRACT_NUMBER_PREFIX = Setting("contract_number_prefix", "QY", msg("协议编号前缀", "Contract number prefix"))
+CONTRACT_RENEWAL_OPENS_DAYS = Setting(
+    "contract_renewal_opens_days",
+    90,
+    msg("到期前多少天起可以续约", "Renewal opens this many days before the end date"),
+    bounds=(0, 365),
+)
+CONTRACT_RENEWAL_CLOSES_DAYS = Setting(
+    "contract_renewal_closes_days",
+    90,
+    msg("到期后多少天内仍可续约", "Renewal stays open this many days after the end date"),
+    bounds=(0, 365),
+)
 SERVICE_HOURS = Setting("service_hours", "周一至周五 8:00-17:30，节假日电话预约", msg("服务时间", "Service hours"))
 
 #: Every setting by key (for a settings page and for checks).
@@ -90,6 +106,8 @@ SETTINGS: Mapping[str, Setting[Any]] = MappingProxyType(
             CONTRACT_DEFAULT_TERM_YEARS,
             CONTRACT_AUTO_RENEW,
             CONTRACT_NUMBER_PREFIX,
+            CONTRACT_RENEWAL_OPENS_DAYS,
+            CONTRACT_RENEWAL_CLOSES_DAYS,
             SERVICE_HOURS,
         )
     }
@@ -109,7 +127,11 @@ def set_setting(session: Session, setting: Setting[T], value: T) -> None:
     """Change a township setting (administrators)."""
     require(session, Permission.MANAGE_SETTINGS)
     # bool is an int in Python: compare the exact types, so True is no contract term.
-    if type(value) is not type(setting.default) or (setting.choices is not None and value not in setting.choices):
+    if (
+        type(value) is not type(setting.default)
+        or (setting.choices is not None and value not in setting.choices)
+        or (setting.bounds is not None and isinstance(value, int) and not _within(value, setting.bounds))
+    ):
         raise ValidationError(_refusal(setting, value), field=setting.key)
     old = get_setting(session, setting)
     if value == old:
@@ -128,7 +150,20 @@ _KIND_TEXT: Mapping[type, Text] = MappingProxyType(
 )
 
 
+def _within(value: int, bounds: tuple[int, int]) -> bool:
+    return bounds[0] <= value <= bounds[1]
+
+
 def _refusal(setting: Setting[T], value: object) -> Text:
+    if setting.bounds is not None:
+        return msg(
+            "设置“{title}”的值 {value} 无效：应为 {low} 到 {high} 之间的整数",
+            "{value} is not a valid value for the setting “{title}”: it must be a whole number from {low} to {high}",
+            title=setting.title,
+            value=repr(value),
+            low=setting.bounds[0],
+            high=setting.bounds[1],
+        )
     if setting.choices is None:
         return msg(
             "设置“{title}”的值 {value} 无效：应为 {kind}",

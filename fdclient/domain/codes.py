@@ -184,6 +184,28 @@ PAST_DISEASE = {
     "12": "职业病",
     "13": "其他",
 }
+#: Past diseases that make a resident a patient of a managed programme: a diagnosis of one
+#: sets the resident's has_hypertension / has_diabetes (fdclient.services.registry.medical_history).
+HYPERTENSION_DISEASE = "2"
+DIABETES_DISEASE = "3"
+#: Past diseases whose name is written beside the box (恶性肿瘤, 其他法定传染病, 职业病, 其他).
+PAST_DISEASE_WITH_DETAIL = frozenset({"6", "11", "12", "13"})
+#: 家族史: the 2017 form's own list for father, mother, siblings and children. Codes 1-10 are
+#: those of PAST_DISEASE; 11 and 12 are not (先天畸形, 其他), and the form has no 13.
+FAMILY_HISTORY = {
+    "1": "无",
+    "2": "高血压",
+    "3": "糖尿病",
+    "4": "冠心病",
+    "5": "慢性阻塞性肺疾病",
+    "6": "恶性肿瘤",
+    "7": "脑卒中",
+    "8": "严重精神障碍",
+    "9": "结核病",
+    "10": "肝炎",
+    "11": "先天畸形",
+    "12": "其他",
+}
 
 
 class HistoryEventKind(CodeEnum):
@@ -211,7 +233,8 @@ WATER = {"1": "自来水", "2": "经净化过滤的水", "3": "井水", "4": "�
 TOILET = {"1": "卫生厕所", "2": "一格或二格粪池式", "3": "马桶", "4": "露天粪坑", "5": "简易棚厕"}
 LIVESTOCK_PEN = {"1": "无", "2": "单设", "3": "室内", "4": "室外"}
 
-POVERTY_STATUS = {
+#: Poverty and relief statuses (帮扶类别), a set: a person can be 脱贫户 and 低保 at once.
+RELIEF_STATUS = {
     "1": "脱贫户（建档立卡）",
     "2": "防止返贫监测对象",
     "3": "低保户",
@@ -300,6 +323,39 @@ class SigningChannel(CodeEnum):
 SIGNING_CHANNEL = labels_of(SigningChannel)
 
 
+#: Who gave a covered member's separate consent (PIPL art. 28-31).
+class ConsentBy(CodeEnum):
+    SELF = "self", "本人"
+    GUARDIAN = "guardian", "监护人"
+    #: The family representative, for an adult household member who agreed in person.
+    REPRESENTATIVE = "representative", "家庭代表（本人当面同意）"
+
+
+CONSENT_BY = labels_of(ConsentBy)
+
+
+#: A guardian's relationship to the person in their care (民法典 art. 27-28, 32).
+class GuardianRelationship(CodeEnum):
+    FATHER = "father", "父亲"
+    MOTHER = "mother", "母亲"
+    GRANDPARENT = "grandparent", "祖父母、外祖父母"
+    SIBLING = "sibling", "兄、姐"
+    SPOUSE = "spouse", "配偶"
+    CHILD = "child", "成年子女"
+    OTHER_RELATIVE = "other_relative", "其他近亲属"
+    #: Another person or an organisation (居委会, 村委会, 民政部门).
+    OTHER = "other", "其他个人或组织"
+
+
+GUARDIAN_RELATIONSHIP = labels_of(GuardianRelationship)
+
+
+#: The two parties of a contract; which one is 甲方 is a township setting (DOMAIN.md §4).
+class ContractParty(CodeEnum):
+    RESIDENT = "resident", "签约居民（家庭）"
+    TEAM = "team", "家庭医生团队"
+
+
 class PlannedServiceStatus(CodeEnum):
     PLANNED = "planned", "待服务"
     DONE = "done", "已完成"
@@ -314,6 +370,9 @@ class VisitKind(CodeEnum):
     DIABETES = "diabetes", "2型糖尿病患者随访"
     ELDERLY_CHECK = "elderly_check", "老年人健康体检"
     HOME_VISIT = "home_visit", "入户服务"
+    #: A service without a form of its own (health education, TCM guidance, ...): a
+    #: generic record naming its ServiceKind.
+    SERVICE = "service", "服务记录"
 
 
 VISIT_KIND = labels_of(VisitKind)
@@ -341,6 +400,21 @@ DIABETES_SYMPTOM = {
     "8": "下肢浮肿",
     "9": "体重明显下降",
     "10": "其他",
+}
+#: Danger conditions (危急情况) the hypertension and diabetes follow-ups check first: any one
+#: means urgent referral after first aid (2017 specification; see domain.followup_rules).
+DANGER_SIGN = {
+    "1": "意识或行为改变",
+    "2": "剧烈头痛或头晕",
+    "3": "恶心呕吐",
+    "4": "视力模糊、眼痛或视力骤降",
+    "5": "胸痛、胸闷或心悸",
+    "6": "喘憋不能平卧或深大呼吸",
+    "7": "呼气有烂苹果样丙酮味",
+    "8": "心率持续超过100次/分",
+    "9": "体温超过39℃",
+    "10": "妊娠期或哺乳期血压或血糖高于正常",
+    "11": "其他不能处理的情况",
 }
 SALT_INTAKE = {"1": "轻", "2": "中", "3": "重"}
 ADJUSTMENT = {"1": "良好", "2": "一般", "3": "差"}
@@ -412,3 +486,17 @@ def sql_in(column: str, table: Mapping[str, str], *, quoted: bool = True, nullab
     values = ", ".join(f"'{c}'" if quoted else c for c in table)
     expr = f"{column} IN ({values})"
     return f"({column} IS NULL OR {expr})" if nullable else expr
+
+
+def sql_code_set(column: str, table: Mapping[str, str], *, alone: str | None = None) -> str:
+    """A CHECK expression allowing in ``column`` (a CodeSet: codes joined by commas, ''
+    for no answer) only codes of ``table``; the code ``alone`` (such as "1" 无) may not be
+    combined with others. Each known code is cut out of ``,codes,`` in turn: a valid
+    answer leaves one comma."""
+    remainder = f"',' || {column} || ','"
+    for code in table:
+        remainder = f"replace({remainder}, ',{code},', ',')"
+    expr = f"({column} = '' OR {remainder} = ',')"
+    if alone is not None:
+        expr = f"({expr} AND ({column} = '{alone}' OR instr(',' || {column} || ',', ',{alone},') = 0))"
+    return expr

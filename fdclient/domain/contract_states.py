@@ -4,8 +4,10 @@
 
 A draft is signed (active); an active contract expires at its end date, is renewed (its
 members move to a new contract) or is terminated; an expired contract may still be
-renewed. Renewed and terminated contracts are final. The contracts service checks every
-change of status here, and the county server checks pushed changes with the same table.
+renewed. Renewed and terminated contracts are final. A draft that will not be signed is
+voided (作废, with a reason): that is not a status, and only a draft may be voided. The
+contracts service checks every change of status here, and the county server checks pushed
+changes with the same table.
 """
 
 from __future__ import annotations

@@ -1,23 +1,36 @@
-"""Follow-up rules for hypertension and type 2 diabetes patients (高血压/2型糖尿病患者随访).
+"""Follow-up rules for hypertension and type 2 diabetes patients (高血压/2型糖尿病患者随访),
+in one place: classification, the next visit, and whether to refer.
 
 From the national basic public health service specification, 3rd edition (2017), see
 DOMAIN.md §5:
 
-* At each follow-up the reading is classified. A reading at or above the danger
-  thresholds — systolic ≥ 180 mmHg and/or diastolic ≥ 110 mmHg; fasting glucose ≥ 16.7 or
-  ≤ 3.9 mmol/L — means **urgent referral** whatever the control target; the team follows the
-  referral up within 2 weeks. These thresholds are fixed, not settings.
+* **What decides control.** A hypertension follow-up is classified on blood pressure; a
+  type 2 diabetes follow-up on fasting glucose alone (controlled below 7.0 mmol/L), never
+  on blood pressure. Blood pressure measured at a diabetes follow-up gets a status of its
+  own (shown beside the classification, deciding neither it nor the next visit), except
+  that a danger value still means urgent referral (:func:`followup_outcome`).
+* **Danger values** — systolic ≥ 180 mmHg and/or diastolic ≥ 110 mmHg; fasting glucose ≥ 16.7
+  or ≤ 3.9 mmol/L — mean **urgent referral** whatever the control target; the team follows
+  the referral up within 2 weeks. These thresholds are fixed, not settings.
+* **Danger signs** (危急情况) mean urgent referral after first aid too: the ticked signs of
+  ``codes.DANGER_SIGN`` (altered consciousness, severe headache or dizziness, nausea and
+  vomiting, blurred vision or eye pain, chest pain, tightness or palpitations, breathlessness,
+  acetone breath, heart rate above 100, temperature above 39 °C, raised readings in pregnancy
+  or breastfeeding, anything the village cannot treat), and these symptoms of the
+  hypertension form (:data:`HYPERTENSION_DANGER_SYMPTOMS`): 呼吸困难 (5), 心悸胸闷 (6),
+  鼻衄出血不止 (7), and 头痛头晕 (2) together with 恶心呕吐 (3). Headache or dizziness alone, or
+  nausea alone, does not count (the form does not say how severe), nor does any symptom of
+  the diabetes form (thirst, polyuria, blurred vision ... are the disease's usual
+  symptoms): tick the danger sign when it applies.
 * Otherwise the reading is **controlled** when it is below the control target, else
   **uncontrolled**: the next follow-up is due within 2 weeks (after adjusting treatment).
   A controlled patient is seen again in 3 months (at least 4 face-to-face follow-ups a year).
 * Uncontrolled at two consecutive follow-ups, or a new or worsening complication → refer to
-  a higher-level hospital (:func:`needs_referral`).
+  a higher-level hospital, and follow the referral up within 2 weeks. :func:`needs_referral`
+  is the one referral rule: the form, the work list and the tests all use it.
 
-The blood-pressure control target differs by guideline edition and age, so it is a setting
-(:data:`BP_TARGETS`) that names its source: a township picks the key its county follows.
-A :class:`BpTarget` is a tuple of age bands; the band with the highest ``min_age`` not above
-the patient's age applies, so age-dependent targets are data, not code. The fasting glucose
-target is a setting in the same way (:data:`GLUCOSE_TARGETS`).
+The control targets are settings that name their source (:mod:`fdclient.domain.control_targets`,
+re-exported here): :data:`BP_TARGETS` by guideline edition and age, :data:`GLUCOSE_TARGETS`.
 
 Explanations (``reason``) are :class:`~fdclient.text.Text`: Chinese for the form and the
 work list, English when the program runs in English.
@@ -26,13 +39,23 @@ work list, English when the program runs in English.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TypeVar
 
+from fdclient.domain.codes import DANGER_SIGN, HYPERTENSION_SYMPTOM, VisitKind
+from fdclient.domain.control_targets import (
+    BP_TARGETS,
+    DEFAULT_BP_TARGET,
+    DEFAULT_GLUCOSE_TARGET,
+    GLUCOSE_TARGETS,
+    BpBand,
+    BpTarget,
+    GlucoseTarget,
+    lookup_target,
+)
 from fdclient.domain.validation import check_blood_pressure, check_measurement
 from fdclient.errors import ValidationError
 from fdclient.text import Text, msg
@@ -47,17 +70,22 @@ __all__ = [
     "GLUCOSE_DANGER_HIGH",
     "GLUCOSE_DANGER_LOW",
     "GLUCOSE_TARGETS",
+    "HYPERTENSION_DANGER_SYMPTOMS",
     "UNCONTROLLED_FOLLOWUP_DAYS",
     "Assessment",
     "BpAssessment",
     "BpBand",
     "BpTarget",
     "ControlStatus",
+    "FollowupOutcome",
     "GlucoseAssessment",
     "GlucoseTarget",
     "ReferralAdvice",
     "classify_bp",
     "classify_fasting_glucose",
+    "danger_findings",
+    "followup_outcome",
+    "joined",
     "needs_referral",
     "next_followup_due",
 ]
@@ -73,8 +101,6 @@ UNCONTROLLED_FOLLOWUP_DAYS = 14
 #: Controlled: the next follow-up is due this many calendar months later (4 a year).
 CONTROLLED_FOLLOWUP_MONTHS = 3
 
-_SPEC_2017_ZH = "国家基本公共卫生服务规范（第三版，2017）"
-_SPEC_2017_EN = "National Basic Public Health Service Specification, 3rd edition (2017)"
 _WEEKS = UNCONTROLLED_FOLLOWUP_DAYS // 7
 
 
@@ -101,88 +127,6 @@ _STATUS_TEXT: Mapping[ControlStatus, Text] = MappingProxyType(
         ControlStatus.URGENT_REFERRAL: msg("需紧急转诊", "urgent referral"),
     }
 )
-
-
-@dataclass(frozen=True)
-class BpBand:
-    """Control target from ``min_age`` (inclusive) up to the next band's ``min_age``."""
-
-    min_age: int
-    #: Controlled means systolic < systolic_below and diastolic < diastolic_below.
-    systolic_below: int
-    diastolic_below: int
-
-    @property
-    def text(self) -> str:
-        return f"<{self.systolic_below}/{self.diastolic_below} mmHg"
-
-
-@dataclass(frozen=True)
-class BpTarget:
-    """A blood-pressure control target as published by one source."""
-
-    key: str
-    #: The publication the target comes from.
-    source: Text
-    #: Ascending ``min_age``; the first band starts at age 0.
-    bands: tuple[BpBand, ...]
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        ages = [band.min_age for band in self.bands]
-        if not ages or ages[0] != 0 or ages != sorted(set(ages)):
-            raise ValueError(f"{self.key}: bands must start at age 0 and ascend: {ages}")
-
-    def band_for(self, age: int) -> BpBand:
-        """The band that applies at *age* (full years)."""
-        return [band for band in self.bands if band.min_age <= age][-1]
-
-
-#: Known targets by key. Pick one per township (settings); the default is DEFAULT_BP_TARGET.
-BP_TARGETS: MappingProxyType[str, BpTarget] = MappingProxyType(
-    {
-        "spec2017": BpTarget(
-            key="spec2017",
-            source=msg(_SPEC_2017_ZH, _SPEC_2017_EN),
-            bands=(BpBand(0, 140, 90),),
-            note="收缩压<140 mmHg 且舒张压<90 mmHg 为控制满意",
-        ),
-        "spec2017_elderly150": BpTarget(
-            key="spec2017_elderly150",
-            source=msg(
-                _SPEC_2017_ZH + "；65 岁及以上按国家基层高血压防治管理指南（2017）",
-                _SPEC_2017_EN + "; from 65 years, the National Guideline for Hypertension Management in"
-                " Primary Care (2017)",
-            ),
-            bands=(BpBand(0, 140, 90), BpBand(65, 150, 90)),
-            note="65 岁及以上老年患者收缩压<150 mmHg 即为控制满意",
-        ),
-        "guideline2025": BpTarget(
-            key="guideline2025",
-            source=msg(
-                "国家基层高血压防治管理指南（2025版）",
-                "National Guideline for Hypertension Management in Primary Care (2025 edition)",
-            ),
-            bands=(BpBand(0, 130, 80), BpBand(80, 140, 90)),
-            note="80 岁以下<130/80 mmHg，80 岁及以上<140/90 mmHg",
-        ),
-    }
-)
-DEFAULT_BP_TARGET = "spec2017"
-
-
-@dataclass(frozen=True)
-class GlucoseTarget:
-    key: str
-    source: Text
-    #: Controlled means fasting glucose < fasting_below (mmol/L).
-    fasting_below: float
-
-
-GLUCOSE_TARGETS: MappingProxyType[str, GlucoseTarget] = MappingProxyType(
-    {"spec2017": GlucoseTarget(key="spec2017", source=msg(_SPEC_2017_ZH, _SPEC_2017_EN), fasting_below=7.0)}
-)
-DEFAULT_GLUCOSE_TARGET = "spec2017"
 
 
 @dataclass(frozen=True)
@@ -233,8 +177,29 @@ Assessment = BpAssessment | GlucoseAssessment
 class ReferralAdvice:
     refer: bool
     urgent: bool
-    #: Why; None when no referral is needed.
-    reason: Text | None = None
+    #: Why, one explanation per ground (empty when no referral is needed).
+    reasons: tuple[Text, ...] = ()
+
+    @property
+    def reason(self) -> Text | None:
+        """The explanations in one message; None when no referral is needed."""
+        return joined(self.reasons) if self.reasons else None
+
+
+def joined(texts: Sequence[Text]) -> Text:
+    """Several explanations in one message, separated as each language does."""
+    if len(texts) == 1:
+        return texts[0]
+    params = {f"_{i}": t for i, t in enumerate(texts)}
+    slots = [f"{{{name}}}" for name in params]
+    return msg("；".join(slots), "; ".join(slots), **params)
+
+
+def _listed(texts: Sequence[Text]) -> Text:
+    """Items of a list in one message (“甲、乙” / “a, b”)."""
+    params = {f"_{i}": t for i, t in enumerate(texts)}
+    slots = [f"{{{name}}}" for name in params]
+    return msg("、".join(slots), ", ".join(slots), **params)
 
 
 def _bp_reading(systolic: int, diastolic: int) -> Text:
@@ -276,7 +241,7 @@ def classify_bp(
             msg("年龄应在 0 到 150 岁之间，实际为 {age}", "Age must be between 0 and 150 years, not {age}", age=age),
             field="age",
         )
-    rule = _lookup(BP_TARGETS, target, msg("血压控制目标", "blood-pressure control target"))
+    rule = lookup_target(BP_TARGETS, target, msg("血压控制目标", "blood-pressure control target"))
     band = rule.band_for(age)
     reading = _bp_reading(high, low)
     if high >= BP_URGENT_SYSTOLIC or low >= BP_URGENT_DIASTOLIC:
@@ -325,7 +290,7 @@ def classify_fasting_glucose(
 ) -> GlucoseAssessment:
     """Classify a fasting glucose reading (mmol/L): danger sign, controlled or not."""
     glucose = check_measurement("fasting_glucose", value)
-    rule = _lookup(GLUCOSE_TARGETS, target, msg("血糖控制目标", "glucose control target"))
+    rule = lookup_target(GLUCOSE_TARGETS, target, msg("血糖控制目标", "glucose control target"))
     reading = _glucose_reading(glucose)
     below = f"{rule.fasting_below:.1f}"
     if glucose >= GLUCOSE_DANGER_HIGH or glucose <= GLUCOSE_DANGER_LOW:
@@ -382,62 +347,187 @@ def next_followup_due(last_visit_date: date, assessment: Assessment) -> date:
     return last_visit_date + timedelta(days=UNCONTROLLED_FOLLOWUP_DAYS)
 
 
-def needs_referral(recent_assessments: Sequence[Assessment], *, new_complication: bool = False) -> ReferralAdvice:
-    """Whether to refer the patient, from the assessments of one condition, oldest first.
+#: Danger signs (codes.DANGER_SIGN) in English.
+_DANGER_SIGN_EN: Mapping[str, str] = MappingProxyType(
+    {
+        "1": "altered consciousness or behaviour",
+        "2": "severe headache or dizziness",
+        "3": "nausea and vomiting",
+        "4": "blurred vision, eye pain or sudden loss of vision",
+        "5": "chest pain, chest tightness or palpitations",
+        "6": "breathlessness unable to lie flat, or deep rapid breathing",
+        "7": "breath smelling of acetone (rotten apples)",
+        "8": "heart rate persistently above 100 per minute",
+        "9": "temperature above 39 °C",
+        "10": "raised blood pressure or glucose in pregnancy or breastfeeding",
+        "11": "another condition that cannot be treated here",
+    }
+)
+#: Symptoms of the hypertension form that are danger signs: each set counts when all its
+#: codes are ticked (codes.HYPERTENSION_SYMPTOM).
+HYPERTENSION_DANGER_SYMPTOMS: tuple[frozenset[str], ...] = (
+    frozenset({"5"}),  # 呼吸困难: the specification's 喘憋不能平卧
+    frozenset({"6"}),  # 心悸胸闷: the specification's 心悸、胸闷
+    frozenset({"7"}),  # 鼻衄出血不止: bleeding the village cannot stop
+    frozenset({"2", "3"}),  # 头痛头晕 with 恶心呕吐: the specification's 剧烈头痛或头晕、恶心呕吐
+)
+_HYPERTENSION_SYMPTOM_EN: Mapping[str, str] = MappingProxyType(
+    {
+        "2": "headache or dizziness",
+        "3": "nausea or vomiting",
+        "5": "difficulty breathing",
+        "6": "palpitations or chest tightness",
+        "7": "a nosebleed that does not stop",
+    }
+)
 
-    * the latest reading is a danger sign → urgent referral;
+
+def danger_findings(kind: VisitKind, symptoms: Iterable[str], danger_signs: Iterable[str]) -> tuple[Text, ...]:
+    """The danger signs a follow-up of ``kind`` shows: the ticked ``danger_signs`` (codes of
+    codes.DANGER_SIGN) and the ticked ``symptoms`` that count as one (see the module text)."""
+    found = [msg(DANGER_SIGN[code], _DANGER_SIGN_EN[code]) for code in danger_signs]
+    if kind is VisitKind.HYPERTENSION:
+        chosen = set(symptoms)
+        for rule in HYPERTENSION_DANGER_SYMPTOMS:
+            if rule <= chosen:
+                ordered = sorted(rule, key=int)
+                found.append(
+                    msg(
+                        "伴".join(HYPERTENSION_SYMPTOM[c] for c in ordered),
+                        " with ".join(_HYPERTENSION_SYMPTOM_EN[c] for c in ordered),
+                    )
+                )
+    return tuple(found)
+
+
+def needs_referral(
+    recent_assessments: Sequence[Assessment],
+    *,
+    also_measured: Sequence[Assessment] = (),
+    danger_signs: Sequence[Text] = (),
+    new_complication: bool = False,
+) -> ReferralAdvice:
+    """Whether to refer the patient: the one referral rule.
+
+    ``recent_assessments`` are the readings that decide control of one condition (blood
+    pressure for hypertension, fasting glucose for diabetes), oldest first, the latest being
+    this follow-up's; ``also_measured`` other readings of this follow-up (blood pressure on a
+    diabetes form); ``danger_signs`` what :func:`danger_findings` found.
+
+    * a danger value in the latest or an also measured reading, or a danger sign → urgent;
     * the latest two follow-ups were both not controlled → refer;
     * a new or worsening complication (*new_complication*) → refer.
     """
-    if recent_assessments and recent_assessments[-1].status is ControlStatus.URGENT_REFERRAL:
-        return ReferralAdvice(refer=True, urgent=True, reason=recent_assessments[-1].reason)
+    latest = recent_assessments[-1:]
+    urgent = [a.reason for a in (*latest, *also_measured) if a.status is ControlStatus.URGENT_REFERRAL]
+    if danger_signs:
+        urgent.append(
+            msg(
+                "出现危急情况（{signs}），应在处理后紧急转诊，{weeks} 周内主动随访转诊情况",
+                "Danger signs ({signs}): give first aid, refer urgently and follow the referral up within "
+                "{weeks} weeks",
+                signs=_listed(danger_signs),
+                weeks=_WEEKS,
+            )
+        )
+    reasons = list(urgent)
     last_two = list(recent_assessments[-2:])
-    if len(last_two) == 2 and all(a.status is not ControlStatus.CONTROLLED for a in last_two):
-        return ReferralAdvice(
-            refer=True,
-            urgent=False,
-            reason=msg(
+    if not urgent and len(last_two) == 2 and all(a.status is not ControlStatus.CONTROLLED for a in last_two):
+        reasons.append(
+            msg(
                 "连续两次随访控制不满意（{first}；{second}），建议转诊到上级医院，{weeks} 周内主动随访转诊情况",
                 "Not on target at two follow-ups in a row ({first}; {second}): refer to a higher-level hospital "
                 "and follow the referral up within {weeks} weeks",
                 first=last_two[0].reading,
                 second=last_two[1].reading,
                 weeks=_WEEKS,
-            ),
+            )
         )
     if new_complication:
-        return ReferralAdvice(
-            refer=True,
-            urgent=False,
-            reason=msg(
+        reasons.append(
+            msg(
                 "出现新的并发症或原有并发症加重，建议转诊到上级医院，{weeks} 周内主动随访转诊情况",
                 "A new or worsening complication: refer to a higher-level hospital and follow the referral up "
                 "within {weeks} weeks",
                 weeks=_WEEKS,
-            ),
+            )
         )
-    return ReferralAdvice(refer=False, urgent=False)
+    return ReferralAdvice(refer=bool(reasons), urgent=bool(urgent), reasons=tuple(reasons))
 
 
-_Target = TypeVar("_Target", BpTarget, GlucoseTarget)
+@dataclass(frozen=True)
+class FollowupOutcome:
+    """What the readings and findings of one follow-up mean (:func:`followup_outcome`)."""
+
+    #: The reading that decides control: blood pressure at a hypertension follow-up, fasting
+    #: glucose at a diabetes follow-up; None when it was not measured.
+    deciding: Assessment | None
+    #: Blood pressure at a diabetes follow-up: its own status, deciding only a danger value.
+    blood_pressure_aside: BpAssessment | None
+    referral: ReferralAdvice
+    #: Latest date for the next follow-up; None without a reading or a referral.
+    next_due: date | None
+
+    @property
+    def classification(self) -> int | None:
+        """Form code: 1 controlled, 2 uncontrolled; None when the deciding reading is missing."""
+        return self.deciding.form_classification if self.deciding is not None else None
+
+    @property
+    def reasons(self) -> tuple[Text, ...]:
+        """The explanations: the deciding reading, the blood pressure aside, the referral."""
+        shown: list[Text] = []
+        if self.deciding is not None:
+            shown.append(self.deciding.reason)
+        aside = self.blood_pressure_aside
+        if aside is not None:
+            shown.append(
+                msg(
+                    "{reason}（血压单独评价，不参与血糖控制分类）",
+                    "{reason} (blood pressure is judged on its own and does not decide the glucose classification)",
+                    reason=aside.reason,
+                )
+            )
+        readings = [a.reason for a in (self.deciding, aside) if a is not None]
+        return (*shown, *(r for r in self.referral.reasons if r not in readings))
 
 
-def _lookup(table: Mapping[str, _Target], target: _Target | str, what: Text) -> _Target:
-    if not isinstance(target, str):
-        return target
-    try:
-        return table[target]
-    except KeyError:
-        raise ValidationError(
-            msg(
-                "未知的{what}“{target}”，可选：{known}",
-                "Unknown {what} “{target}”; choose one of: {known}",
-                what=what,
-                target=target,
-                known=msg("、".join(table), ", ".join(table)),
-            ),
-            field="target",
-        ) from None
+def followup_outcome(
+    kind: VisitKind,
+    visit_date: date,
+    *,
+    bp: BpAssessment | None,
+    glucose: GlucoseAssessment | None = None,
+    previous: Assessment | None = None,
+    danger_signs: Sequence[Text] = (),
+    new_complication: bool = False,
+) -> FollowupOutcome:
+    """Classify a follow-up of ``kind`` (hypertension or diabetes) and advise.
+
+    ``previous`` is the deciding reading of the patient's previous follow-up of the same
+    kind (for “two in a row”). With a referral the next follow-up is due within 2 weeks
+    (to follow the referral up); otherwise as :func:`next_followup_due` of the deciding
+    reading.
+    """
+    deciding: Assessment | None
+    if kind is VisitKind.HYPERTENSION:
+        deciding, aside = bp, None
+    elif kind is VisitKind.DIABETES:
+        deciding, aside = glucose, bp
+    else:
+        raise ValueError(f"not a chronic-disease follow-up: {kind}")
+    recent = [a for a in (previous, deciding) if a is not None] if deciding is not None else []
+    referral = needs_referral(
+        recent,
+        also_measured=[aside] if aside is not None else [],
+        danger_signs=danger_signs,
+        new_complication=new_complication,
+    )
+    if referral.refer:
+        due: date | None = visit_date + timedelta(days=UNCONTROLLED_FOLLOWUP_DAYS)
+    else:
+        due = next_followup_due(visit_date, deciding) if deciding is not None else None
+    return FollowupOutcome(deciding, aside, referral, due)
 
 
 def _add_months(day: date, months: int) -> date:

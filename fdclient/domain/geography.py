@@ -1,6 +1,8 @@
 """Township and village codes (DOMAIN.md §2): shape checks only, never a lookup table.
 
-Codes change over the years; a code with an unusual segment is stored as given.
+Codes change over the years; a code with an unusual segment is stored as given. A village
+whose code does not start with its township's (a village that kept its old code when
+townships merged) is accepted: :func:`village_code_warning` says so, for the user to check.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import unicodedata
 
 from fdclient.domain.validation import refuse_control_characters, required_text
 from fdclient.errors import ValidationError
-from fdclient.text import msg
+from fdclient.text import Text, msg
 
 #: Width of the township and village name columns.
 MAX_PLACE_NAME = 60
@@ -40,9 +42,8 @@ def validate_township(code: str, name: str) -> tuple[str, str]:
     return code, name
 
 
-def validate_village_code(code: str, township_code: str | None = None) -> str:
-    """A 12-digit statistical division code; when ``township_code`` is given, the first
-    9 digits must be that township's."""
+def validate_village_code(code: str) -> str:
+    """A 12-digit statistical division code (any script's digits typed become ASCII)."""
     code = _digits(code, label_zh="村（居）委会代码", label_en="village code", field="village_code")
     if len(code) != 12 or not (code.isascii() and code.isdigit()):
         raise ValidationError(
@@ -54,14 +55,19 @@ def validate_village_code(code: str, township_code: str | None = None) -> str:
             ),
             field="village_code",
         )
-    if township_code and not code.startswith(township_code):
-        raise ValidationError(
-            msg(
-                "村（居）委会代码 {code} 不属于本乡镇（代码应以 {township} 开头）。",
-                "The village code {code} is not of this township (it should start with {township}).",
-                code=code,
-                township=township_code,
-            ),
-            field="village_code",
-        )
     return code
+
+
+def village_code_warning(code: str, township_code: str) -> Text | None:
+    """A warning when the (valid) village ``code`` does not start with ``township_code``:
+    kept as given, as a village may keep its old code after a merger of townships."""
+    if code.startswith(township_code):
+        return None
+    return msg(
+        "村（居）委会代码 {code} 的前 9 位不是本乡镇代码 {township}，已按填写保存。乡镇合并后沿用旧代码的村可以不改；"
+        "否则请核对代码。",
+        "The first 9 digits of the village code {code} are not this township's code {township}; it was saved as "
+        "entered. A village that kept its old code after townships merged can stay so; otherwise check the code.",
+        code=code,
+        township=township_code,
+    )

@@ -9,8 +9,17 @@ Ages are full years (周岁): the age goes up on the birthday. Someone born on 2
 turns a year older on 1 March in common years (on 28 February they have not yet reached
 their birthday).
 
-The other tags come from the record (:class:`PersonFacts`). Maternal (孕产妇) means pregnant,
-or postpartum up to and including ``postpartum_until`` (usually the 42-day check).
+The other tags come from the record (:class:`PersonFacts`). Maternal (孕产妇) holds for the
+periods of the resident's pregnancies (:class:`PregnancyDates`), and only then:
+
+* pregnant from the last menstrual period (LMP; when only the expected delivery date, EDD,
+  is known: EDD − 280 days) up to the day before the delivery; without a delivery date,
+  up to and including EDD + 14 days (42 weeks), or LMP + 294 days when there is no EDD;
+* postpartum from the delivery date up to and including the 42nd day after it (the
+  产后42天 check).
+
+The two periods join, so a pregnancy is maternal on the days of one interval,
+:meth:`PregnancyDates.maternal_period`.
 
 For SQL, :func:`birth_date_bounds` turns an age range on a date into a birth-date interval,
 so a query filters ``birth_date BETWEEN earliest AND latest`` on an index instead of
@@ -32,8 +41,12 @@ __all__ = [
     "CHILD_MAX_AGE",
     "ELDERLY_MIN_AGE",
     "MAX_AGE",
+    "OVERDUE_DAYS",
+    "POSTPARTUM_DAYS",
+    "PREGNANCY_DAYS",
     "KeyPopulation",
     "PersonFacts",
+    "PregnancyDates",
     "age_on",
     "birth_date_bounds",
     "compute_tags",
@@ -66,6 +79,65 @@ class KeyPopulation(CodeEnum):
 #: Tags that depend only on the birth date and the reference date.
 AGE_BASED = frozenset({KeyPopulation.ELDERLY, KeyPopulation.CHILD})
 
+#: Days from the last menstrual period to the expected delivery date (Naegele's rule).
+PREGNANCY_DAYS = 280
+#: Days after the expected delivery date a pregnancy without a recorded delivery still
+#: counts (to 42 weeks).
+OVERDUE_DAYS = 14
+#: Days after the delivery that are postpartum (产褥期, up to the 42-day check).
+POSTPARTUM_DAYS = 42
+
+
+@dataclass(frozen=True)
+class PregnancyDates:
+    """The dates of one pregnancy as recorded; at least one is known."""
+
+    last_menstrual_period: date | None = None
+    expected_delivery_date: date | None = None
+    #: The day the pregnancy ended (分娩日期).
+    delivery_date: date | None = None
+
+    def start(self) -> date | None:
+        """First day pregnant: the LMP, else EDD − 280 days (None with a delivery date only)."""
+        if self.last_menstrual_period is not None:
+            return self.last_menstrual_period
+        if self.expected_delivery_date is not None:
+            return self.expected_delivery_date - timedelta(days=PREGNANCY_DAYS)
+        return None
+
+    def last_pregnant_day(self) -> date | None:
+        """Last day pregnant: the day before delivery, else EDD + 14, else LMP + 294."""
+        if self.delivery_date is not None:
+            return self.delivery_date - timedelta(days=1)
+        if self.expected_delivery_date is not None:
+            return self.expected_delivery_date + timedelta(days=OVERDUE_DAYS)
+        if self.last_menstrual_period is not None:
+            return self.last_menstrual_period + timedelta(days=PREGNANCY_DAYS + OVERDUE_DAYS)
+        return None
+
+    def maternal_period(self) -> tuple[date, date] | None:
+        """First and last day (inclusive) the pregnancy makes its mother maternal (孕产妇):
+        pregnant, then postpartum up to delivery + 42 days. None when no date is known."""
+        first = self.start() or self.delivery_date
+        if first is None:
+            return None
+        if self.delivery_date is not None:
+            return first, self.delivery_date + timedelta(days=POSTPARTUM_DAYS)
+        last = self.last_pregnant_day()
+        assert last is not None  # a start means an LMP or an EDD
+        return first, last
+
+    def is_pregnant_on(self, day: date) -> bool:
+        start, last = self.start(), self.last_pregnant_day()
+        return start is not None and last is not None and start <= day <= last
+
+    def is_postpartum_on(self, day: date) -> bool:
+        return self.delivery_date is not None and 0 <= (day - self.delivery_date).days <= POSTPARTUM_DAYS
+
+    def is_maternal_on(self, day: date) -> bool:
+        period = self.maternal_period()
+        return period is not None and period[0] <= day <= period[1]
+
 
 @dataclass(frozen=True)
 class PersonFacts:
@@ -78,11 +150,11 @@ class PersonFacts:
     has_tuberculosis: bool = False
     has_severe_mental_disorder: bool = False
     has_disability: bool = False
+    #: Any poverty or relief status (脱贫户, 监测对象, 低保, 特困).
     in_poverty_programme: bool = False
     family_planning_special: bool = False
-    pregnant: bool = False
-    #: Last day of the postpartum period still counted as maternal, if any.
-    postpartum_until: date | None = None
+    #: Pregnancies not voided, with their dates.
+    pregnancies: tuple[PregnancyDates, ...] = ()
 
 
 def age_on(birth_date: date, as_of: date) -> int:
@@ -113,7 +185,7 @@ def compute_tags(facts: PersonFacts, as_of: date) -> frozenset[KeyPopulation]:
             tags.add(KeyPopulation.ELDERLY)
         if age <= CHILD_MAX_AGE:
             tags.add(KeyPopulation.CHILD)
-    if facts.pregnant or (facts.postpartum_until is not None and as_of <= facts.postpartum_until):
+    if any(p.is_maternal_on(as_of) for p in facts.pregnancies):
         tags.add(KeyPopulation.MATERNAL)
     flags = {
         KeyPopulation.DISABLED: facts.has_disability,

@@ -29,6 +29,28 @@ class Clock(Protocol):
         ...
 
 
+# --- calendar arithmetic (terms, age limits, schedules) --------------------------------
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later; 29 February becomes 1 March in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; a day the month lacks (31 April) becomes the 1st of
+    the month after, as :func:`add_years` does with 29 February."""
+    years, month = divmod(day.month - 1 + months, 12)
+    try:
+        return day.replace(year=day.year + years, month=month + 1)
+    except ValueError:
+        carry, month = divmod(month + 1, 12)
+        return date(day.year + years + carry, month + 1, 1)
+
+
 def today_in_china(clock: Clock) -> date:
     """The calendar date in China at the clock's current time."""
     return clock.now().astimezone(CHINA_TIME).date()

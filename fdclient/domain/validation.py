@@ -61,6 +61,7 @@ __all__ = [
     "MeasurementRange",
     "bmi",
     "check_blood_pressure",
+    "check_date_in_life",
     "check_measurement",
     "clean_text",
     "normalise_name",
@@ -138,6 +139,29 @@ def required_text(text: str | None, *, label: Text, field: str, max_length: int,
     if cleaned is None:
         raise ValidationError(msg("请填写{label}。", "Please fill in the {label}.", label=label), field=field)
     return cleaned
+
+
+def check_date_in_life(day: date, *, label: Text, field: str, birth_date: date, today: date) -> date:
+    """A date of a person's record (a diagnosis, the file's making): from birth to today."""
+    if birth_date <= day <= today:
+        return day
+    if day > today:
+        text = msg(
+            "{label} {day} 晚于今天（{today}），请核对。",
+            "The {label} {day} is after today ({today}): please check it.",
+            label=label,
+            day=day.isoformat(),
+            today=today.isoformat(),
+        )
+    else:
+        text = msg(
+            "{label} {day} 早于出生日期 {birth}，请核对。",
+            "The {label} {day} is before the birth date {birth}: please check it.",
+            label=label,
+            day=day.isoformat(),
+            birth=birth_date.isoformat(),
+        )
+    raise ValidationError(text, field=field)
 
 
 # --- phone numbers ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from fdclient.models.household import Household
 from fdclient.models.local import LocalSetting
 from fdclient.models.package import PackageItem, ServicePackage
 from fdclient.models.referral import Referral, SatisfactionSurvey
-from fdclient.models.resident import Diagnosis, HistoryEvent, Resident
+from fdclient.models.resident import Diagnosis, HistoryEvent, Pregnancy, Resident
 from fdclient.models.service_plan import PlannedService
 from fdclient.models.staff import Staff, Team, TeamMember, team_villages
 from fdclient.models.visit import (
@@ -17,6 +17,7 @@ from fdclient.models.visit import (
     HomeVisit,
     HypertensionFollowup,
     Medication,
+    ServiceRecord,
     Visit,
 )
 
@@ -37,10 +38,12 @@ __all__ = [
     "Medication",
     "PackageItem",
     "PlannedService",
+    "Pregnancy",
     "Referral",
     "Resident",
     "SatisfactionSurvey",
     "ServicePackage",
+    "ServiceRecord",
     "Staff",
     "Team",
     "TeamMember",

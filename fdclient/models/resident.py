@@ -4,19 +4,43 @@ health service specification, 3rd edition (2017), with its national codes (DOMAI
 The ID number is an attribute with a type, not the key: newborns have none yet, and some
 residents carry a passport or a permit. At most one non-voided resident holds a given
 (type, number): the database enforces it with a partial unique index.
+
+The record cover (封面) names the day the file was made (建档日期, ``registered_on``: coverage
+"as of a date" counts the residents registered by then), who made it (建档人) and the
+responsible doctor (责任医生). Past history (既往史) is rows: diagnoses with their date, and
+surgery, trauma and transfusion events; pregnancies are rows with their dates.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fdclient.domain import codes
-from fdclient.models.base import Base, Synced, Voidable, digits_check, voidable_args
+from fdclient.domain.key_populations import PregnancyDates
+from fdclient.domain.time import CHINA_UTC_OFFSET_HOURS, china_date
+from fdclient.models.base import Base, Synced, Voidable, clock_now, digits_check, voidable_args
 from fdclient.models.household import Household
+
+#: The family-history columns, one per relative on the form.
+FAMILY_HISTORY_COLUMNS = (
+    "family_history_father",
+    "family_history_mother",
+    "family_history_siblings",
+    "family_history_children",
+)
+#: What a raw insert that names no registration date gets (the database's own clock, in
+#: China time); the ORM and Core inserts give the unit of work's date instead.
+REGISTERED_ON_SERVER_DEFAULT = f"(date('now', '+{CHINA_UTC_OFFSET_HOURS} hours'))"
+
+
+def clock_today(context: Any) -> date:
+    """A column default: today in China by the clock of the unit of work running the insert."""
+    return china_date(clock_now(context))
 
 
 class Resident(Synced, Voidable, Base):
@@ -42,7 +66,14 @@ class Resident(Synced, Voidable, Base):
         CheckConstraint(codes.sql_in("education", codes.EDUCATION, nullable=True), name="education_code"),
         CheckConstraint(codes.sql_in("occupation", codes.OCCUPATION, nullable=True), name="occupation_code"),
         CheckConstraint(codes.sql_in("marital_status", codes.MARITAL_STATUS, nullable=True), name="marital_code"),
-        CheckConstraint(codes.sql_in("poverty_status", codes.POVERTY_STATUS, nullable=True), name="poverty_code"),
+        CheckConstraint(codes.sql_code_set("relief_statuses", codes.RELIEF_STATUS), name="relief_code"),
+        *(
+            CheckConstraint(
+                codes.sql_code_set(column, codes.FAMILY_HISTORY, alone="1"),
+                name=column.replace("_history", "") + "_code",
+            )
+            for column in FAMILY_HISTORY_COLUMNS
+        ),
         CheckConstraint(codes.sql_in("status", codes.RESIDENT_STATUS), name="status_code"),
         CheckConstraint("(status = 'active') = (status_changed_on IS NULL)", name="status_date"),
         CheckConstraint(codes.sql_in("kitchen_exhaust", codes.KITCHEN_EXHAUST, nullable=True), name="kitchen_code"),
@@ -103,15 +134,25 @@ class Resident(Synced, Voidable, Base):
     toilet: Mapped[str | None] = mapped_column(String(1), default=None)
     livestock_pen: Mapped[str | None] = mapped_column(String(1), default=None)
 
-    # Key populations recorded on the file (age-based ones derive from birth_date).
+    # Key populations recorded on the file (age-based ones derive from birth_date, maternal
+    # from the pregnancies). has_hypertension and has_diabetes are not typed: they say
+    # whether a non-voided diagnosis of the disease exists, and the diagnosis use cases keep
+    # them so (they are columns so that indicators and eligibility read a flag).
     has_hypertension: Mapped[bool] = mapped_column(default=False)
     has_diabetes: Mapped[bool] = mapped_column(default=False)
     has_tuberculosis: Mapped[bool] = mapped_column(default=False)
     has_severe_mental_disorder: Mapped[bool] = mapped_column(default=False)
-    poverty_status: Mapped[str | None] = mapped_column(String(1), default=None)
+    #: Poverty and relief statuses (codes.RELIEF_STATUS), any combination.
+    relief_statuses: Mapped[tuple[str, ...]] = mapped_column(default=())
     family_planning_special: Mapped[bool] = mapped_column(default=False)
-    pregnant: Mapped[bool] = mapped_column(default=False)
-    postpartum_until: Mapped[date | None] = mapped_column(default=None)
+
+    # The record cover.
+    #: 建档日期: by default the day of registration by the unit of work's clock.
+    registered_on: Mapped[date] = mapped_column(default=clock_today, server_default=text(REGISTERED_ON_SERVER_DEFAULT))
+    #: 建档人: by default the staff member signed in when the file was made.
+    registered_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("staff.id"), default=None)
+    #: 责任医生: a doctor or specialist of the township.
+    responsible_doctor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("staff.id"), default=None)
 
     #: active / moved_out / deceased, with the date it changed.
     status: Mapped[str] = mapped_column(String(10), default="active")
@@ -122,10 +163,16 @@ class Resident(Synced, Voidable, Base):
     household: Mapped[Household | None] = relationship(back_populates="members", foreign_keys=[household_id])
     diagnoses: Mapped[list[Diagnosis]] = relationship(back_populates="resident")
     history_events: Mapped[list[HistoryEvent]] = relationship(back_populates="resident")
+    pregnancies: Mapped[list[Pregnancy]] = relationship(back_populates="resident")
 
     @property
     def has_disability(self) -> bool:
         return any(code != "1" for code in self.disabilities)
+
+    @property
+    def pregnancy_dates(self) -> tuple[PregnancyDates, ...]:
+        """The dates of the pregnancies not voided."""
+        return tuple(p.dates for p in self.pregnancies if p.voided_at is None)
 
 
 class Diagnosis(Synced, Voidable, Base):
@@ -140,6 +187,7 @@ class Diagnosis(Synced, Voidable, Base):
     disease: Mapped[str] = mapped_column(String(2))
     #: Name for 恶性肿瘤 / 职业病 / 其他 / 其他法定传染病.
     detail: Mapped[str | None] = mapped_column(String(100), default=None)
+    #: 确诊时间: required by the use cases; None only on rows made from an old flag (0005).
     diagnosed_on: Mapped[date | None] = mapped_column(default=None)
 
     resident: Mapped[Resident] = relationship(back_populates="diagnoses")
@@ -159,3 +207,39 @@ class HistoryEvent(Synced, Voidable, Base):
     occurred_on: Mapped[date | None] = mapped_column(default=None)
 
     resident: Mapped[Resident] = relationship(back_populates="history_events")
+
+
+class Pregnancy(Synced, Voidable, Base):
+    """A pregnancy with its dates: the maternal (孕产妇) tag holds for its period only
+    (:class:`fdclient.domain.key_populations.PregnancyDates`)."""
+
+    __tablename__ = "pregnancies"
+    __table_args__ = voidable_args(
+        CheckConstraint(
+            "last_menstrual_period IS NOT NULL OR expected_delivery_date IS NOT NULL OR delivery_date IS NOT NULL",
+            name="has_a_date",
+        ),
+        CheckConstraint(
+            "last_menstrual_period IS NULL OR expected_delivery_date IS NULL"
+            " OR last_menstrual_period < expected_delivery_date",
+            name="lmp_before_edd",
+        ),
+        CheckConstraint(
+            "last_menstrual_period IS NULL OR delivery_date IS NULL OR last_menstrual_period < delivery_date",
+            name="lmp_before_delivery",
+        ),
+    )
+
+    resident_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("residents.id"), index=True)
+    #: 末次月经.
+    last_menstrual_period: Mapped[date | None] = mapped_column(default=None)
+    #: 预产期.
+    expected_delivery_date: Mapped[date | None] = mapped_column(default=None)
+    #: 分娩日期: the day the pregnancy ended.
+    delivery_date: Mapped[date | None] = mapped_column(default=None)
+
+    resident: Mapped[Resident] = relationship(back_populates="pregnancies")
+
+    @property
+    def dates(self) -> PregnancyDates:
+        return PregnancyDates(self.last_menstrual_period, self.expected_delivery_date, self.delivery_date)

@@ -1,5 +1,7 @@
 """Planned services (履约计划): each package item of a signed contract becomes one planned
-service per time a year, for each covered member; a recorded visit fulfils one."""
+service per time a year, for each covered member; a recorded visit fulfils one. A service
+still open when its contract or its member's coverage ends is cancelled with that date
+(``closed_on``)."""
 
 from __future__ import annotations
 
@@ -23,9 +25,9 @@ class PlannedService(Synced, Base):
         Index("ix_planned_services_contract", "contract_id"),
         # Covering indexes for the indicators: a resident's services due in a period (also
         # how a visit finds the service it fulfils), and the services of one kind due in a
-        # period, read without touching the table.
-        Index("ix_planned_services_resident_due", "resident_id", "window_end", "status", "fulfilled_on"),
-        Index("ix_planned_services_kind_due", "service_kind", "window_end", "status", "fulfilled_on"),
+        # period (open on a past date when closed after it), read without touching the table.
+        Index("ix_planned_services_resident_due", "resident_id", "window_end", "status", "fulfilled_on", "closed_on"),
+        Index("ix_planned_services_kind_due", "service_kind", "window_end", "status", "fulfilled_on", "closed_on"),
     )
 
     contract_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("contracts.id"))
@@ -39,5 +41,8 @@ class PlannedService(Synced, Base):
     window_end: Mapped[date] = mapped_column()
     status: Mapped[str] = mapped_column(String(10), default="planned")
     fulfilled_on: Mapped[date | None] = mapped_column(default=None)
+    #: The day a service still open was closed (cancelled): its contract was terminated,
+    #: expired or renewed, or its member left. Figures for an earlier day count it open.
+    closed_on: Mapped[date | None] = mapped_column(default=None)
     #: Indexed: correcting or voiding a visit finds the services it fulfilled.
     visit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("visits.id"), index=True, default=None)

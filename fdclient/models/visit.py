@@ -1,4 +1,5 @@
-"""Visit records (履约记录): follow-up forms, the elderly annual check and door-to-door visits.
+"""Visit records (履约记录): follow-up forms, the elderly annual check, door-to-door visits and
+the generic service record of services without a form of their own.
 
 A visit record is medical documentation: it is never updated or deleted. A correction is a
 new revision (same ``record_id``, ``revision + 1``, ``supersedes_id`` pointing at the row
@@ -29,9 +30,9 @@ class Visit(Synced, Voidable, Base):
         CheckConstraint("revision >= 1", name="revision_positive"),
         CheckConstraint("(revision = 1) = (supersedes_id IS NULL)", name="revision_chain"),
         CheckConstraint("next_visit_date IS NULL OR next_visit_date > visit_date", name="next_after"),
-        # Covers a patient's follow-ups in a period (voided_at and id included so the
+        # Covers a patient's follow-ups in a period (voided_at, mode and id included so the
         # indicators never read the table for them).
-        Index("ix_visits_resident_kind_date", "resident_id", "kind", "visit_date", "voided_at", "id"),
+        Index("ix_visits_resident_kind_date", "resident_id", "kind", "visit_date", "voided_at", "mode", "id"),
         Index("uq_visits_record_revision", "record_id", "revision", unique=True),
     )
     __mapper_args__ = {"polymorphic_on": "kind"}
@@ -59,6 +60,8 @@ class ChronicFollowupFields:
 
     symptoms: Mapped[tuple[str, ...]] = mapped_column(default=())
     symptom_other: Mapped[str | None] = mapped_column(String(100), default=None)
+    #: Danger signs found (codes.DANGER_SIGN): each one means urgent referral.
+    danger_signs: Mapped[tuple[str, ...]] = mapped_column(default=(), server_default="")
     systolic: Mapped[int | None] = mapped_column(default=None)
     diastolic: Mapped[int | None] = mapped_column(default=None)
     weight_kg: Mapped[float | None] = mapped_column(default=None)
@@ -119,7 +122,7 @@ class HypertensionFollowup(ChronicFollowupFields, Visit):
     heart_rate: Mapped[int | None] = mapped_column(default=None)
     salt_intake: Mapped[str | None] = mapped_column(String(1), default=None)
     salt_target: Mapped[str | None] = mapped_column(String(1), default=None)
-    #: Which control target was applied (a key of services.followup_rules.BP_TARGETS).
+    #: Which control target was applied (a key of domain.followup_rules.BP_TARGETS).
     bp_target: Mapped[str | None] = mapped_column(String(30), default=None)
 
 
@@ -146,6 +149,9 @@ class DiabetesFollowup(ChronicFollowupFields, Visit):
     hypoglycaemia: Mapped[str | None] = mapped_column(String(1), default=None)
     insulin_type: Mapped[str | None] = mapped_column(String(50), default=None)
     insulin_dose: Mapped[str | None] = mapped_column(String(50), default=None)
+    #: Which control target the blood pressure was judged against (shown beside the
+    #: glucose classification, not deciding it); a key of followup_rules.BP_TARGETS.
+    bp_target: Mapped[str | None] = mapped_column(String(30), default=None)
 
 
 class ElderlyCheck(Visit):
@@ -215,6 +221,20 @@ class HomeVisit(Visit):
     systolic: Mapped[int | None] = mapped_column(default=None)
     diastolic: Mapped[int | None] = mapped_column(default=None)
     blood_glucose: Mapped[float | None] = mapped_column(default=None)
+
+
+class ServiceRecord(Visit):
+    """服务记录: a service of a kind without a form of its own (health assessment, health
+    education, consultation, TCM guidance, long prescription, ...): which service, and what
+    was done. Date, mode, who and notes are the visit's."""
+
+    __tablename__ = "service_records"
+    __table_args__ = (CheckConstraint(codes.sql_in("service_kind", codes.SERVICE_KIND), name="service_kind_code"),)
+    __mapper_args__ = {"polymorphic_identity": "service"}
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("visits.id"), primary_key=True)
+    service_kind: Mapped[str] = mapped_column(String(30))
+    summary: Mapped[str | None] = mapped_column(String(500), default=None)
 
 
 class Medication(Synced, Base):

@@ -34,17 +34,20 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fdclient.domain import codes
 from fdclient.domain.identity import make_id_number
+from fdclient.domain.key_populations import age_on
 from fdclient.domain.roles import Role
 from fdclient.domain.time import FixedClock
 from fdclient.models import Household, Resident, ServicePackage, Staff, Team, Village
 from fdclient.services.contracts import lifecycle as contracts
 from fdclient.services.contracts import packages
-from fdclient.services.registry import households, residents
+from fdclient.services.contracts.consent import ADULT_AGE, GuardianInput, MemberConsent
+from fdclient.services.registry import households, medical_history, residents
 from fdclient.services.registry.resident_forms import ResidentInput
 from fdclient.services.staff import organisation as staff
 from fdclient.services.township import store_township
-from fdclient.store.context import CONTEXT_KEY, Actor, context_of
+from fdclient.store.context import CONTEXT_KEY, Actor, context_of, today
 from helpers.scene import TODAY as SCENE_TODAY
 
 #: The scene's date (its clock): safely after every default birth date and contract start.
@@ -163,9 +166,26 @@ def resident_input(
     return ResidentInput(village_id=village.id, name=name, id_number=None, sex=sex, birth_date=birth_date, **fields)
 
 
-def make_resident(session: Session, village: Village, **kwargs: Any) -> Resident:
-    """A registered resident (no household); keyword arguments as :func:`resident_input`."""
+#: When the builders' patients were diagnosed (or at birth, for the younger ones).
+DIAGNOSED_ON = date(2020, 1, 1)
+
+
+def diagnose(session: Session, resident_id: uuid.UUID, *, hypertension: bool = False, diabetes: bool = False) -> None:
+    """Record the diagnoses that make the resident a hypertension / diabetes patient."""
+    r = _row(session, Resident, resident_id)
+    day = min(max(r.birth_date, DIAGNOSED_ON), today(session))
+    for wanted, disease in ((hypertension, codes.HYPERTENSION_DISEASE), (diabetes, codes.DIABETES_DISEASE)):
+        if wanted:
+            medical_history.add_diagnosis(session, resident_id, disease=disease, diagnosed_on=day)
+
+
+def make_resident(
+    session: Session, village: Village, *, has_hypertension: bool = False, has_diabetes: bool = False, **kwargs: Any
+) -> Resident:
+    """A registered resident (no household); keyword arguments as :func:`resident_input`;
+    ``has_hypertension`` / ``has_diabetes`` record the diagnosis."""
     info = residents.register_resident(session, resident_input(village, **kwargs))
+    diagnose(session, info.id, hypertension=has_hypertension, diabetes=has_diabetes)
     return _row(session, Resident, info.id)
 
 
@@ -179,13 +199,18 @@ def make_household(
     ),
     address: str = "罗家村一组 8 号",
     phone: str | None = "13900139000",
+    has_hypertension: bool = False,
+    has_diabetes: bool = False,
     **head_fields: Any,
 ) -> Household:
     """A household whose members are (name, birth date, sex, relationship); the first is the
-    head (relationship "01"). ``head_fields`` go to the head's form (e.g. has_hypertension)."""
+    head (relationship "01"). ``head_fields`` go to the head's form; ``has_hypertension`` /
+    ``has_diabetes`` record the head's diagnosis."""
     (name, birth, sex, _), *rest = members
     head = resident_input(village, name=name, birth_date=birth, sex=sex, **head_fields)
     info = households.register_household(session, village_id=village.id, address=address, phone=phone, head=head)
+    assert info.head_id is not None
+    diagnose(session, info.head_id, hypertension=has_hypertension, diabetes=has_diabetes)
     for name, birth, sex, relationship in rest:
         households.add_member(
             session, info.id, resident_input(village, name=name, birth_date=birth, sex=sex), relationship
@@ -258,7 +283,8 @@ def make_signed_contract(
     member_ids: Sequence[uuid.UUID] | None = None,
     auto_renew: bool = False,
 ) -> contracts.ContractInfo:
-    """A household contract drafted and signed (with consent) on its start date."""
+    """A household contract drafted and signed on its start date, with every member's
+    consent (:func:`consents_of`)."""
     draft = contracts.draft_contract(
         session,
         household_id=household.id,
@@ -272,5 +298,24 @@ def make_signed_contract(
         auto_renew=auto_renew,
     )
     return contracts.sign_contract(
-        session, draft.id, consent_given=True, signed_at=signed_at(start_date), channel="door_to_door"
+        session,
+        draft.id,
+        consents=consents_of(session, draft, start_date),
+        signed_at=signed_at(start_date),
+        channel="door_to_door",
     )
+
+
+def guardian(*, name: str = "张大山", relationship: str = "father") -> GuardianInput:
+    """A guardian (an adult with a fresh ID number) as typed on the form."""
+    return GuardianInput(name=name, relationship=relationship, id_number=new_id_number(date(1985, 4, 2)))
+
+
+def consents_of(session: Session, contract: contracts.ContractInfo, on: date) -> list[MemberConsent]:
+    """Valid consents of a contract's members given on ``on``: their own from 18, a
+    guardian's (:func:`guardian`) for minors."""
+    result = []
+    for m in contract.members:
+        minor = age_on(_row(session, Resident, m.resident_id).birth_date, on) < ADULT_AGE
+        result.append(MemberConsent(m.resident_id, "guardian", guardian()) if minor else MemberConsent(m.resident_id))
+    return result

@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 from helpers import builders
-from sqlalchemy import Connection, Table, insert, text, update
+from sqlalchemy import Connection, Table, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from fdclient.models import (
     Contract,
     ContractMember,
     ContractPackage,
+    Pregnancy,
     Resident,
     ServicePackage,
     Township,
@@ -164,6 +165,40 @@ def test_a_void_needs_a_reason(conn: Connection, world: World) -> None:
     v = table(Visit)
     refused(conn, update(v).where(v.c.id == world.visit_id).values(voided_at=NOW))
     accepted(conn, update(v).where(v.c.id == world.visit_id).values(voided_at=NOW, void_reason="录错居民"))
+
+
+@pytest.mark.parametrize(
+    ("column", "bad", "good"),
+    [
+        ("family_history_father", "13", "2,11"),  # 13 is the past-disease list's 其他, not family history's
+        ("family_history_mother", "1,2", "12"),  # 无 stands alone
+        ("family_history_children", "3,14", "1"),
+        ("relief_statuses", "5", "1,3"),  # 脱贫户 and 低保 at once
+    ],
+)
+def test_code_sets_hold_known_codes(conn: Connection, world: World, column: str, bad: str, good: str) -> None:
+    t = table(Resident)
+    refused(conn, update(t).where(t.c.id == world.head_id).values(**{column: bad}))
+    accepted(conn, update(t).where(t.c.id == world.head_id).values(**{column: good}))
+
+
+def test_a_resident_is_registered_on_the_units_date_by_default(conn: Connection, world: World) -> None:
+    t = table(Resident)
+    resident_id = uuid.uuid4()
+    conn.execute(insert(t), resident_row(world, id=resident_id))
+    assert conn.execute(select(t.c.registered_on).where(t.c.id == resident_id)).scalar() == builders.TODAY
+    refused(conn, update(t).where(t.c.id == resident_id).values(registered_on=None))
+
+
+def test_a_pregnancy_has_a_date_and_its_dates_in_order(conn: Connection, world: World) -> None:
+    t = table(Pregnancy)
+    row = {"resident_id": world.head_id}
+    refused(conn, insert(t), row)
+    refused(
+        conn, insert(t), {**row, "last_menstrual_period": date(2026, 3, 1), "expected_delivery_date": date(2026, 3, 1)}
+    )
+    refused(conn, insert(t), {**row, "last_menstrual_period": date(2026, 3, 1), "delivery_date": date(2026, 2, 1)})
+    accepted(conn, insert(t), {**row, "delivery_date": date(2026, 2, 1)})
 
 
 # --- geography -----------------------------------------------------------------------------

@@ -1,91 +1,45 @@
-"""Contracts: drafting rules, consent, one family doctor per resident, the state machine,
-renewal, termination, expiry, members leaving; contract numbers; packages and their fee
-split; who may do what; messages in English."""
+"""Contracts: the state machine, drafting rules, fees, signing with every member's consent,
+one family doctor per resident, discarded drafts, the contract settings, who may do what,
+contract numbers, packages and their fee split, messages in English. Renewal, termination,
+expiry and members leaving are in test_contract_renewal.py; consent, guardians, the
+representative and members joining in test_contract_members.py."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import date
 
 import pytest
 from helpers import builders
+from helpers.contract_world import START, World, make_world, planned
 from helpers.scene import TOWNSHIP_CODE, Template
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fdclient.domain.codes import ContractStatus, PlannedServiceStatus, TerminationReason
+from fdclient.domain.codes import ConsentBy, ContractParty, ContractStatus
 from fdclient.domain.contract_states import TRANSITIONS, check_transition, may_become
 from fdclient.domain.roles import Role
 from fdclient.errors import PermissionDenied, RuleError, StoreBusyError, ValidationError
-from fdclient.models import (
-    AuditEntry,
-    Contract,
-    ContractMember,
-    Household,
-    PlannedService,
-    Resident,
-    ServicePackage,
-    Staff,
-    Team,
-)
+from fdclient.models import AuditEntry, Contract
+from fdclient.services.contracts import fees, packages
 from fdclient.services.contracts import lifecycle as contracts
 from fdclient.services.contracts import numbers as contract_numbers
-from fdclient.services.contracts import packages
-from fdclient.services.contracts import renewal as contract_renewal
-from fdclient.services.registry import resident_status
+from fdclient.services.contracts.consent import MemberConsent
+from fdclient.services.contracts.fees import FeeSplit
 from fdclient.services.staff import organisation as staff
+from fdclient.settings import (
+    CONTRACT_AUTO_RENEW,
+    CONTRACT_DEFAULT_TERM_YEARS,
+    CONTRACT_NUMBER_PREFIX,
+    CONTRACT_PARTY_A,
+    set_setting,
+)
 from fdclient.store import Store, open_store
 from fdclient.store.context import actor_id
 from fdclient.text import set_language
-
-START = date(2026, 1, 1)
-
-
-@dataclass
-class World:
-    session: Session
-    team: Team
-    doctor: Staff
-    household: Household
-    basic: ServicePackage
-
-    def draft(self, **overrides: object) -> contracts.ContractInfo:
-        args: dict[str, object] = dict(
-            household_id=self.household.id,
-            representative_id=self.household.head_id,
-            team_id=self.team.id,
-            doctor_id=self.doctor.id,
-            package_ids=[self.basic.id],
-            start_date=START,
-        )
-        return contracts.draft_contract(self.session, **{**args, **overrides})
-
-    def sign(self, contract_id: uuid.UUID, **overrides: object) -> contracts.ContractInfo:
-        args: dict[str, object] = dict(consent_given=True, signed_at=builders.signed_at(START), channel="door_to_door")
-        return contracts.sign_contract(self.session, contract_id, **{**args, **overrides})
-
-    def renew(self, contract_id: uuid.UUID, on: date, **overrides: object) -> contracts.ContractInfo:
-        """Renew on the day ``on`` (the unit of work's clock), signed that day."""
-        args: dict[str, object] = dict(consent_given=True, signed_at=builders.signed_at(on))
-        with builders.on_day(self.session, on):
-            return contract_renewal.renew_contract(self.session, contract_id, **{**args, **overrides})
-
-    def expire_due(self, on: date) -> contract_renewal.ExpiryResult:
-        with builders.on_day(self.session, on):
-            return contract_renewal.expire_due_contracts(self.session)
-
-    def spouse(self) -> Resident:
-        return next(m for m in self.household.members if m.id != self.household.head_id)
-
-
-def make_world(session: Session) -> World:
-    """A village, a team with its doctor, a household of two and the basic package."""
-    village = builders.make_village(session)
-    team, doctor = builders.make_team(session, villages=[village])
-    household = builders.make_household(session, village)
-    return World(session, team, doctor, household, builders.make_basic_package(session))
 
 
 @pytest.fixture
@@ -101,10 +55,6 @@ def english() -> Iterator[None]:
         yield
     finally:
         set_language("zh_CN")
-
-
-def planned(session: Session, contract_id: uuid.UUID) -> list[PlannedService]:
-    return list(session.scalars(select(PlannedService).where(PlannedService.contract_id == contract_id)))
 
 
 # --- the state machine (pure) -----------------------------------------------------------------
@@ -149,7 +99,43 @@ def test_a_draft_has_a_readable_number_an_end_date_and_a_fee_snapshot(w: World) 
     assert first.status == ContractStatus.DRAFT and first.end_date == date(2026, 12, 31)
     assert second.end_date == date(2029, 2, 28)
     assert len(first.members) == 2 and not any(m.is_active for m in first.members)
-    assert (first.packages[0].fee_total_fen, first.packages[0].fee_resident_fen) == (5500, 500)
+    unit = first.packages[0].per_person_year
+    assert (unit.total_fen, unit.resident_fen) == (5500, 500)
+
+
+# --- fees -----------------------------------------------------------------------------------
+
+
+def test_the_fee_is_package_fee_times_members_times_years(w: World) -> None:
+    """2 members × 3 years × 55 CNY = 330.00 CNY (was 55.00: once per contract)."""
+    three_years = w.draft(term_years=3)
+    assert three_years.fee_total_fen == 33000 and three_years.fees.total.total_yuan == "330.00"
+    assert three_years.fees.total == FeeSplit(33000, 12000, 18000, 3000)  # 20 + 30 + 5 per person and year
+    (line,) = three_years.packages
+    assert (line.name, line.person_years, line.total.total_fen) == ("基础服务包", 6, 33000)
+    assert w.draft().fee_total_fen == 11000
+    quoted = fees.quote_fees(
+        w.session,
+        package_ids=[w.basic.id],
+        member_ids=[m.resident_id for m in three_years.members],
+        start_date=START,
+        term_years=3,
+    )
+    assert quoted == three_years.fees
+
+
+def test_a_population_package_is_charged_for_the_members_in_it(session: Session) -> None:
+    """The hypertension package (150 CNY) of a household where only the head has
+    hypertension is charged once a year, the basic package for both members."""
+    village = builders.make_village(session)
+    team, doctor = builders.make_team(session, villages=[village])
+    household = builders.make_household(session, village, has_hypertension=True)
+    basic, htn = builders.make_basic_package(session), builders.make_hypertension_package(session)
+    signed = builders.make_signed_contract(session, household, team, doctor, [basic, htn], term_years=2)
+    by_package = {p.package_id: (p.person_years, p.total.total_fen) for p in signed.packages}
+    assert by_package == {basic.id: (4, 22000), htn.id: (2, 30000)}
+    assert signed.fee_total_fen == 52000 and signed.fees.total.insurance_fen == 4 * 2000 + 2 * 11000
+    assert contracts.get_contract(session, signed.id).fees == signed.fees
 
 
 def test_numbers_restart_each_year(w: World) -> None:
@@ -163,9 +149,14 @@ def test_the_term_is_one_to_three_years(w: World, term: int) -> None:
         w.draft(term_years=term)
 
 
-def test_the_representative_is_a_member(w: World) -> None:
-    with pytest.raises(RuleError, match="家庭代表"):
-        w.draft(member_ids=[w.household.head_id], representative_id=w.spouse().id)
+def test_the_representative_is_a_member_or_an_adult_of_the_household(w: World) -> None:
+    # The spouse represents a contract covering only the head (before: refused).
+    info = w.draft(member_ids=[w.household.head_id], representative_id=w.spouse().id)
+    assert info.representative_id == w.spouse().id and [m.resident_id for m in info.members] == [w.household.head_id]
+    outsider = builders.make_resident(w.session, builders.make_village(w.session), name="赵六")
+    with pytest.raises(RuleError, match="家庭代表应为签约成员，或该家庭中已满 18 周岁的在册成员") as error:
+        w.draft(member_ids=[w.household.head_id], representative_id=outsider.id)
+    assert error.value.field == "representative_id"
 
 
 def test_the_family_doctor_belongs_to_the_team(w: World) -> None:
@@ -196,11 +187,14 @@ def test_a_population_package_needs_someone_of_that_population(w: World) -> None
 # --- signing --------------------------------------------------------------------------------
 
 
-def test_signing_without_consent_is_refused(w: World) -> None:
+def test_signing_needs_every_members_consent(w: World) -> None:
     draft = w.draft()
     with pytest.raises(RuleError, match="个人信息保护法") as error:
-        w.sign(draft.id, consent_given=False)
-    assert error.value.field == "consent_given"
+        w.sign(draft.id, consents=[])
+    assert error.value.field == "consents"
+    # One consent for a household of two (before: one flag for the whole contract).
+    with pytest.raises(RuleError, match="尚未同意的成员：李梅"):
+        w.sign(draft.id, consents=[MemberConsent(w.household.head_id)])
     assert contracts.get_contract(w.session, draft.id).status == ContractStatus.DRAFT
     assert planned(w.session, draft.id) == []
 
@@ -211,6 +205,10 @@ def test_signing_activates_members_and_plans_services(w: World) -> None:
     assert all(m.is_active for m in signed.members)
     # Basic package: 1 assessment + 2 education sessions a year, for each of 2 members.
     assert len(planned(w.session, signed.id)) == 6
+    # Each member's own consent, at the signing time.
+    assert {(m.consent_by, m.consented_at, m.guardian) for m in signed.members} == {
+        (ConsentBy.SELF, builders.signed_at(START), None)
+    }
     entry = w.session.scalars(
         select(AuditEntry).where(AuditEntry.row_id == signed.id, AuditEntry.action == "update")
     ).all()
@@ -244,150 +242,65 @@ def test_a_signed_contract_cannot_be_signed_again(w: World) -> None:
         w.sign(signed.id)
 
 
-# --- the state machine in use ----------------------------------------------------------------
+# --- discarded drafts -------------------------------------------------------------------------
 
 
-def test_a_draft_cannot_be_terminated_or_renewed(w: World) -> None:
+def test_a_draft_is_voided_with_a_reason_and_can_no_longer_be_used(w: World) -> None:
     draft = w.draft()
-    with pytest.raises(RuleError, match="当前状态为“草稿”，不能改为“已解约”"):
-        contracts.terminate_contract(w.session, draft.id, reason="voluntary", on_date=date(2026, 2, 1))
-    with pytest.raises(RuleError, match="当前状态为“草稿”，不能改为“已续约”"):
-        w.renew(draft.id, date(2026, 12, 1))
+    with pytest.raises(ValidationError, match="作废原因"):
+        contracts.void_draft(w.session, draft.id, "  ")
+    voided = contracts.void_draft(w.session, draft.id, "居民改为个人签约")
+    assert (voided.voided, voided.void_reason, voided.status) == (True, "居民改为个人签约", ContractStatus.DRAFT)
+    row = w.session.get(Contract, draft.id)
+    assert row is not None and row.voided_by_id == actor_id(w.session)
+    with pytest.raises(RuleError, match="已作废的草稿"):
+        w.sign(draft.id)
+    with pytest.raises(RuleError, match="已作废的草稿"):
+        contracts.change_representative(w.session, draft.id, w.spouse().id)
+    with pytest.raises(RuleError, match="不能再次作废"):
+        contracts.void_draft(w.session, draft.id, "再次作废")
+    # Its members are free to sign another contract; its number is not reused.
+    assert w.sign(w.draft().id).contract_no == "QY-360111101-2026-000002"
 
 
-def test_terminate_ends_members_and_cancels_later_services(w: World) -> None:
+def test_only_a_draft_can_be_voided(w: World) -> None:
     signed = w.sign(w.draft().id)
-    with pytest.raises(ValidationError, match="解约原因"):
-        contracts.terminate_contract(w.session, signed.id, reason="bored", on_date=date(2026, 5, 1))
-    with pytest.raises(ValidationError, match="说明"):
-        contracts.terminate_contract(w.session, signed.id, reason="other", on_date=date(2026, 5, 1))
-    with pytest.raises(ValidationError, match="解约日期"):
-        contracts.terminate_contract(w.session, signed.id, reason="voluntary", on_date=date(2027, 1, 1))
-    done = contracts.terminate_contract(
-        w.session, signed.id, reason=TerminationReason.MOVED_OUT, on_date=date(2026, 5, 1), note="去外地打工"
+    with pytest.raises(RuleError, match="只有草稿可以作废，已签约的合同请解约"):
+        contracts.void_draft(w.session, signed.id, "签错了")
+    row = w.session.get(Contract, signed.id)
+    assert row is not None
+    with pytest.raises(IntegrityError, match="only_drafts_voided"), w.session.begin_nested():
+        row.voided_at, row.void_reason = builders.signed_at(START), "直接改库"
+        w.session.flush()
+
+
+# --- the contract settings ---------------------------------------------------------------------
+
+
+def test_the_default_term_auto_renewal_and_parties_come_from_the_settings(w: World) -> None:
+    plain = w.draft(term_years=None, auto_renew=None)
+    assert (plain.term_years, plain.auto_renew, plain.party_a, plain.party_b) == (
+        1,
+        False,
+        ContractParty.RESIDENT,
+        ContractParty.TEAM,
     )
-    assert (done.status, done.termination_reason, done.termination_note) == (
-        ContractStatus.TERMINATED,
-        TerminationReason.MOVED_OUT,
-        "去外地打工",
-    )
-    assert all(not m.is_active and m.ended_on == date(2026, 5, 1) for m in done.members)
-    by_status = {(p.window_start > date(2026, 5, 1), p.status) for p in planned(w.session, signed.id)}
-    assert by_status == {(False, PlannedServiceStatus.PLANNED), (True, PlannedServiceStatus.CANCELLED)}
-    with pytest.raises(RuleError, match="当前状态为“已解约”，不能改为“已续约”"):
-        w.renew(signed.id, date(2026, 12, 1))
-
-
-def test_renewal_opens_near_the_end(w: World) -> None:
-    signed = w.sign(w.draft().id)
-    with pytest.raises(RuleError, match="才能续约"):
-        w.renew(signed.id, date(2026, 9, 1))
-    with pytest.raises(RuleError, match="个人信息保护法"):
-        w.renew(signed.id, date(2026, 12, 1), consent_given=False)
-
-
-def test_renewal_moves_members_to_a_new_contract_from_the_day_after_the_end(w: World) -> None:
-    old = w.sign(w.draft().id)
-    new = w.renew(old.id, date(2026, 12, 1), term_years=2)
-    assert contracts.get_contract(w.session, old.id).status == ContractStatus.RENEWED
-    assert (new.status, new.start_date, new.end_date, new.renewal_of_id) == (
-        ContractStatus.ACTIVE,
-        date(2027, 1, 1),
-        date(2028, 12, 31),
-        old.id,
-    )
-    assert new.contract_no == "QY-360111101-2027-000001"
-    old_members = contracts.get_contract(w.session, old.id).members
-    assert all(not m.is_active and m.ended_on == date(2026, 12, 31) for m in old_members)
-    assert {m.resident_id for m in new.members if m.is_active} == {m.resident_id for m in old_members}
-    assert len(planned(w.session, new.id)) == 2 * 2 * 3
-    with pytest.raises(RuleError, match="当前状态为“已续约”"):
-        contracts.terminate_contract(w.session, old.id, reason="voluntary", on_date=date(2026, 12, 5))
-
-
-def test_expiry_deactivates_members_and_an_expired_contract_can_still_be_renewed(w: World) -> None:
-    old = w.sign(w.draft().id)
-    assert w.expire_due(date(2026, 12, 31)).expired == ()
-    result = w.expire_due(date(2027, 1, 1))
-    assert result.expired == (old.contract_no,) and result.renewed == ()
-    expired = contracts.get_contract(w.session, old.id)
-    assert expired.status == ContractStatus.EXPIRED and all(
-        not m.is_active and m.ended_on == date(2026, 12, 31) for m in expired.members
-    )
-    with pytest.raises(RuleError, match="当前状态为“已到期”，不能改为“已解约”"):
-        contracts.terminate_contract(w.session, old.id, reason="voluntary", on_date=date(2026, 12, 5))
-    new = w.renew(old.id, date(2027, 1, 20))
-    assert new.start_date == date(2027, 1, 1) and len([m for m in new.members if m.is_active]) == 2
-
-
-def test_renewal_closes_90_days_after_the_end(w: World) -> None:
-    old = w.sign(w.draft().id)
-    w.expire_due(date(2027, 1, 1))
-    with pytest.raises(RuleError, match="超过 90 天不能续约"):
-        w.renew(old.id, date(2027, 4, 1))
-    assert w.renew(old.id, date(2027, 3, 31)).status == ContractStatus.ACTIVE
-
-
-def test_auto_renew_at_expiry(w: World) -> None:
-    old = w.sign(w.draft(auto_renew=True).id)
-    result = w.expire_due(date(2027, 1, 3))
-    assert result.expired == () and len(result.renewed) == 1 and result.renewed[0][0] == old.contract_no
-    new = w.session.scalars(select(Contract).where(Contract.renewal_of_id == old.id)).one()
-    assert (new.status, new.start_date, new.auto_renew, new.consent_given) == ("active", date(2027, 1, 1), True, True)
-    assert new.signed_at == datetime(2027, 1, 3, 2, 0, tzinfo=UTC)  # the clock: 10:00 China time that day
-    active = w.session.scalars(select(ContractMember.contract_id).where(ContractMember.is_active)).all()
-    assert set(active) == {new.id} and len(active) == 2
-
-
-def test_auto_renew_of_a_contract_nobody_is_left_in_expires_it(w: World) -> None:
-    old = w.sign(w.draft(auto_renew=True).id)
-    for member in old.members:  # moving out does not end a membership by itself
-        resident_status.mark_moved_out(w.session, member.resident_id, date(2026, 6, 1))
-    result = w.expire_due(date(2027, 1, 3))
-    assert result.expired == (old.contract_no,) and result.renewed == ()
-
-
-# --- members leaving, the representative -------------------------------------------------------
-
-
-def test_a_member_leaves_and_the_last_one_ends_the_contract(w: World) -> None:
-    signed = w.sign(w.draft().id)
-    head, spouse = w.household.head_id, w.spouse().id
-    with pytest.raises(ValidationError, match="解约原因"):
-        contracts.end_membership(w.session, head, date(2026, 4, 1), reason="bored")
-    left = contracts.end_membership(w.session, head, date(2026, 4, 1), reason=TerminationReason.MOVED_OUT)
-    assert (left.left, left.terminated) == ((signed.contract_no,), ())
-    assert [str(text) for text in left.warnings] == [
-        f"张三 是合同 {signed.contract_no} 的家庭代表，请为该合同指定新的家庭代表。"
-    ]
-    head_services = [p for p in planned(w.session, signed.id) if p.resident_id == head]
-    assert {(p.window_start > date(2026, 4, 1), p.status) for p in head_services} == {
-        (False, PlannedServiceStatus.PLANNED),
-        (True, PlannedServiceStatus.CANCELLED),
-    }
-    assert contracts.change_representative(w.session, signed.id, spouse).representative_id == spouse
-    nurse = builders.actor_named(w.session, "nurse")
-    with builders.acting_as(w.session, nurse):  # the status change has checked its own permission
-        last = contracts.end_membership_for_status_change(
-            w.session, spouse, date(2026, 5, 1), reason=TerminationReason.DEATH
-        )
-    assert (last.left, last.terminated, last.warnings) == ((signed.contract_no,), (signed.contract_no,), ())
-    ended = contracts.get_contract(w.session, signed.id)
-    assert (ended.status, ended.termination_reason, ended.terminated_on) == (
-        ContractStatus.TERMINATED,
-        TerminationReason.DEATH,
-        date(2026, 5, 1),
-    )
-    assert contracts.end_membership(w.session, spouse, date(2026, 5, 2), reason="death") == ((), (), ())
-
-
-def test_the_representative_is_a_covered_member_of_a_draft_or_active_contract(w: World) -> None:
-    signed = w.sign(w.draft(member_ids=[w.household.head_id]).id)
-    with pytest.raises(RuleError, match="新的家庭代表必须是该合同的签约成员"):
-        contracts.change_representative(w.session, signed.id, w.spouse().id)
-    contracts.terminate_contract(w.session, signed.id, reason="voluntary", on_date=date(2026, 2, 1))
-    with pytest.raises(RuleError, match="状态为“已解约”，不能更换家庭代表"):
-        contracts.change_representative(w.session, signed.id, w.household.head_id)
+    with builders.as_admin(w.session):
+        set_setting(w.session, CONTRACT_DEFAULT_TERM_YEARS, 3)
+        set_setting(w.session, CONTRACT_AUTO_RENEW, True)
+        set_setting(w.session, CONTRACT_PARTY_A, "team")
+        set_setting(w.session, CONTRACT_NUMBER_PREFIX, "JY")
+    configured = w.draft(term_years=None, auto_renew=None)
+    assert (configured.term_years, configured.end_date, configured.auto_renew) == (3, date(2028, 12, 31), True)
+    assert (configured.party_a, configured.party_b) == (ContractParty.TEAM, ContractParty.RESIDENT)
+    assert configured.contract_no == "JY-360111101-2026-000001"
+    assert contract_numbers.parse_contract_no(configured.contract_no) == ("360111101", 2026, 1)
+    # An explicit choice wins over the settings.
+    assert (w.draft(term_years=2, auto_renew=False).term_years, plain.auto_renew) == (2, False)
+    with builders.as_admin(w.session):
+        set_setting(w.session, CONTRACT_NUMBER_PREFIX, "签约")
+    with pytest.raises(RuleError, match="协议编号前缀"):
+        w.draft()
 
 
 # --- who may do what --------------------------------------------------------------------------
@@ -405,6 +318,10 @@ def test_a_nurse_may_read_contracts_but_not_change_them(w: World) -> None:
         lambda: contracts.change_representative(w.session, signed.id, head),
         lambda: w.renew(signed.id, date(2026, 12, 1)),
         lambda: w.expire_due(date(2027, 1, 1)),
+        lambda: contracts.void_draft(w.session, draft.id, "重复起草"),
+        lambda: contracts.join_contract(
+            w.session, signed.id, head, joined_on=date(2026, 2, 1), consent=MemberConsent(head)
+        ),
     ]
     with builders.acting_as(w.session, builders.actor_named(w.session, "nurse")):
         assert contracts.get_contract(w.session, signed.id).status == ContractStatus.ACTIVE
@@ -421,13 +338,15 @@ def test_the_administrator_may_not_read_or_make_contracts(w: World) -> None:
             contracts.get_contract(w.session, signed.id)
         with pytest.raises(PermissionDenied, match="签约、续约和解约"):
             w.draft(start_date=date(2027, 1, 1))
+        with pytest.raises(PermissionDenied, match="查看居民档案"):
+            fees.quote_fees(w.session, package_ids=[w.basic.id], member_ids=[], start_date=START, term_years=1)
 
 
 @pytest.mark.parametrize("role", [Role.NURSE, Role.PUBLIC_HEALTH, Role.ADMIN])
 def test_contracts_are_refused_to_roles_without_the_permission(store_as: Callable[[Role], Store], role: Role) -> None:
     with store_as(role).write() as session, pytest.raises(PermissionDenied):
         contracts.sign_contract(
-            session, uuid.uuid4(), consent_given=True, signed_at=builders.signed_at(START), channel="clinic"
+            session, uuid.uuid4(), consents=[], signed_at=builders.signed_at(START), channel="clinic"
         )
 
 
@@ -561,7 +480,7 @@ def test_messages_render_in_english(w: World, english: None) -> None:
         w.draft(term_years=4)
     assert term.value.message == "The term must be 1 to 3 years, not 4."
     with pytest.raises(RuleError) as consent:
-        w.sign(draft.id, consent_given=False)
+        w.sign(draft.id, consents=[])
     assert consent.value.message.startswith("A contract needs the resident's separate consent")
     with pytest.raises(RuleError) as state:
         contracts.terminate_contract(w.session, draft.id, reason="voluntary", on_date=date(2026, 2, 1))
@@ -575,6 +494,11 @@ def test_messages_render_in_english(w: World, english: None) -> None:
     assert early.value.message == (
         f"Contract {signed.contract_no} ends on 2026-12-31; it can be renewed only in the 90 days before"
         " (from 2026-10-02)."
+    )
+    with pytest.raises(RuleError) as void:
+        contracts.void_draft(w.session, signed.id, "签错了")
+    assert void.value.message == (
+        f"Contract {signed.contract_no} is “active”: only a draft can be voided; terminate a signed contract instead."
     )
     with pytest.raises(ValidationError) as gone:
         contracts.get_contract(w.session, uuid.uuid4())

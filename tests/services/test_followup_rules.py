@@ -1,4 +1,5 @@
-"""Hypertension and diabetes follow-up rules (DOMAIN.md §5)."""
+"""Hypertension and diabetes follow-up rules (DOMAIN.md §5): control targets, classification
+(diabetes on glucose alone), danger values and signs, and the one referral rule."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from fdclient.domain.codes import DANGER_SIGN, VisitKind
 from fdclient.domain.followup_rules import (
     BP_TARGETS,
     DEFAULT_BP_TARGET,
@@ -17,6 +19,8 @@ from fdclient.domain.followup_rules import (
     ControlStatus,
     classify_bp,
     classify_fasting_glucose,
+    danger_findings,
+    followup_outcome,
     needs_referral,
     next_followup_due,
 )
@@ -241,3 +245,116 @@ def test_glucose_history_refers_too() -> None:
     advice = needs_referral(history)
     assert advice.refer
     assert "空腹血糖 8 mmol/L；空腹血糖 9.5 mmol/L" in str(advice.reason)
+
+
+# --- what decides control ----------------------------------------------------------------
+
+HTN, DM = VisitKind.HYPERTENSION, VisitKind.DIABETES
+DAY = date(2026, 3, 10)
+
+
+def test_diabetes_is_classified_on_glucose_alone() -> None:
+    # Glucose 5.5 on target, BP 135/85 not on the 2025 target at 60: controlled, seen in 3 months.
+    bp = classify_bp(135, 85, 60, "guideline2025")
+    outcome = followup_outcome(DM, DAY, bp=bp, glucose=classify_fasting_glucose(5.5))
+    assert bp.status is U and outcome.blood_pressure_aside is bp
+    assert outcome.classification == 1 and outcome.next_due == date(2026, 6, 10)
+    assert not outcome.referral.refer
+    assert str(outcome.reasons[0]).startswith("空腹血糖 5.5 mmol/L，达到控制目标")
+    assert str(outcome.reasons[1]).endswith("（血压单独评价，不参与血糖控制分类）")
+    # Without glucose nothing decides; blood pressure alone suggests no classification.
+    alone = followup_outcome(DM, DAY, bp=bp)
+    assert (alone.classification, alone.next_due, alone.referral.refer) == (None, None, False)
+
+
+def test_hypertension_is_classified_on_blood_pressure() -> None:
+    outcome = followup_outcome(HTN, DAY, bp=classify_bp(150, 95, 60))
+    assert (outcome.classification, outcome.next_due, outcome.blood_pressure_aside) == (2, date(2026, 3, 24), None)
+    with pytest.raises(ValueError):
+        followup_outcome(VisitKind.HOME_VISIT, DAY, bp=None)
+
+
+def test_danger_blood_pressure_at_a_diabetes_follow_up_still_refers_urgently() -> None:
+    outcome = followup_outcome(DM, DAY, bp=classify_bp(185, 100, 60), glucose=classify_fasting_glucose(6.0))
+    assert outcome.classification == 1 and outcome.referral.urgent and outcome.next_due == date(2026, 3, 24)
+    assert "收缩压≥180 mmHg" in str(outcome.referral.reason)
+
+
+def test_two_in_a_row_looks_at_the_deciding_readings_only() -> None:
+    # The previous diabetes follow-up had glucose on target (its blood pressure was not).
+    outcome = followup_outcome(
+        DM,
+        DAY,
+        bp=classify_bp(120, 70, 60),
+        glucose=classify_fasting_glucose(8.0),
+        previous=classify_fasting_glucose(6.0),
+    )
+    assert not outcome.referral.refer and outcome.next_due == date(2026, 3, 24)
+    twice = followup_outcome(
+        DM, DAY, bp=None, glucose=classify_fasting_glucose(8.0), previous=classify_fasting_glucose(9.0)
+    )
+    assert twice.referral.refer and not twice.referral.urgent
+    # No reading today: an earlier danger value is not today's.
+    nothing = followup_outcome(HTN, DAY, bp=None, previous=classify_bp(190, 100, 60))
+    assert not nothing.referral.refer
+
+
+def test_a_new_complication_refers_and_brings_the_next_visit_forward() -> None:
+    outcome = followup_outcome(HTN, DAY, bp=classify_bp(120, 80, 60), new_complication=True)
+    assert outcome.referral.refer and not outcome.referral.urgent and outcome.next_due == date(2026, 3, 24)
+    assert outcome.classification == 1 and "并发症" in str(outcome.reasons[-1])
+
+
+# --- danger signs --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "symptoms", "signs", "found"),
+    [
+        (HTN, ("6",), (), ["心悸胸闷"]),
+        (HTN, ("5",), (), ["呼吸困难"]),
+        (HTN, ("7",), (), ["鼻衄出血不止"]),
+        (HTN, ("2", "3"), (), ["头痛头晕伴恶心呕吐"]),
+        (HTN, ("2",), (), []),
+        (HTN, ("3",), (), []),
+        (HTN, ("4", "8", "9", "10"), (), []),
+        (HTN, ("1",), ("1", "5"), ["意识或行为改变", "胸痛、胸闷或心悸"]),
+        (DM, ("2", "3", "4", "5", "6", "9"), (), []),
+        (DM, (), ("7",), ["呼气有烂苹果样丙酮味"]),
+    ],
+)
+def test_danger_findings(kind: VisitKind, symptoms: tuple[str, ...], signs: tuple[str, ...], found: list[str]) -> None:
+    assert [str(t) for t in danger_findings(kind, symptoms, signs)] == found
+
+
+def test_every_danger_sign_reads_in_english() -> None:
+    for code, label in DANGER_SIGN.items():
+        (text,) = danger_findings(DM, (), (code,))
+        assert text.render(CHINESE) == label and text.render(ENGLISH).isascii() is (code != "9")
+
+
+def test_danger_signs_refer_urgently() -> None:
+    advice = needs_referral([_bp(C)], danger_signs=danger_findings(HTN, ("2", "3", "6"), ()))
+    assert advice.refer and advice.urgent
+    assert str(advice.reason) == (
+        "出现危急情况（心悸胸闷、头痛头晕伴恶心呕吐），应在处理后紧急转诊，2 周内主动随访转诊情况"
+    )
+    assert advice.reasons[0].render(ENGLISH) == (
+        "Danger signs (palpitations or chest tightness, headache or dizziness with nausea or vomiting): give first "
+        "aid, refer urgently and follow the referral up within 2 weeks"
+    )
+
+
+def test_readings_that_do_not_decide_count_for_danger_only() -> None:
+    glucose_ok = [classify_fasting_glucose(6.0)]
+    assert needs_referral(glucose_ok, also_measured=[_bp(R)]).urgent
+    assert not needs_referral(glucose_ok, also_measured=[_bp(U)]).refer
+    assert not needs_referral(
+        [classify_fasting_glucose(6.0), classify_fasting_glucose(6.5)], also_measured=[_bp(U)]
+    ).refer
+
+
+def test_urgent_grounds_replace_two_in_a_row_but_a_complication_is_still_named() -> None:
+    advice = needs_referral([_bp(U), _bp(R)], new_complication=True)
+    assert advice.urgent and len(advice.reasons) == 2
+    assert advice.reasons[0] == _bp(R).reason and "并发症" in str(advice.reasons[1])

@@ -256,15 +256,23 @@ def test_messages_in_english(session: Session, village: Village, english: None) 
 def test_register_a_village_of_this_township(session: Session) -> None:
     with builders.as_admin(session):
         info = staff.register_village(session, code="３６０１１１１０１２０１", name="罗家村", record_segment="101")
-        assert info.code == "360111101201"
-        with pytest.raises(ValidationError, match="不属于本乡镇"):
-            staff.register_village(session, code="360111102201", name="外镇村", record_segment="102")
+        assert info.code == "360111101201" and info.warnings == ()
         with pytest.raises(ValidationError, match="已经登记过"):
             staff.register_village(session, code="360111101201", name="罗家村", record_segment="103")
         with pytest.raises(ValidationError, match="已由 罗家村 使用"):
             staff.register_village(session, code="360111101202", name="石岗村", record_segment="101")
         with pytest.raises(ValidationError, match="3 位数字"):
             staff.register_village(session, code="360111101202", name="石岗村", record_segment="12")
+
+
+def test_a_village_that_kept_its_old_code_after_a_merger_is_registered_with_a_warning(session: Session) -> None:
+    with builders.as_admin(session):
+        info = staff.register_village(session, code="360111102201", name="外镇村", record_segment="102")
+    assert info.code == "360111102201"
+    assert len(info.warnings) == 1 and "前 9 位不是本乡镇代码 360111101" in str(info.warnings[0])
+    assert session.get(Village, info.id).code == "360111102201"
+    with builders.as_admin(session), pytest.raises(ValidationError, match="12 位数字"):
+        staff.register_village(session, code="3601111022011", name="错码村", record_segment="103")
 
 
 def test_a_team_always_includes_its_leader(session: Session, village: Village) -> None:

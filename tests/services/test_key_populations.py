@@ -12,8 +12,12 @@ from fdclient.domain.key_populations import (
     AGE_BASED,
     CHILD_MAX_AGE,
     ELDERLY_MIN_AGE,
+    OVERDUE_DAYS,
+    POSTPARTUM_DAYS,
+    PREGNANCY_DAYS,
     KeyPopulation,
     PersonFacts,
+    PregnancyDates,
     age_on,
     birth_date_bounds,
     compute_tags,
@@ -105,13 +109,68 @@ def test_no_age_tags_without_or_before_a_birth_date():
     assert compute_tags(PersonFacts(birth_date=AS_OF + timedelta(days=1)), AS_OF) == frozenset()
 
 
-def test_maternal():
-    adult = date(1995, 1, 1)
-    assert compute_tags(PersonFacts(birth_date=adult, pregnant=True), AS_OF) == {K.MATERNAL}
-    postpartum = PersonFacts(birth_date=adult, postpartum_until=AS_OF)
-    assert compute_tags(postpartum, AS_OF) == {K.MATERNAL}
-    assert compute_tags(postpartum, AS_OF + timedelta(days=1)) == frozenset()
-    assert compute_tags(PersonFacts(birth_date=adult), AS_OF) == frozenset()
+def _maternal_days(pregnancy: PregnancyDates, first: date, last: date) -> tuple[date, date] | None:
+    """First and last day in [first, last] on which compute_tags gives the maternal tag."""
+    facts = PersonFacts(birth_date=date(1995, 1, 1), pregnancies=(pregnancy,))
+    days = [
+        first + timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if K.MATERNAL in compute_tags(facts, first + timedelta(days=n))
+    ]
+    return (days[0], days[-1]) if days else None
+
+
+def test_maternal_needs_a_pregnancy_on_the_day():
+    assert compute_tags(PersonFacts(birth_date=date(1995, 1, 1)), AS_OF) == frozenset()
+    assert PREGNANCY_DAYS == 280 and OVERDUE_DAYS == 14 and POSTPARTUM_DAYS == 42
+
+
+@pytest.mark.parametrize(
+    ("pregnancy", "period"),
+    [
+        # Pregnant from the LMP; no delivery yet: until EDD + 14 days (LMP + 294 without an EDD).
+        (PregnancyDates(last_menstrual_period=date(2026, 1, 10)), (date(2026, 1, 10), date(2026, 10, 31))),
+        (
+            PregnancyDates(date(2026, 1, 10), expected_delivery_date=date(2026, 10, 20)),
+            (date(2026, 1, 10), date(2026, 11, 3)),
+        ),
+        # Only the EDD: pregnant from EDD - 280 days.
+        (PregnancyDates(expected_delivery_date=date(2026, 10, 17)), (date(2026, 1, 10), date(2026, 10, 31))),
+        # Delivered: postpartum from the delivery day up to and including 42 days after it.
+        (PregnancyDates(date(2026, 1, 10), delivery_date=date(2026, 9, 30)), (date(2026, 1, 10), date(2026, 11, 11))),
+        (PregnancyDates(delivery_date=date(2026, 9, 30)), (date(2026, 9, 30), date(2026, 11, 11))),
+    ],
+)
+def test_maternal_holds_for_the_pregnancy_and_postpartum_periods_only(pregnancy, period):
+    assert pregnancy.maternal_period() == period
+    assert _maternal_days(pregnancy, date(2025, 12, 1), date(2027, 3, 1)) == period
+
+
+def test_a_pregnancy_without_a_delivery_does_not_make_her_maternal_for_ever():
+    # The old flag "pregnant" never expired; a recorded pregnancy does.
+    pregnancy = PregnancyDates(expected_delivery_date=date(2025, 3, 1))
+    facts = PersonFacts(birth_date=date(1995, 1, 1), pregnancies=(pregnancy,))
+    assert compute_tags(facts, date(2025, 3, 15)) == {K.MATERNAL}
+    assert compute_tags(facts, date(2025, 3, 16)) == frozenset()
+    assert compute_tags(facts, AS_OF) == frozenset()
+
+
+def test_pregnant_and_postpartum_days():
+    pregnancy = PregnancyDates(date(2026, 1, 10), date(2026, 10, 17), date(2026, 10, 5))
+    assert not pregnancy.is_pregnant_on(date(2026, 1, 9)) and pregnancy.is_pregnant_on(date(2026, 1, 10))
+    assert pregnancy.is_pregnant_on(date(2026, 10, 4)) and not pregnancy.is_pregnant_on(date(2026, 10, 5))
+    assert pregnancy.is_postpartum_on(date(2026, 10, 5)) and pregnancy.is_postpartum_on(date(2026, 11, 16))
+    assert not pregnancy.is_postpartum_on(date(2026, 11, 17)) and not pregnancy.is_postpartum_on(date(2026, 10, 4))
+    assert PregnancyDates().maternal_period() is None and not PregnancyDates().is_maternal_on(AS_OF)
+
+
+def test_any_of_several_pregnancies_counts():
+    first = PregnancyDates(delivery_date=date(2024, 5, 1))
+    second = PregnancyDates(last_menstrual_period=date(2026, 8, 1))
+    facts = PersonFacts(birth_date=date(1995, 1, 1), pregnancies=(first, second))
+    assert compute_tags(facts, date(2024, 6, 1)) == {K.MATERNAL}
+    assert compute_tags(facts, date(2025, 6, 1)) == frozenset()
+    assert compute_tags(facts, AS_OF) == {K.MATERNAL}
 
 
 @pytest.mark.parametrize(
@@ -144,7 +203,7 @@ def test_tags_combine():
 def test_facts_are_frozen():
     facts = PersonFacts(birth_date=None)
     with pytest.raises(AttributeError):
-        facts.pregnant = True  # type: ignore[misc]
+        facts.pregnancies = ()  # type: ignore[misc]
 
 
 def test_birth_date_bounds_examples():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Iterator
 from datetime import date
 
@@ -16,7 +17,7 @@ from fdclient.domain.key_populations import KeyPopulation
 from fdclient.errors import PermissionDenied, RuleError, ValidationError
 from fdclient.models import AuditEntry, ContractMember, Household, PlannedService, Resident, Staff, Village
 from fdclient.services.contracts import lifecycle as contracts
-from fdclient.services.registry import resident_status, residents
+from fdclient.services.registry import medical_history, resident_status, residents
 from fdclient.services.registry.resident_forms import ResidentInput
 from fdclient.store.context import actor_id
 from fdclient.text import set_language
@@ -150,14 +151,134 @@ def test_codes_are_checked_against_the_national_tables(
         register(session, village, id_number=ID_WOMAN_1949, **fields)
 
 
-def test_a_man_cannot_be_recorded_as_pregnant(session: Session, village: Village) -> None:
-    with pytest.raises(ValidationError, match="孕产妇"):
-        register(session, village, id_number=builders.new_id_number(date(1990, 1, 1), sex=1), pregnant=True)
-
-
 def test_key_population_tags_are_on_the_result(session: Session, village: Village) -> None:
-    info = register(session, village, id_number=ID_WOMAN_1949, has_hypertension=True, poverty_status="3")
-    assert info.key_populations == {KeyPopulation.ELDERLY, KeyPopulation.HYPERTENSION, KeyPopulation.POVERTY}
+    info = register(session, village, id_number=ID_WOMAN_1949, relief_statuses=("3",))
+    assert info.key_populations == {KeyPopulation.ELDERLY, KeyPopulation.POVERTY}
+    medical_history.add_diagnosis(session, info.id, disease="2", diagnosed_on=date(2010, 5, 1))
+    assert residents.get_resident(session, info.id).key_populations == {
+        KeyPopulation.ELDERLY,
+        KeyPopulation.HYPERTENSION,
+        KeyPopulation.POVERTY,
+    }
+
+
+def test_family_history_has_the_2017_forms_own_codes(session: Session, village: Village) -> None:
+    # 11 is 先天畸形 and 12 其他 on the family-history boxes; there is no 13 (the past-disease
+    # list's 其他), and 无 stands alone.
+    info = register(
+        session,
+        village,
+        id_number=ID_WOMAN_1949,
+        family_history_father=("2", "11"),
+        family_history_mother=("12",),
+        family_history_children=("1",),
+    )
+    row = session.get(Resident, info.id)
+    assert (row.family_history_father, row.family_history_mother, row.family_history_children) == (
+        ("2", "11"),
+        ("12",),
+        ("1",),
+    )
+    form_data = residents.resident_form(session, info.id)
+    with pytest.raises(ValidationError, match="家族史（父亲）代码“13”不存在") as error:
+        residents.update_resident(session, info.id, dataclasses.replace(form_data, family_history_father=("13",)))
+    assert "11 先天畸形、12 其他" in error.value.message and error.value.field == "family_history_father"
+    with pytest.raises(ValidationError, match="家族史（兄弟姐妹）选了“无”"):
+        residents.update_resident(session, info.id, dataclasses.replace(form_data, family_history_siblings=("1", "3")))
+
+
+def test_poverty_and_relief_statuses_are_a_set(session: Session, village: Village) -> None:
+    # 脱贫户 and 低保 at once.
+    info = register(session, village, id_number=builders.new_id_number(date(1980, 1, 1)), relief_statuses=("3", "1"))
+    assert session.get(Resident, info.id).relief_statuses == ("1", "3")
+    assert KeyPopulation.POVERTY in info.key_populations
+    cleared = residents.update_resident(
+        session, info.id, dataclasses.replace(residents.resident_form(session, info.id), relief_statuses=())
+    )
+    assert KeyPopulation.POVERTY not in cleared.key_populations
+    with pytest.raises(ValidationError, match="帮扶类别代码“5”不存在"):
+        register(session, village, id_number=ID_WOMAN_1949, relief_statuses=("1", "5"))
+
+
+# --- the record cover ---------------------------------------------------------------------
+
+
+def test_the_cover_defaults_to_today_and_the_signed_in_staff(session: Session, village: Village) -> None:
+    info = register(session, village, id_number=ID_WOMAN_1949)
+    assert (info.registered_on, info.registered_by_id, info.responsible_doctor_id) == (
+        builders.TODAY,
+        actor_id(session),
+        None,
+    )
+    nurse = builders.actor_named(session, "nurse")
+    with builders.on_day(session, date(2026, 7, 1)), builders.acting_as(session, nurse):
+        later = register(session, village, name="李四", id_number=builders.new_id_number(date(1990, 1, 1)))
+        assert (later.registered_on, later.registered_by_id) == (date(2026, 7, 1), nurse.staff_id)
+    # Editing (as the doctor, a day later) keeps the cover: a form without it means unchanged.
+    with builders.on_day(session, date(2026, 7, 2)):
+        edited = residents.update_resident(
+            session, later.id, form(village, name="李四", sex=1, birth_date=date(1990, 1, 1))
+        )
+    assert (edited.registered_on, edited.registered_by_id) == (date(2026, 7, 1), nurse.staff_id)
+
+
+def test_the_cover_can_be_typed_within_the_persons_life(session: Session, village: Village) -> None:
+    specialist = builders.actor_named(session, "specialist").staff_id
+    info = register(
+        session,
+        village,
+        id_number=ID_WOMAN_1949,
+        registered_on=date(2026, 5, 20),
+        responsible_doctor_id=specialist,
+    )
+    assert (info.registered_on, info.responsible_doctor_id) == (date(2026, 5, 20), specialist)
+    data = residents.resident_form(session, info.id)
+    assert (data.registered_on, data.registered_by_id, data.responsible_doctor_id) == (
+        date(2026, 5, 20),
+        actor_id(session),
+        specialist,
+    )
+    with pytest.raises(ValidationError, match="建档日期 2026-06-02 晚于今天") as late:
+        residents.update_resident(session, info.id, dataclasses.replace(data, registered_on=date(2026, 6, 2)))
+    assert late.value.field == "registered_on"
+    with pytest.raises(ValidationError, match="建档日期 1949-12-30 早于出生日期 1949-12-31"):
+        residents.update_resident(session, info.id, dataclasses.replace(data, registered_on=date(1949, 12, 30)))
+    moved = residents.update_resident(session, info.id, dataclasses.replace(data, registered_on=date(2020, 1, 2)))
+    assert moved.registered_on == date(2020, 1, 2)
+
+
+def test_the_responsible_doctor_is_a_doctor_and_the_maker_registers_residents(
+    session: Session, village: Village
+) -> None:
+    nurse = builders.actor_named(session, "nurse").staff_id
+    admin = builders.actor_named(session, "admin").staff_id
+    with pytest.raises(ValidationError, match="不是医生") as error:
+        register(session, village, id_number=ID_WOMAN_1949, responsible_doctor_id=nurse)
+    assert error.value.field == "responsible_doctor_id"
+    with pytest.raises(ValidationError, match="不负责建档"):
+        register(session, village, id_number=ID_WOMAN_1949, registered_by_id=admin)
+    with pytest.raises(ValidationError, match="找不到所选的责任医生"):
+        register(session, village, id_number=ID_WOMAN_1949, responsible_doctor_id=uuid.uuid4())
+    info = register(session, village, id_number=ID_WOMAN_1949, registered_by_id=nurse)
+    assert info.registered_by_id == nurse
+    # A doctor whose account is disabled stays on the files that name them, and is not named anew.
+    doctor = builders.make_staff(session, name="赵医生", role="doctor")
+    info = residents.update_resident(
+        session,
+        info.id,
+        dataclasses.replace(residents.resident_form(session, info.id), responsible_doctor_id=doctor.id),
+    )
+    doctor.active = False
+    again = residents.update_resident(session, info.id, residents.resident_form(session, info.id))
+    assert again.responsible_doctor_id == doctor.id
+    with pytest.raises(ValidationError, match="已停用"):
+        register(
+            session,
+            village,
+            name="李四",
+            id_number=builders.new_id_number(date(1990, 1, 1)),
+            responsible_doctor_id=doctor.id,
+        )
 
 
 # --- health record numbers ------------------------------------------------------------------

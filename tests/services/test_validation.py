@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fdclient.domain.geography import validate_township, validate_village_code
+from fdclient.domain.geography import validate_township, validate_village_code, village_code_warning
 from fdclient.domain.validation import (
     MEASUREMENTS,
     bmi,
@@ -327,12 +327,21 @@ def test_township_code_and_name():
 
 
 def test_village_code():
-    assert validate_village_code("360111101201", "360111101") == "360111101201"
-    with pytest.raises(ValidationError, match="12 位数字"):
+    assert validate_village_code("360111101201") == "360111101201"
+    assert validate_village_code(" ３６０１１１１０１２０１ ") == "360111101201"
+    with pytest.raises(ValidationError, match="12 位数字") as info:
         validate_village_code("36011110120")
-    with pytest.raises(ValidationError, match="不属于本乡镇") as info:
-        validate_village_code("360111102201", "360111101")
     assert info.value.field == "village_code"
+    with pytest.raises(ValidationError, match="12 位数字"):
+        validate_village_code("36011110120X")
+
+
+def test_a_village_code_outside_the_township_is_a_warning_not_an_error():
+    # A village that kept its old code after a township merger: its code is accepted.
+    assert validate_village_code("360111102201") == "360111102201"
+    assert village_code_warning("360111101201", "360111101") is None
+    warning = village_code_warning("360111102201", "360111101")
+    assert warning is not None and "前 9 位不是本乡镇代码 360111101" in str(warning)
 
 
 # --- measurements --------------------------------------------------------------------
@@ -435,10 +444,10 @@ def test_messages_in_english(english):
     with pytest.raises(ValidationError) as info:
         check_blood_pressure(80, 120)
     assert info.value.message.startswith("The systolic pressure (80 mmHg) must be higher than the diastolic")
-    with pytest.raises(ValidationError) as info:
-        validate_village_code("360111102201", "360111101")
-    assert info.value.message == (
-        "The village code 360111102201 is not of this township (it should start with 360111101)."
+    warning = village_code_warning("360111102201", "360111101")
+    assert warning is not None and warning.render() == (
+        "The first 9 digits of the village code 360111102201 are not this township's code 360111101; it was saved "
+        "as entered. A village that kept its old code after townships merged can stay so; otherwise check the code."
     )
     with pytest.raises(ValidationError) as info:
         clean_text("村" * 11, label=ADDRESS, field="address", max_length=10)

@@ -1,7 +1,8 @@
 """Checks made before a contract is drafted, signed or renewed (DOMAIN.md §4): who it covers,
-its family doctor, its packages, the one-family-doctor-at-a-time rule and the resident's
-separate consent. Each raises a ValidationError or RuleError; nothing is written. The use
-cases that call them check the permissions.
+its family doctor, its packages, the one-family-doctor-at-a-time rule and the signing time
+(the members' consent is :mod:`fdclient.services.contracts.consent`). Each raises a
+ValidationError or RuleError; nothing is written. The use cases that call them check the
+permissions.
 """
 
 from __future__ import annotations
@@ -28,14 +29,6 @@ from fdclient.text import Text, msg
 
 #: Longest term whose contract years a package's population is looked for in.
 MAX_TERM_YEARS = 3
-
-CONSENT_REQUIRED = msg(
-    "签约前必须取得居民对处理其健康信息（敏感个人信息）的单独同意（《个人信息保护法》第二十八、二十九条）。"
-    "请居民阅读同意条款并确认同意后再签约。",
-    "A contract needs the resident's separate consent to the processing of their health information (sensitive"
-    " personal information; Personal Information Protection Law, articles 28 and 29). Ask the resident to read the"
-    " consent clause and agree before signing.",
-)
 
 
 def _code_text(label: str, code: str) -> Text:
@@ -211,9 +204,7 @@ def refuse_other_contracts(
         )
 
 
-def check_consent(consent_given: bool, signed_at: datetime) -> None:
-    """The separate consent (PIPL art. 28-29) was given, at an aware signing time."""
-    if not consent_given:
-        raise RuleError(CONSENT_REQUIRED, field="consent_given")
+def check_signed_at(signed_at: datetime) -> None:
+    """The signing time is aware (it is stored in UTC)."""
     if signed_at.tzinfo is None:
         raise ValidationError(msg("签约时间缺少时区信息。", "The signing time has no time zone."), field="signed_at")

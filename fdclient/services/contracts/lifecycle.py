@@ -2,15 +2,20 @@
 ``draft → active → expired | renewed | terminated; expired → renewed``, is
 :mod:`fdclient.domain.contract_states`, and any other change of status is refused there.
 
-* ``draft_contract`` names the covered members, the family representative (a member), the
-  team and its family doctor, the packages (fee split copied into ``contract_packages``),
-  the term (1-3 years) and the start date; end = start + term years - 1 day.
-* ``sign_contract`` needs the resident's separate consent (PIPL art. 28-29) and refuses a
-  member who already has a contract in force (one family doctor per resident at a time);
-  it activates the members and plans the services. The checks are in
+* ``draft_contract`` names the covered members, the family representative (a covered member
+  or an adult of the household), the team and its family doctor, the packages (fee split
+  copied into ``contract_packages``), the term (1-3 years; the township's default term when
+  none is given) and the start date; end = start + term years - 1 day. Auto-renewal
+  defaults to the township's setting. ``void_draft`` discards a draft with a reason.
+* ``sign_contract`` needs every covered member's separate consent (PIPL art. 28-31; a
+  guardian's for a child: :mod:`fdclient.services.contracts.consent`) and refuses a member
+  who already has a contract in force (one family doctor per resident at a time); it
+  activates the members and plans the services. Other checks are in
   :mod:`fdclient.services.contracts.checks`.
-* ``terminate_contract``: a :class:`TerminationReason`; services planned after the date are
-  cancelled. ``end_membership`` takes one member out (death, moving out);
+* ``join_contract``: a newborn or a new household member joins an active household
+  contract from a date, with their consent; their services are planned from that day.
+* ``terminate_contract``: a :class:`TerminationReason`; the services still open are closed
+  on the date. ``end_membership`` takes one member out (death, moving out);
   :func:`end_membership_for_status_change` is the same for the resident's status change
   (``resident_status``), which has checked its own permission.
 * Renewal and expiry (``renew_contract``, ``expire_due_contracts``) are in
@@ -23,8 +28,7 @@ the unit of work commits.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -40,119 +44,41 @@ from fdclient.errors import RuleError, ValidationError
 from fdclient.models import Contract, ContractMember, ContractPackage, Resident, ServicePackage
 from fdclient.services.contracts import plan as service_plan
 from fdclient.services.contracts.checks import (
-    check_consent,
     check_doctor,
     check_packages,
+    check_signed_at,
     covered_members,
     refuse_other_contracts,
 )
+from fdclient.services.contracts.consent import (
+    CheckedConsent,
+    MemberConsent,
+    check_consents,
+    check_representative,
+    check_signer,
+    record_consent,
+    stored_consent,
+)
+from fdclient.services.contracts.info import ContractInfo, contract_info, get_contract_row
 from fdclient.services.contracts.numbers import next_contract_no
-from fdclient.services.lookup import fetch
 from fdclient.services.registry.residents import get_resident_row
 from fdclient.services.township import store_township
-from fdclient.store.context import require
+from fdclient.services.voiding import void_row
+from fdclient.settings import CONTRACT_AUTO_RENEW, CONTRACT_DEFAULT_TERM_YEARS, get_setting
+from fdclient.store.context import now, require, today
 from fdclient.text import Text, msg
 
 #: A contract runs for 1 to 3 years.
 TERM_YEARS_RANGE = (1, 3)
 #: Longest termination note.
 NOTE_MAX_LENGTH = 200
-
-
-@dataclass(frozen=True)
-class ContractMemberInfo:
-    resident_id: uuid.UUID
-    is_active: bool
-    ended_on: date | None
-
-
-@dataclass(frozen=True)
-class ContractPackageInfo:
-    package_id: uuid.UUID
-    name: str
-    fee_total_fen: int
-    fee_insurance_fen: int
-    fee_public_health_fen: int
-    fee_resident_fen: int
-
-
-@dataclass(frozen=True)
-class ContractInfo:
-    id: uuid.UUID
-    contract_no: str
-    scope: ContractScope
-    household_id: uuid.UUID | None
-    representative_id: uuid.UUID
-    team_id: uuid.UUID
-    doctor_id: uuid.UUID
-    start_date: date
-    end_date: date
-    term_years: int
-    auto_renew: bool
-    status: ContractStatus
-    channel: SigningChannel
-    consent_given: bool
-    signed_at: datetime | None
-    terminated_on: date | None
-    termination_reason: TerminationReason | None
-    termination_note: str | None
-    renewal_of_id: uuid.UUID | None
-    members: tuple[ContractMemberInfo, ...]
-    packages: tuple[ContractPackageInfo, ...]
-
-    @property
-    def status_label(self) -> str:
-        return self.status.label
-
-    @property
-    def fee_total_fen(self) -> int:
-        return sum(p.fee_total_fen for p in self.packages)
-
-
-def contract_info(c: Contract) -> ContractInfo:
-    return ContractInfo(
-        id=c.id,
-        contract_no=c.contract_no,
-        scope=ContractScope(c.scope),
-        household_id=c.household_id,
-        representative_id=c.representative_id,
-        team_id=c.team_id,
-        doctor_id=c.doctor_id,
-        start_date=c.start_date,
-        end_date=c.end_date,
-        term_years=c.term_years,
-        auto_renew=c.auto_renew,
-        status=ContractStatus(c.status),
-        channel=SigningChannel(c.channel),
-        consent_given=c.consent_given,
-        signed_at=c.signed_at,
-        terminated_on=c.terminated_on,
-        termination_reason=TerminationReason(c.termination_reason) if c.termination_reason else None,
-        termination_note=c.termination_note,
-        renewal_of_id=c.renewal_of_id,
-        members=tuple(ContractMemberInfo(m.resident_id, m.is_active, m.ended_on) for m in c.members),
-        packages=tuple(
-            ContractPackageInfo(
-                p.package_id,
-                p.package.name,
-                p.fee_total_fen,
-                p.fee_insurance_fen,
-                p.fee_public_health_fen,
-                p.fee_resident_fen,
-            )
-            for p in c.packages
-        ),
-    )
-
-
-def get_contract_row(session: Session, contract_id: uuid.UUID) -> Contract:
-    """The contract row (for other use cases; no permission check)."""
-    return fetch(session, Contract, contract_id, msg("该签约合同", "the contract"), "contract_id")
+#: A consent as written on a member's row: what was given, and when.
+GivenConsent = tuple[CheckedConsent, datetime]
 
 
 def get_contract(session: Session, contract_id: uuid.UUID) -> ContractInfo:
     require(session, Permission.VIEW_RECORDS)
-    return contract_info(get_contract_row(session, contract_id))
+    return contract_info(session, get_contract_row(session, contract_id))
 
 
 def transition(c: Contract, to: ContractStatus) -> None:
@@ -192,6 +118,34 @@ def _termination_reason(reason: TerminationReason | str) -> TerminationReason:
     return TerminationReason(reason)
 
 
+def check_term(term_years: int) -> None:
+    """The term is a whole number of years in :data:`TERM_YEARS_RANGE`."""
+    shortest, longest = TERM_YEARS_RANGE
+    if isinstance(term_years, bool) or not isinstance(term_years, int) or not shortest <= term_years <= longest:
+        raise ValidationError(
+            msg(
+                "签约期限应为 {shortest} 到 {longest} 年，实际为 {term} 年。",
+                "The term must be {shortest} to {longest} years, not {term}.",
+                shortest=shortest,
+                longest=longest,
+                term=term_years,
+            ),
+            field="term_years",
+        )
+
+
+def _refuse_voided(c: Contract) -> None:
+    if c.voided_at is not None:
+        raise RuleError(
+            msg(
+                "合同 {contract_no} 是已作废的草稿（原因：{reason}），不能再使用。",
+                "Contract {contract_no} is a voided draft (reason: {reason}) and can no longer be used.",
+                contract_no=c.contract_no,
+                reason=c.void_reason,
+            )
+        )
+
+
 # --- use cases ---------------------------------------------------------------------------
 
 
@@ -211,25 +165,10 @@ def insert_contract(
     channel: SigningChannel | str,
 ) -> Contract:
     """A new draft row with its number, members and packages (for drafting and renewal,
-    which have checked the permission, the members, the doctor and the packages)."""
-    shortest, longest = TERM_YEARS_RANGE
-    if isinstance(term_years, bool) or not isinstance(term_years, int) or not shortest <= term_years <= longest:
-        raise ValidationError(
-            msg(
-                "签约期限应为 {shortest} 到 {longest} 年，实际为 {term} 年。",
-                "The term must be {shortest} to {longest} years, not {term}.",
-                shortest=shortest,
-                longest=longest,
-                term=term_years,
-            ),
-            field="term_years",
-        )
+    which have checked the permission, the members, the representative, the doctor and
+    the packages)."""
+    check_term(term_years)
     channel = check_channel(channel)
-    if representative_id not in {r.id for r in members}:
-        raise RuleError(
-            msg("家庭代表必须是签约成员之一。", "The family representative must be one of the covered members."),
-            field="representative_id",
-        )
     contract = Contract(
         contract_no=next_contract_no(session, store_township(session).code, start_date.year),
         scope=scope,
@@ -273,16 +212,23 @@ def draft_contract(
     scope: ContractScope | str = ContractScope.HOUSEHOLD,
     household_id: uuid.UUID | None = None,
     member_ids: Sequence[uuid.UUID] | None = None,
-    term_years: int = 1,
-    auto_renew: bool = False,
+    term_years: int | None = None,
+    auto_renew: bool | None = None,
     channel: SigningChannel | str = SigningChannel.DOOR_TO_DOOR,
 ) -> ContractInfo:
     """A draft contract with its number. Household scope covers every active member unless
-    ``member_ids`` says otherwise; individual scope covers exactly one resident."""
+    ``member_ids`` says otherwise; individual scope covers exactly one resident. The term
+    and auto-renewal default to the township's settings."""
     require(session, Permission.MANAGE_CONTRACTS)
+    if term_years is None:
+        term_years = get_setting(session, CONTRACT_DEFAULT_TERM_YEARS)
+    if auto_renew is None:
+        auto_renew = get_setting(session, CONTRACT_AUTO_RENEW)
+    check_term(term_years)
     members = covered_members(session, scope, household_id, member_ids)
     if scope == ContractScope.INDIVIDUAL:
         household_id = members[0].household_id
+    check_representative(members, get_resident_row(session, representative_id), household_id, today(session))
     check_doctor(session, team_id, doctor_id)
     packages = check_packages(session, package_ids, members, start_date, term_years)
     contract = insert_contract(
@@ -299,33 +245,79 @@ def draft_contract(
         auto_renew=auto_renew,
         channel=channel,
     )
-    return contract_info(contract)
+    return contract_info(session, contract)
 
 
-def activate(session: Session, c: Contract, *, signed_at: datetime, consented_at: datetime | None) -> None:
-    """Cover the members and plan the services of a contract being signed or renewed."""
-    c.consent_given, c.consented_at, c.signed_at = True, consented_at, signed_at
+def void_draft(session: Session, contract_id: uuid.UUID, reason: str) -> ContractInfo:
+    """Discard a draft that will not be signed (作废), with a reason; it keeps its number."""
+    require(session, Permission.MANAGE_CONTRACTS)
+    c = get_contract_row(session, contract_id)
+    status = ContractStatus(c.status)
+    if status != ContractStatus.DRAFT:
+        raise RuleError(
+            msg(
+                "合同 {contract_no} 状态为“{status}”：只有草稿可以作废，已签约的合同请解约。",
+                "Contract {contract_no} is “{status}”: only a draft can be voided; terminate a signed contract"
+                " instead.",
+                contract_no=c.contract_no,
+                status=status_text(status),
+            )
+        )
+    void_row(session, c, reason, label=msg("合同 {no}", "Contract {no}", no=c.contract_no))
+    session.flush()
+    return contract_info(session, c)
+
+
+def activate(session: Session, c: Contract, *, signed_at: datetime, consents: Mapping[uuid.UUID, GivenConsent]) -> None:
+    """Cover the members with their consents and plan the services of a contract being
+    signed or renewed."""
+    c.consent_given, c.consented_at, c.signed_at = True, max(at for _, at in consents.values()), signed_at
     for m in c.members:
+        consent, at = consents[m.resident_id]
+        record_consent(m, consent, at)
         m.is_active, m.ended_on = True, None
     session.flush()
     service_plan.plan_services(session, c)
+
+
+def _stored_consents(c: Contract) -> dict[uuid.UUID, CheckedConsent]:
+    """The consents of the members covered now, as stored."""
+    return {m.resident_id: given for m in c.members if m.is_active and (given := stored_consent(m)) is not None}
+
+
+def check_members_consent(
+    session: Session,
+    representative_id: uuid.UUID,
+    household_id: uuid.UUID | None,
+    members: Sequence[Resident],
+    consents: Sequence[MemberConsent],
+    on: date,
+) -> dict[uuid.UUID, CheckedConsent]:
+    """The members' consents given on ``on``, and a representative able to sign for them."""
+    representative = get_resident_row(session, representative_id)
+    check_representative(members, representative, household_id, on)
+    checked = check_consents(members, consents, representative_id=representative.id, on=on)
+    check_signer(representative, checked, on)
+    return checked
 
 
 def sign_contract(
     session: Session,
     contract_id: uuid.UUID,
     *,
-    consent_given: bool,
+    consents: Sequence[MemberConsent],
     signed_at: datetime,
     channel: SigningChannel | str,
     signature_png: bytes | None = None,
     consent_text_version: str | None = None,
 ) -> ContractInfo:
-    """Sign a draft: it becomes active, its members covered and its services planned."""
+    """Sign a draft with every covered member's consent: it becomes active, its members
+    covered and its services planned."""
     require(session, Permission.MANAGE_CONTRACTS)
     c = get_contract_row(session, contract_id)
+    _refuse_voided(c)
     check_transition(c.contract_no, ContractStatus(c.status), ContractStatus.ACTIVE)
-    check_consent(consent_given, signed_at)
+    check_signed_at(signed_at)
     channel = check_channel(channel)
     if china_date(signed_at) > c.end_date:
         raise RuleError(
@@ -347,13 +339,87 @@ def sign_contract(
                     name=r.name,
                 )
             )
+    checked = check_members_consent(
+        session, c.representative_id, c.household_id, member_rows, consents, china_date(signed_at)
+    )
     refuse_other_contracts(session, [r.id for r in member_rows])
     transition(c, ContractStatus.ACTIVE)
     c.channel, c.consent_text_version = channel, consent_text_version
     if signature_png is not None:
         c.signature_png = signature_png
-    activate(session, c, signed_at=signed_at, consented_at=signed_at)
-    return contract_info(c)
+    activate(session, c, signed_at=signed_at, consents={rid: (given, signed_at) for rid, given in checked.items()})
+    return contract_info(session, c)
+
+
+def join_contract(
+    session: Session, contract_id: uuid.UUID, resident_id: uuid.UUID, *, joined_on: date, consent: MemberConsent
+) -> ContractInfo:
+    """A newborn or a new member of the household joins an active household contract from
+    ``joined_on`` (not before the contract's start or their birth, not after today), with
+    their consent given now; their services are planned from that day to the end."""
+    require(session, Permission.MANAGE_CONTRACTS)
+    c = get_contract_row(session, contract_id)
+    status = ContractStatus(c.status)
+    if status != ContractStatus.ACTIVE or c.scope != ContractScope.HOUSEHOLD:
+        raise RuleError(
+            msg(
+                "合同 {contract_no} 不是履约中的家庭签约（状态为“{status}”）：请为该居民另行签约。",
+                "Contract {contract_no} is not a household contract in force (it is “{status}”): sign a contract for"
+                " this resident instead.",
+                contract_no=c.contract_no,
+                status=status_text(status),
+            )
+        )
+    r = get_resident_row(session, resident_id)
+    if r.voided_at is not None or r.status != ResidentStatus.ACTIVE or r.household_id != c.household_id:
+        raise RuleError(
+            msg(
+                "{name} 不是该家庭的在册成员，不能加入合同 {contract_no}。",
+                "{name} is not a registered member of this household and cannot join contract {contract_no}.",
+                name=r.name,
+                contract_no=c.contract_no,
+            ),
+            field="resident_id",
+        )
+    if any(m.resident_id == resident_id for m in c.members):
+        raise RuleError(
+            msg(
+                "{name} 已是（或曾是）合同 {contract_no} 的成员，不能再次加入：请另行签约。",
+                "{name} is or was a member of contract {contract_no} and cannot join it again: sign a contract"
+                " instead.",
+                name=r.name,
+                contract_no=c.contract_no,
+            ),
+            field="resident_id",
+        )
+    earliest, latest = max(c.start_date, r.birth_date), min(c.end_date, today(session))
+    if not earliest <= joined_on <= latest:
+        raise ValidationError(
+            msg(
+                "加入日期 {on} 不对：应在 {earliest} 到 {latest} 之间（不早于合同开始和出生日期，不晚于今天和合同到期日）。",
+                "The joining date {on} is wrong: it must be from {earliest} to {latest} (not before the contract's"
+                " start or the birth date, not after today or the end date).",
+                on=joined_on.isoformat(),
+                earliest=earliest.isoformat(),
+                latest=latest.isoformat(),
+            ),
+            field="joined_on",
+        )
+    if consent.resident_id != resident_id:
+        raise ValidationError(
+            msg("同意记录应为加入的居民本人的。", "The consent must be that of the resident who joins."),
+            field="consents",
+        )
+    refuse_other_contracts(session, [resident_id])
+    on = today(session)
+    checked = check_consents([r], [consent], representative_id=c.representative_id, on=on)
+    check_signer(get_resident_row(session, c.representative_id), {**_stored_consents(c), **checked}, on)
+    member = ContractMember(resident_id=resident_id, is_active=True, joined_on=joined_on)
+    record_consent(member, checked[resident_id], now(session))
+    c.members.append(member)
+    session.flush()
+    service_plan.plan_member(session, c, r, joined_on)
+    return contract_info(session, c)
 
 
 def _terminate(session: Session, c: Contract, reason: TerminationReason, on_date: date, note: str | None) -> None:
@@ -363,7 +429,7 @@ def _terminate(session: Session, c: Contract, reason: TerminationReason, on_date
         if m.is_active:
             m.is_active, m.ended_on = False, on_date
     session.flush()
-    service_plan.cancel_planned(session, c.id, on_date)
+    service_plan.close_open_services(session, c.id, on_date)
 
 
 def terminate_contract(
@@ -374,7 +440,8 @@ def terminate_contract(
     on_date: date,
     note: str | None = None,
 ) -> ContractInfo:
-    """Terminate (解约) an active contract; services planned after ``on_date`` are cancelled."""
+    """Terminate (解约) an active contract on ``on_date`` (not after today); the services
+    still open are closed that day."""
     require(session, Permission.MANAGE_CONTRACTS)
     c = get_contract_row(session, contract_id)
     reason = _termination_reason(reason)
@@ -399,20 +466,22 @@ def terminate_contract(
         )
     if c.status == ContractStatus.ACTIVE:
         signed = china_date(c.signed_at) if c.signed_at else c.start_date
-        if not signed <= on_date <= c.end_date:
+        latest = min(c.end_date, today(session))
+        if not signed <= on_date <= latest:
             raise ValidationError(
                 msg(
-                    "解约日期 {on} 不对：应在签约日 {signed} 和到期日 {end} 之间。",
-                    "The termination date {on} is wrong: it must be between the signing date {signed} and the end"
-                    " date {end}.",
+                    "解约日期 {on} 不对：应在签约日 {signed} 和 {latest} 之间（不晚于今天和到期日 {end}）。",
+                    "The termination date {on} is wrong: it must be between the signing date {signed} and {latest}"
+                    " (not after today or the end date {end}).",
                     on=on_date.isoformat(),
                     signed=signed.isoformat(),
+                    latest=latest.isoformat(),
                     end=c.end_date.isoformat(),
                 ),
                 field="on_date",
             )
     _terminate(session, c, reason, on_date, note)
-    return contract_info(c)
+    return contract_info(session, c)
 
 
 class MembershipEnd(NamedTuple):
@@ -439,36 +508,50 @@ def end_membership_for_status_change(
     session: Session, resident_id: uuid.UUID, on_date: date, *, reason: TerminationReason
 ) -> MembershipEnd:
     """:func:`end_membership` without the permission check, for the resident status use
-    cases (death, moving out), which check their own permission before calling it."""
+    cases (death, moving out), which check their own permission before calling it. Every
+    draft or active contract the resident represents (covered by it or not) gets a warning."""
+    left: tuple[str, ...] = ()
+    terminated: tuple[str, ...] = ()
     member = session.scalar(
         select(ContractMember).where(ContractMember.resident_id == resident_id, ContractMember.is_active)
     )
-    if member is None:
-        return MembershipEnd((), (), ())
-    c = member.contract
-    member.is_active, member.ended_on = False, on_date
-    session.flush()
-    service_plan.cancel_planned(session, c.id, on_date, resident_id=resident_id)
-    if not any(m.is_active for m in c.members):
-        _terminate(session, c, reason, on_date, None)
-        return MembershipEnd((c.contract_no,), (c.contract_no,), ())
-    warnings: tuple[Text, ...] = ()
-    if c.representative_id == resident_id:
-        warnings = (
-            msg(
-                "{name} 是合同 {contract_no} 的家庭代表，请为该合同指定新的家庭代表。",
-                "{name} is the family representative of contract {contract_no}; name a new representative for it.",
-                name=get_resident_row(session, resident_id).name,
-                contract_no=c.contract_no,
-            ),
+    if member is not None:
+        c = member.contract
+        member.is_active, member.ended_on = False, on_date
+        session.flush()
+        service_plan.close_open_services(session, c.id, on_date, resident_id=resident_id)
+        left = (c.contract_no,)
+        if not any(m.is_active for m in c.members):
+            _terminate(session, c, reason, on_date, None)
+            terminated = (c.contract_no,)
+    represented = session.scalars(
+        select(Contract)
+        .where(
+            Contract.representative_id == resident_id,
+            Contract.status.in_((ContractStatus.DRAFT, ContractStatus.ACTIVE)),
+            Contract.voided_at.is_(None),
         )
-    return MembershipEnd((c.contract_no,), (), warnings)
+        .order_by(Contract.contract_no)
+    ).all()
+    name = get_resident_row(session, resident_id).name
+    warnings = tuple(
+        msg(
+            "{name} 是合同 {contract_no} 的家庭代表，请为该合同指定新的家庭代表。",
+            "{name} is the family representative of contract {contract_no}; name a new representative for it.",
+            name=name,
+            contract_no=c.contract_no,
+        )
+        for c in represented
+    )
+    return MembershipEnd(left, terminated, warnings)
 
 
 def change_representative(session: Session, contract_id: uuid.UUID, resident_id: uuid.UUID) -> ContractInfo:
-    """Name another covered member the family representative of a draft or active contract."""
+    """Name another family representative of a draft or active contract: a covered member,
+    or an adult member of the household."""
     require(session, Permission.MANAGE_CONTRACTS)
     c = get_contract_row(session, contract_id)
+    _refuse_voided(c)
     status = ContractStatus(c.status)
     if status not in (ContractStatus.DRAFT, ContractStatus.ACTIVE):
         raise RuleError(
@@ -479,14 +562,14 @@ def change_representative(session: Session, contract_id: uuid.UUID, resident_id:
                 status=status_text(status),
             )
         )
-    if not any(m.resident_id == resident_id and (m.is_active or status == ContractStatus.DRAFT) for m in c.members):
-        raise RuleError(
-            msg(
-                "新的家庭代表必须是该合同的签约成员。",
-                "The new family representative must be a member covered by the contract.",
-            ),
-            field="representative_id",
-        )
+    covered = [
+        get_resident_row(session, m.resident_id) for m in c.members if m.is_active or status == ContractStatus.DRAFT
+    ]
+    representative = get_resident_row(session, resident_id)
+    check_representative(covered, representative, c.household_id, today(session))
+    if status == ContractStatus.ACTIVE:  # a draft's signer is checked when it is signed
+        own = _stored_consents(c).get(resident_id)
+        check_signer(representative, {resident_id: own} if own else {}, today(session))
     c.representative_id = resident_id
     session.flush()
-    return contract_info(c)
+    return contract_info(session, c)

@@ -1,5 +1,7 @@
-"""Contract numbers: ``QY-<township code>-<year>-<6-digit sequence>``, e.g.
-``QY-360111101-2026-000123`` (签约 → QY), readable on the printed form and unique.
+"""Contract numbers: ``<prefix>-<township code>-<year>-<6-digit sequence>``, e.g.
+``QY-360111101-2026-000123`` (签约 → QY), readable on the printed form and unique. The
+prefix is the township's setting ``contract_number_prefix`` (QY by default): 1-8 letters
+or digits.
 
 The sequence is the highest number of that township and year in the store plus one. A
 write unit of work begins with ``BEGIN IMMEDIATE``, so it already holds SQLite's write
@@ -17,15 +19,17 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError
 from fdclient.models import Contract
+from fdclient.settings import CONTRACT_NUMBER_PREFIX, get_setting
 from fdclient.text import msg
 
 PREFIX = "QY"
 SEQUENCE_DIGITS = 6
-_PATTERN = re.compile(rf"{PREFIX}-([0-9]{{9}})-([0-9]{{4}})-([0-9]{{{SEQUENCE_DIGITS}}})", re.ASCII)
+_PREFIX_SHAPE = re.compile(r"[A-Z0-9]{1,8}", re.ASCII)
+_PATTERN = re.compile(rf"[A-Z0-9]{{1,8}}-([0-9]{{9}})-([0-9]{{4}})-([0-9]{{{SEQUENCE_DIGITS}}})", re.ASCII)
 
 
-def format_contract_no(township_code: str, year: int, sequence: int) -> str:
-    return f"{PREFIX}-{township_code}-{year:04d}-{sequence:0{SEQUENCE_DIGITS}d}"
+def format_contract_no(township_code: str, year: int, sequence: int, prefix: str = PREFIX) -> str:
+    return f"{prefix}-{township_code}-{year:04d}-{sequence:0{SEQUENCE_DIGITS}d}"
 
 
 def parse_contract_no(number: str) -> tuple[str, int, int] | None:
@@ -36,10 +40,25 @@ def parse_contract_no(number: str) -> tuple[str, int, int] | None:
     return match.group(1), int(match.group(2)), int(match.group(3))
 
 
+def contract_number_prefix(session: Session) -> str:
+    """The township's prefix of contract numbers (``contract_number_prefix``)."""
+    prefix = get_setting(session, CONTRACT_NUMBER_PREFIX).strip().upper()
+    if not _PREFIX_SHAPE.fullmatch(prefix):
+        raise RuleError(
+            msg(
+                "设置“协议编号前缀”应为 1 到 8 个字母或数字，请管理员修改设置。",
+                "The setting “contract number prefix” must be 1 to 8 letters or digits; ask the administrator to"
+                " change it.",
+            )
+        )
+    return prefix
+
+
 def next_contract_no(session: Session, township_code: str, year: int) -> str:
     """The next free contract number of ``township_code`` in ``year`` (call it in a write
     unit of work, which holds the write lock until it commits)."""
-    prefix = f"{PREFIX}-{township_code}-{year:04d}-"
+    letters = contract_number_prefix(session)
+    prefix = f"{letters}-{township_code}-{year:04d}-"
     last = session.scalar(select(func.max(Contract.contract_no)).where(Contract.contract_no.like(prefix + "%")))
     sequence = 1
     if last is not None:
@@ -54,4 +73,4 @@ def next_contract_no(session: Session, township_code: str, year: int) -> str:
                 last=f"{prefix}{'9' * SEQUENCE_DIGITS}",
             )
         )
-    return format_contract_no(township_code, year, sequence)
+    return format_contract_no(township_code, year, sequence, letters)

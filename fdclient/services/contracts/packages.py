@@ -26,6 +26,7 @@ from fdclient.domain.key_populations import KeyPopulation
 from fdclient.domain.roles import Permission
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import PackageItem, ServicePackage
+from fdclient.services.contracts.plan import YEARLY
 from fdclient.services.lookup import fetch
 from fdclient.store.context import require
 from fdclient.text import msg
@@ -266,6 +267,18 @@ def _item(item: PackageItemInput, position: int) -> PackageItem:
             field="items",
         )
     fewest, most = TIMES_PER_YEAR_RANGE
+    if item.service_kind in YEARLY and item.times_per_year != 1:
+        kind = ServiceKind(item.service_kind)
+        raise ValidationError(
+            msg(
+                "服务项目“{item}”（{kind}）每年只做一次，每年次数应为 1，实际为 {times}。",
+                "Service item “{item}” ({kind}) is given once a year: its times a year must be 1, not {times}.",
+                item=label,
+                kind=msg(kind.label, kind.value),
+                times=item.times_per_year,
+            ),
+            field="items",
+        )
     if not fewest <= item.times_per_year <= most:
         raise ValidationError(
             msg(

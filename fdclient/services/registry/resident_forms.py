@@ -6,9 +6,14 @@
   disagree with the number the form is refused with the mismatches listed, unless the user
   confirmed them (``ResidentInput.confirm_mismatch``): then the typed values are kept and the
   mismatches come back as warnings.
-* Coded answers are checked against the national code tables; phone numbers are normalised;
-  free text (contact, workplace, "other" answers) is trimmed and refused when longer than
-  its column or when it holds control characters.
+* Coded answers are checked against the national code tables (family history against the
+  2017 form's own list, codes.FAMILY_HISTORY; poverty and relief statuses as a set); phone
+  numbers are normalised; free text (contact, workplace, "other" answers) is trimmed and
+  refused when longer than its column or when it holds control characters.
+* The record cover (建档日期, 建档人, 责任医生) is checked by :mod:`record_cover`. Diagnoses,
+  surgery, trauma and transfusion (:mod:`medical_history`) and pregnancies
+  (:mod:`pregnancies`) are rows of their own with their own use cases, not form fields:
+  has_hypertension and has_diabetes follow the diagnoses.
 
 Messages come in Chinese and English (:mod:`fdclient.text`) and never repeat an ID number
 or a phone number.
@@ -72,14 +77,17 @@ class ResidentInput:
     water: str | None = None
     toilet: str | None = None
     livestock_pen: str | None = None
-    has_hypertension: bool = False
-    has_diabetes: bool = False
     has_tuberculosis: bool = False
     has_severe_mental_disorder: bool = False
-    poverty_status: str | None = None
+    #: Poverty and relief statuses (codes.RELIEF_STATUS), any combination.
+    relief_statuses: tuple[str, ...] = ()
     family_planning_special: bool = False
-    pregnant: bool = False
-    postpartum_until: date | None = None
+    #: 建档日期: None → today when registering, unchanged when editing.
+    registered_on: date | None = None
+    #: 建档人: None → the signed-in staff member when registering, unchanged when editing.
+    registered_by_id: uuid.UUID | None = None
+    #: 责任医生: a doctor or specialist of the township, or None.
+    responsible_doctor_id: uuid.UUID | None = None
 
 
 # Columns checked against a code table, with the label used in messages.
@@ -91,7 +99,6 @@ _SINGLE_CODES: Mapping[str, tuple[Text, Mapping[str, str]]] = {
     "education": (msg("文化程度", "education"), codes.EDUCATION),
     "occupation": (msg("职业", "occupation"), codes.OCCUPATION),
     "marital_status": (msg("婚姻状况", "marital status"), codes.MARITAL_STATUS),
-    "poverty_status": (msg("帮扶类别", "assistance category"), codes.POVERTY_STATUS),
     "kitchen_exhaust": (msg("厨房排风设施", "kitchen exhaust"), codes.KITCHEN_EXHAUST),
     "fuel": (msg("燃料类型", "fuel"), codes.FUEL),
     "water": (msg("饮水", "drinking water"), codes.WATER),
@@ -103,11 +110,12 @@ _MULTI_CODES: Mapping[str, tuple[Text, Mapping[str, str], bool]] = {
     "payment_methods": (msg("医疗费用支付方式", "payment of medical costs"), codes.PAYMENT_METHOD, False),
     "drug_allergies": (msg("药物过敏史", "drug allergies"), codes.DRUG_ALLERGY, True),
     "exposures": (msg("暴露史", "exposures"), codes.EXPOSURE, True),
-    "family_history_father": (msg("家族史（父亲）", "family history (father)"), codes.PAST_DISEASE, True),
-    "family_history_mother": (msg("家族史（母亲）", "family history (mother)"), codes.PAST_DISEASE, True),
-    "family_history_siblings": (msg("家族史（兄弟姐妹）", "family history (siblings)"), codes.PAST_DISEASE, True),
-    "family_history_children": (msg("家族史（子女）", "family history (children)"), codes.PAST_DISEASE, True),
+    "family_history_father": (msg("家族史（父亲）", "family history (father)"), codes.FAMILY_HISTORY, True),
+    "family_history_mother": (msg("家族史（母亲）", "family history (mother)"), codes.FAMILY_HISTORY, True),
+    "family_history_siblings": (msg("家族史（兄弟姐妹）", "family history (siblings)"), codes.FAMILY_HISTORY, True),
+    "family_history_children": (msg("家族史（子女）", "family history (children)"), codes.FAMILY_HISTORY, True),
     "disabilities": (msg("残疾情况", "disabilities"), codes.DISABILITY, True),
+    "relief_statuses": (msg("帮扶类别", "assistance category"), codes.RELIEF_STATUS, False),
 }
 _PHONES: Mapping[str, Text] = {
     "phone": msg("本人电话", "Resident's phone"),
@@ -128,6 +136,8 @@ _BIRTH_DATE = msg("出生日期", "birth date")
 MAX_DOCUMENT_NUMBER = 30
 #: Form fields that are not columns of Resident.
 NOT_COLUMNS = {"confirm_mismatch"}
+#: The record cover: columns whose empty value means a default (see ResidentInput).
+COVER_FIELDS = {"registered_on", "registered_by_id", "responsible_doctor_id"}
 
 
 @dataclass(frozen=True)
@@ -219,7 +229,7 @@ def check_identity(data: ResidentInput, today: date) -> CheckedIdentity:
     return CheckedIdentity(number, sex, birth, warnings)
 
 
-def check_codes(data: ResidentInput, sex: int) -> dict[str, object]:
+def check_codes(data: ResidentInput) -> dict[str, object]:
     """Checked, normalised coded answers and phone numbers, by column name."""
     values: dict[str, object] = {}
     for name, (label, table) in _SINGLE_CODES.items():
@@ -252,14 +262,6 @@ def check_codes(data: ResidentInput, sex: int) -> dict[str, object]:
             raise ValidationError(
                 msg("{label}：{error}", "{label}: {error}", label=label, error=exc.text), field=name
             ) from None
-    if (data.pregnant or data.postpartum_until) and sex == 1:
-        raise ValidationError(
-            msg(
-                "性别为男，不能登记为孕产妇，请核对性别或孕产情况。",
-                "A man cannot be recorded as pregnant or postpartum: check the sex or the pregnancy details.",
-            ),
-            field="pregnant",
-        )
     return values
 
 

@@ -9,6 +9,8 @@ and voiding are in :mod:`resident_status`.
   (never the number).
 * A new resident gets the next health record number of the village (17 digits: 6 county +
   3 township + 3 village segment + 5-digit sequence).
+* The record cover (建档日期, 建档人, 责任医生) is checked by :mod:`record_cover`; by default
+  the file is made today by the signed-in staff member.
 
 Registering and editing need ``REGISTER_RESIDENTS``, reading a file ``VIEW_RECORDS``. Use
 cases flush but never commit: the unit of work does.
@@ -35,7 +37,9 @@ from fdclient.errors import RuleError, ValidationError
 from fdclient.models import Household, Resident, Township, Village
 from fdclient.services.lookup import fetch
 from fdclient.services.registry.pinyin import pinyin_of_name
+from fdclient.services.registry.record_cover import check_cover
 from fdclient.services.registry.resident_forms import (
+    COVER_FIELDS,
     NOT_COLUMNS,
     ResidentInput,
     check_codes,
@@ -55,6 +59,8 @@ STATUS_TEXT: Mapping[ResidentStatus, Text] = MappingProxyType(
     }
 )
 VILLAGE = msg("所选的村（居）委会", "the selected village")
+#: GB/T 2261.1 code of a man.
+MALE = 1
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,10 @@ class ResidentInfo:
     status: ResidentStatus
     status_changed_on: date | None
     voided: bool
+    #: The record cover: 建档日期, 建档人, 责任医生.
+    registered_on: date
+    registered_by_id: uuid.UUID | None
+    responsible_doctor_id: uuid.UUID | None
     #: Key-population tags on the day the info was made.
     key_populations: frozenset[KeyPopulation]
     #: Mismatches with the ID number the user confirmed.
@@ -93,10 +103,9 @@ def person_facts(r: Resident) -> PersonFacts:
         has_tuberculosis=r.has_tuberculosis,
         has_severe_mental_disorder=r.has_severe_mental_disorder,
         has_disability=r.has_disability,
-        in_poverty_programme=r.poverty_status is not None,
+        in_poverty_programme=bool(r.relief_statuses),
         family_planning_special=r.family_planning_special,
-        pregnant=r.pregnant,
-        postpartum_until=r.postpartum_until,
+        pregnancies=r.pregnancy_dates,
     )
 
 
@@ -119,6 +128,9 @@ def resident_info(r: Resident, *, on: date, warnings: tuple[Text, ...] = ()) -> 
         status=ResidentStatus(r.status),
         status_changed_on=r.status_changed_on,
         voided=r.voided_at is not None,
+        registered_on=r.registered_on,
+        registered_by_id=r.registered_by_id,
+        responsible_doctor_id=r.responsible_doctor_id,
         key_populations=compute_tags(person_facts(r), on),
         warnings=warnings,
     )
@@ -183,18 +195,32 @@ def _check_unique_id(session: Session, id_type: str, number: str | None, own_id:
         )
 
 
-def _apply(session: Session, r: Resident, data: ResidentInput, on: date, own_id: uuid.UUID | None) -> tuple[Text, ...]:
+def _apply(session: Session, r: Resident, data: ResidentInput, on: date, stored: Resident | None) -> tuple[Text, ...]:
+    """Check ``data`` and write it to ``r`` (``stored``: the same row, when editing)."""
     fetch(session, Village, data.village_id, VILLAGE, "village_id")  # it must exist
     name = normalise_name(data.name)
     identity = check_identity(data, on)
-    values = check_codes(data, identity.sex) | check_free_text(data)
-    _check_unique_id(session, data.id_type, identity.id_number, own_id)
+    if stored is not None and identity.sex == MALE and stored.pregnancy_dates:
+        raise RuleError(
+            msg(
+                "{name} 的档案中有孕产记录，性别不能为男。请先核对并作废错误的孕产记录。",
+                "The file of {name} holds pregnancies: the sex cannot be male. Check them and void the wrong "
+                "ones first.",
+                name=stored.name,
+            ),
+            field="sex",
+        )
+    values = check_codes(data) | check_free_text(data)
+    cover = check_cover(session, data, birth_date=identity.birth_date, stored=stored)
+    _check_unique_id(session, data.id_type, identity.id_number, stored.id if stored else None)
     for f in fields(ResidentInput):
-        if f.name not in NOT_COLUMNS:
+        if f.name not in NOT_COLUMNS and f.name not in COVER_FIELDS:
             setattr(r, f.name, values.get(f.name, getattr(data, f.name)))
     r.name = name
     r.name_pinyin, r.name_initials = pinyin_of_name(name)
     r.id_number, r.sex, r.birth_date = identity.id_number, identity.sex, identity.birth_date
+    r.registered_on, r.registered_by_id = cover.registered_on, cover.registered_by_id
+    r.responsible_doctor_id = cover.responsible_doctor_id
     return identity.warnings
 
 
@@ -302,6 +328,6 @@ def update_resident(session: Session, resident_id: uuid.UUID, data: ResidentInpu
             ),
             field="village_id",
         )
-    warnings = _apply(session, r, data, on, r.id)
+    warnings = _apply(session, r, data, on, r)
     session.flush()
     return resident_info(r, on=on, warnings=warnings)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fdclient.domain.geography import validate_village_code
+from fdclient.domain.geography import validate_village_code, village_code_warning
 from fdclient.domain.roles import Permission, Role
 from fdclient.domain.validation import normalise_name, normalise_phone
 from fdclient.errors import RuleError, ValidationError
@@ -23,7 +23,7 @@ from fdclient.models import Staff, Team, TeamMember, Village
 from fdclient.services.lookup import fetch
 from fdclient.services.township import store_township
 from fdclient.store.context import require
-from fdclient.text import msg
+from fdclient.text import Text, msg
 
 #: Roles that may be named family doctor on a contract.
 DOCTOR_ROLES = frozenset({Role.DOCTOR, Role.SPECIALIST})
@@ -36,6 +36,8 @@ class VillageInfo:
     code: str
     name: str
     record_segment: str
+    #: What the user should check (a code outside the township's segment), when saved.
+    warnings: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,8 @@ class TeamInfo:
     active: bool
 
 
-def village_info(v: Village) -> VillageInfo:
-    return VillageInfo(v.id, v.township_id, v.code, v.name, v.record_segment)
+def village_info(v: Village, warnings: tuple[Text, ...] = ()) -> VillageInfo:
+    return VillageInfo(v.id, v.township_id, v.code, v.name, v.record_segment, warnings)
 
 
 def staff_info(s: Staff) -> StaffInfo:
@@ -93,11 +95,13 @@ def _optional_phone(text: str | None, field: str = "phone") -> str | None:
 
 
 def register_village(session: Session, *, code: str, name: str, record_segment: str) -> VillageInfo:
-    """A village of the store's township: 12-digit code starting with the township's code,
-    and the 3-digit segment used in health record numbers."""
+    """A village of the store's township: its 12-digit code and the 3-digit segment used in
+    health record numbers. A code that does not start with the township's code is kept
+    (a village may keep its old code after townships merge) and comes back with a warning."""
     require(session, Permission.MANAGE_SETTINGS)
     township = store_township(session)
-    code = validate_village_code(code, township.code)
+    code = validate_village_code(code)
+    warning = village_code_warning(code, township.code)
     name = name.strip()
     if not name:
         raise ValidationError(
@@ -134,7 +138,7 @@ def register_village(session: Session, *, code: str, name: str, record_segment: 
     village = Village(township_id=township.id, code=code, name=name, record_segment=segment)
     session.add(village)
     session.flush()
-    return village_info(village)
+    return village_info(village, (warning,) if warning else ())
 
 
 def register_staff(

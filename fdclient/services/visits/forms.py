@@ -1,8 +1,10 @@
-"""Visit forms (履约记录表单): the input dataclasses of the four visit kinds and their checking.
+"""Visit forms (履约记录表单): the input dataclasses of the visit kinds and their checking.
 
 * Field names are the model's columns (BMI is computed, never typed); a form maps to its model
   through :data:`MODEL_OF_FORM`, and a stored kind back to its form through :data:`FORM_OF_KIND`.
-  :data:`PERMISSION_OF_KIND` says who may record each kind: home visits need no physician.
+* Who may record, correct or void a record: :data:`PERMISSION_OF_KIND` for the kinds with a
+  form of their own (home visits need no physician), :data:`PERMISSION_OF_SERVICE_KIND` for a
+  generic service record, by the service it records (:func:`permission_for`).
 * :func:`check_form` checks codes, lengths, measurements and blood pressure pairs and returns
   the normalised column values; it needs no database. Classification and suggestions are
   made by :mod:`fdclient.services.visits.recording`.
@@ -11,16 +13,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from fdclient.domain import codes
-from fdclient.domain.codes import VisitKind
+from fdclient.domain.codes import ServiceKind, VisitKind
 from fdclient.domain.roles import Permission
 from fdclient.domain.validation import check_blood_pressure, check_measurement
 from fdclient.errors import ValidationError
-from fdclient.models import DiabetesFollowup, ElderlyCheck, HomeVisit, HypertensionFollowup, Visit
+from fdclient.models import DiabetesFollowup, ElderlyCheck, HomeVisit, HypertensionFollowup, ServiceRecord, Visit
 from fdclient.text import Text, msg
 
 __all__ = [
@@ -28,15 +32,19 @@ __all__ = [
     "KIND_TEXT",
     "MODEL_OF_FORM",
     "PERMISSION_OF_KIND",
+    "PERMISSION_OF_SERVICE_KIND",
+    "SERVICE_TEXT",
     "DiabetesFollowupInput",
     "ElderlyCheckInput",
     "HomeVisitInput",
     "HypertensionFollowupInput",
     "MedicationInput",
     "ReferralInput",
+    "ServiceRecordInput",
     "VisitInput",
     "check_form",
     "kind_of_form",
+    "permission_for",
 ]
 
 
@@ -72,6 +80,8 @@ class VisitInput:
 class _ChronicInput(VisitInput):
     symptoms: tuple[str, ...] = ()
     symptom_other: str | None = None
+    #: Danger signs found (codes.DANGER_SIGN).
+    danger_signs: tuple[str, ...] = ()
     systolic: int | None = None
     diastolic: int | None = None
     weight_kg: float | None = None
@@ -161,13 +171,22 @@ class HomeVisitInput(VisitInput):
     blood_glucose: float | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class ServiceRecordInput(VisitInput):
+    """A service without a form of its own: which service, and what was done."""
+
+    service_kind: ServiceKind
+    summary: str | None = None
+
+
 @dataclass(frozen=True)
 class _Kind:
     kind: VisitKind
     form: type[VisitInput]
     model: type[Visit]
-    #: What recording, correcting or voiding one needs (physician work or not).
-    permission: Permission
+    #: What recording, correcting or voiding one needs (physician work or not); None when
+    #: it depends on the service recorded (PERMISSION_OF_SERVICE_KIND).
+    permission: Permission | None
     #: The kind in messages.
     text: Text
 
@@ -201,15 +220,50 @@ _KINDS = (
         Permission.RECORD_SERVICES,
         msg(VisitKind.HOME_VISIT.label, "a home visit"),
     ),
+    _Kind(VisitKind.SERVICE, ServiceRecordInput, ServiceRecord, None, msg(VisitKind.SERVICE.label, "a service record")),
 )
 #: The model each form is stored as.
 MODEL_OF_FORM: dict[type[VisitInput], type[Visit]] = {k.form: k.model for k in _KINDS}
 #: The form of a stored ``kind``.
 FORM_OF_KIND: dict[VisitKind, type[VisitInput]] = {k.kind: k.form for k in _KINDS}
-#: The permission recording, correcting or voiding a visit of each kind needs.
-PERMISSION_OF_KIND: dict[VisitKind, Permission] = {k.kind: k.permission for k in _KINDS}
+#: The permission recording, correcting or voiding a visit of each kind with a form of its
+#: own needs.
+PERMISSION_OF_KIND: dict[VisitKind, Permission] = {k.kind: k.permission for k in _KINDS if k.permission is not None}
+#: The permission a generic service record needs, by the service it records: physician
+#: work (assessing, examining, prescribing, following up patients) or not (education,
+#: consultation). Kinds with a form of their own are not recorded this way.
+PERMISSION_OF_SERVICE_KIND: Mapping[ServiceKind, Permission] = MappingProxyType(
+    {
+        ServiceKind.HEALTH_ASSESSMENT: Permission.RECORD_CLINICAL,
+        ServiceKind.HEALTH_EDUCATION: Permission.RECORD_SERVICES,
+        ServiceKind.CONSULTATION: Permission.RECORD_SERVICES,
+        ServiceKind.TCM: Permission.RECORD_CLINICAL,
+        ServiceKind.CHILD_CHECK: Permission.RECORD_CLINICAL,
+        ServiceKind.MATERNAL_CHECK: Permission.RECORD_CLINICAL,
+        ServiceKind.MENTAL_FOLLOWUP: Permission.RECORD_CLINICAL,
+        ServiceKind.TB_FOLLOWUP: Permission.RECORD_CLINICAL,
+        ServiceKind.LONG_PRESCRIPTION: Permission.RECORD_CLINICAL,
+    }
+)
 #: Each kind as named in messages.
 KIND_TEXT: dict[VisitKind, Text] = {k.kind: k.text for k in _KINDS}
+_SERVICE_EN = {
+    ServiceKind.HEALTH_ASSESSMENT: "health assessment",
+    ServiceKind.HEALTH_EDUCATION: "health education",
+    ServiceKind.CONSULTATION: "health consultation",
+    ServiceKind.HYPERTENSION_FOLLOWUP: "hypertension follow-up",
+    ServiceKind.DIABETES_FOLLOWUP: "type 2 diabetes follow-up",
+    ServiceKind.ELDERLY_CHECK: "elderly health check",
+    ServiceKind.HOME_VISIT: "home visit",
+    ServiceKind.TCM: "TCM health management",
+    ServiceKind.CHILD_CHECK: "child health check",
+    ServiceKind.MATERNAL_CHECK: "maternal health care",
+    ServiceKind.MENTAL_FOLLOWUP: "severe mental disorder follow-up",
+    ServiceKind.TB_FOLLOWUP: "tuberculosis follow-up",
+    ServiceKind.LONG_PRESCRIPTION: "long-term prescription",
+}
+#: Each service kind as named in messages.
+SERVICE_TEXT: Mapping[ServiceKind, Text] = MappingProxyType({k: msg(k.label, en) for k, en in _SERVICE_EN.items()})
 _KIND_OF_FORM: dict[type[VisitInput], VisitKind] = {k.form: k.kind for k in _KINDS}
 
 
@@ -219,6 +273,18 @@ def kind_of_form(form: VisitInput) -> VisitKind:
     if kind is None:
         raise TypeError(f"not a visit form: {type(form).__name__}")
     return kind
+
+
+def permission_for(kind: VisitKind, service_kind: str | None = None) -> Permission:
+    """What recording, correcting or voiding a record of ``kind`` needs; for a generic
+    service record, by its ``service_kind`` (one not recorded this way needs RECORD_CLINICAL:
+    the use case then refuses it with its reason)."""
+    if kind is not VisitKind.SERVICE:
+        return PERMISSION_OF_KIND[kind]
+    try:
+        return PERMISSION_OF_SERVICE_KIND.get(ServiceKind(str(service_kind)), Permission.RECORD_CLINICAL)
+    except ValueError:
+        return Permission.RECORD_CLINICAL
 
 
 def _codes_text(table: dict[str, str]) -> Text:
@@ -243,6 +309,7 @@ _CODES: dict[str, tuple[Text, dict[str, str]]] = {
     "ecg": (msg("心电图", "ECG"), codes.EXAM_RESULT),
     "abdominal_ultrasound": (msg("腹部B超", "abdominal ultrasound"), codes.EXAM_RESULT),
     "evaluation": (msg("健康评价", "health evaluation"), codes.EXAM_RESULT),
+    "service_kind": (msg("服务项目", "service"), codes.SERVICE_KIND),
 }
 # Fields checked against validation.MEASUREMENTS.
 _MEASURED = {
@@ -304,10 +371,11 @@ _BP_PAIRS = (("systolic", "diastolic"), ("systolic_left", "diastolic_left"), ("s
 
 def _multi(form: VisitInput) -> dict[str, tuple[Text, dict[str, str]]]:
     """Multiple-choice code fields of the form: (label, code table)."""
+    danger = (msg("危急情况", "danger sign"), codes.DANGER_SIGN)
     if isinstance(form, HypertensionFollowupInput):
-        return {"symptoms": (msg("症状", "symptom"), codes.HYPERTENSION_SYMPTOM)}
+        return {"symptoms": (msg("症状", "symptom"), codes.HYPERTENSION_SYMPTOM), "danger_signs": danger}
     if isinstance(form, DiabetesFollowupInput):
-        return {"symptoms": (msg("症状", "symptom"), codes.DIABETES_SYMPTOM)}
+        return {"symptoms": (msg("症状", "symptom"), codes.DIABETES_SYMPTOM), "danger_signs": danger}
     if isinstance(form, HomeVisitInput):
         return {"purposes": (msg("服务内容", "service"), codes.HOME_VISIT_PURPOSE)}
     return {}
@@ -432,6 +500,8 @@ def check_form(form: VisitInput) -> dict[str, Any]:
             )
         if values.get(high) is not None:
             values[high], values[low] = check_blood_pressure(values[high], values[low])
+    if isinstance(form, ServiceRecordInput) and values["service_kind"] is None:
+        raise ValidationError(msg("请选择服务项目。", "Choose the service."), field="service_kind")
     if form.next_visit_date is not None and form.next_visit_date <= form.visit_date:
         raise ValidationError(
             msg("下次随访日期应晚于本次随访日期。", "The next visit date must be after this visit's date."),
