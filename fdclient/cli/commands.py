@@ -118,8 +118,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with signin.open_signed_in(data_dir(args), args) as store:
         report = compute_indicators(store, args.as_of)
     if args.json:
-        json.dump(report_to_json(report), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        # One write: json.dump would write the text piece by piece.
+        sys.stdout.write(json.dumps(report_to_json(report), ensure_ascii=False, indent=2) + "\n")
     else:
         say(report_to_text(report))
     return EXIT_OK

@@ -1,34 +1,20 @@
-"""Indicators (DOMAIN.md §6) on a small hand-built township with every figure worked out.
+"""Indicators (DOMAIN.md §6) on a small hand-built township with every figure worked out
+(the township, its teams and doctors: :mod:`helpers.indicator_township`).
 
-Statistics date AS_OF = 2025-06-30 (period 2024-06-30 exclusive .. 2025-06-30), PAST =
-2024-12-31. Village A (…201) and B (…202) have people; village C (…203) has none.
-
-=====  =========================================  ===========================================
-who    record                                     contracts
-=====  =========================================  ===========================================
-a1     1950, hypertension                         C1 household HA1 2025-01-01..12-31
-a2     1980                                       C1; C7 individual 2024-01-15..2025-01-14
-                                                  (expired, not renewed)
-a3     2021 (child)                               C1, left on 2025-03-01
-a4     1990, deceased 2025-02-01 (HA3)            -
-a5     1985, voided (HA3)                         -
-a6     1970, diabetes (HA2)                       C2 2024-07-01..2025-06-30 terminated 04-01
-b1     1958-08-01 (elderly)                       C3 2024 (renewed by C4 2025)
-b2     2000, poverty, disabilities '1' (none),    C3, C4
-       hypertension
-b3     1995, disability '2', postpartum until     C5 draft
-       2025-07-15, diabetes
-b4     1960-06-30 (65 on AS_OF), moved out        C6 2025-06-01.., signed 2025-07-01 01:30
-       2025-07-02; in voided household HB2        Beijing time
-b5     merged into b1                             -
-=====  =========================================  ===========================================
+Each corrected rule of issue 6 has a test here that fails under the old behaviour: phone
+follow-ups never make management standardised, 规范管理率 and the control rate are shares
+of the managed patients, diabetes control is glucose alone, a past date ignores later
+registrations and counts services cancelled later as open, and every figure exists per
+team and doctor.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from helpers import builders
@@ -40,27 +26,45 @@ from helpers.indicator_township import (
     PAST,
     TOWNSHIP_CODE,
     TOWNSHIP_NAME,
+    VOID,
     Builder,
     build_township,
 )
 from sqlalchemy import case, select
 
-from fdclient.domain.key_populations import KeyPopulation, PersonFacts, compute_tags
+from fdclient.domain.codes import PlannedServiceStatus, ServiceKind
+from fdclient.domain.key_populations import KeyPopulation, PersonFacts, PregnancyDates, compute_tags
 from fdclient.domain.roles import Role
-from fdclient.models import (
-    Resident,
-)
+from fdclient.errors import PermissionDenied, ValidationError
+from fdclient.models import Contract, Pregnancy, Resident, Village, new_id
 from fdclient.services.indicators import sql as q
-from fdclient.services.indicators.compute import AreaIndicators, IndicatorReport, compute_indicators
-from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS, IndicatorDefinitions, period_start
+from fdclient.services.indicators.compute import (
+    AreaIndicators,
+    IndicatorReport,
+    TeamIndicators,
+    compute_indicators,
+    village_indicators,
+)
+from fdclient.services.indicators.definitions import (
+    DEFAULT_DEFINITIONS,
+    PHONE_MODE,
+    IndicatorDefinitions,
+    period_start,
+)
 from fdclient.services.indicators.summary import TownshipSummary, load_summary
 from fdclient.settings import BP_TARGET, set_setting
 from fdclient.store import Store
+from fdclient.text import set_language
 
 
 @pytest.fixture
-def township(store: Store) -> Store:
-    build_township(store)
+def ids(store: Store) -> dict[str, uuid.UUID]:
+    """The hand-built township in ``store``: its ids by name."""
+    return build_township(store)
+
+
+@pytest.fixture
+def township(store: Store, ids: dict[str, uuid.UUID]) -> Store:
     return store
 
 
@@ -98,7 +102,8 @@ def test_a_past_date_uses_the_dates_not_todays_status(township: Store) -> None:
     # a4 was alive; a6 (C2, terminated later), a2 (C7, expired later), b1 and b2 (C3,
     # status "renewed" today) were covered; C1 had not started.
     assert (t.residents, t.households, t.contracted_residents) == (9, 4, 4)
-    assert pair(t, "coverage") == (4, 9, pytest.approx(4 / 9))
+    assert pair(t, "coverage")[:2] == (4, 9)
+    assert t.value("coverage") == pytest.approx(4 / 9)
     assert report_on(township, AS_OF).township.value("coverage") == 0.5
     assert village(report, CODE_A).contracted_residents == 2
 
@@ -129,7 +134,8 @@ def test_signing_day_is_the_local_day(township: Store) -> None:
 def test_key_populations(township: Store) -> None:
     report = report_on(township, AS_OF)
     t = report.township
-    assert pair(t, "key_population_coverage") == (3, 7, pytest.approx(3 / 7))
+    assert pair(t, "key_population_coverage")[:2] == (3, 7)
+    assert t.value("key_population_coverage") == pytest.approx(3 / 7)
     assert pair(village(report, CODE_A), "key_population_coverage")[:2] == (1, 3)
     assert pair(village(report, CODE_B), "key_population_coverage")[:2] == (2, 4)
     expected = {
@@ -160,57 +166,85 @@ def test_key_populations_are_configuration(township: Store) -> None:
 
 
 def test_key_population_sql_matches_compute_tags(store: Store) -> None:
+    births = [
+        date(1960, 2, 29),
+        date(1960, 3, 1),
+        date(1959, 2, 28),
+        date(2017, 3, 1),
+        date(2017, 2, 28),
+        date(2024, 2, 29),
+        date(1990, 1, 1),
+    ]
+    flags: list[dict[str, Any]] = [
+        {},
+        {"relief_statuses": ("3", "1")},
+        {"disabilities": ("1", "3")},
+        {"family_planning_special": True},
+        {"has_tuberculosis": True},
+        {"has_severe_mental_disorder": True},
+        {"disabilities": ("1",)},
+    ]
+    pregnancies = [
+        (),
+        (PregnancyDates(last_menstrual_period=date(2024, 6, 1)),),  # to LMP + 294 days
+        (PregnancyDates(expected_delivery_date=date(2025, 3, 1)),),  # EDD − 280 .. EDD + 14
+        (PregnancyDates(delivery_date=date(2025, 1, 18)),),  # postpartum to 1 March
+        (PregnancyDates(date(2023, 6, 1), delivery_date=date(2024, 2, 29)),),
+        (PregnancyDates(date(2023, 1, 1), date(2023, 10, 8), date(2023, 10, 1)), PregnancyDates(date(2024, 12, 1))),
+    ]
     with store.write() as session:
         b = Builder(session, store.info.township_id)
         h = b.household(b.village(CODE_A, "东村"))
         session.flush()
-        births = [
-            date(1960, 2, 29),
-            date(1960, 3, 1),
-            date(1959, 2, 28),
-            date(2017, 3, 1),
-            date(2017, 2, 28),
-            date(2024, 2, 29),
-            date(1990, 1, 1),
-        ]
-        flags = [
-            {},
-            {"pregnant": True},
-            {"postpartum_until": date(2025, 2, 28)},
-            {"disabilities": ("1", "3")},
-            {"poverty_status": "4"},
-            {"family_planning_special": True},
-            {"has_tuberculosis": True},
-            {"has_severe_mental_disorder": True},
-            {"disabilities": ("1",)},
-        ]
         for i, born in enumerate(births):
             for j, extra in enumerate(flags):
-                b.resident(f"p{i}_{j}", h, born, **extra)
+                for k, dates in enumerate(pregnancies):
+                    person = b.resident(f"p{i}_{j}_{k}", h, born, sex=2, **extra)
+                    session.flush()
+                    for p in dates:
+                        session.add(
+                            Pregnancy(
+                                id=new_id(),
+                                resident_id=person.id,
+                                last_menstrual_period=p.last_menstrual_period,
+                                expected_delivery_date=p.expected_delivery_date,
+                                delivery_date=p.delivery_date,
+                            )
+                        )
+                    # A voided pregnancy never counts.
+                    if k == 0:
+                        session.add(
+                            Pregnancy(id=new_id(), resident_id=person.id, delivery_date=date(2025, 2, 1), **VOID)
+                        )
     r = q.RESIDENTS
-    for as_of in (date(2025, 2, 28), date(2025, 3, 1), date(2024, 2, 29)):
+    for as_of in (date(2025, 2, 28), date(2025, 3, 1), date(2024, 2, 29), date(2025, 3, 16)):
         conditions = q.key_population_conditions(r, as_of)
         columns = [case((cond, True), else_=False).label(tag.value) for tag, cond in conditions.items()]
         with store.read() as session:
             rows = session.execute(select(r.c.id, *columns)).all()
             people = {p.id: p for p in session.scalars(select(Resident))}
-        assert len(rows) == len(births) * len(flags)
+            facts_of = {
+                p.id: PersonFacts(
+                    birth_date=p.birth_date,
+                    has_hypertension=p.has_hypertension,
+                    has_diabetes=p.has_diabetes,
+                    has_tuberculosis=p.has_tuberculosis,
+                    has_severe_mental_disorder=p.has_severe_mental_disorder,
+                    has_disability=p.has_disability,
+                    in_poverty_programme=bool(p.relief_statuses),
+                    family_planning_special=p.family_planning_special,
+                    pregnancies=p.pregnancy_dates,
+                )
+                for p in people.values()
+            }
+        assert len(rows) == len(births) * len(flags) * len(pregnancies)
+        maternal = 0
         for row in rows:
-            p = people[row.id]
-            facts = PersonFacts(
-                birth_date=p.birth_date,
-                has_hypertension=p.has_hypertension,
-                has_diabetes=p.has_diabetes,
-                has_tuberculosis=p.has_tuberculosis,
-                has_severe_mental_disorder=p.has_severe_mental_disorder,
-                has_disability=p.has_disability,
-                in_poverty_programme=p.poverty_status is not None,
-                family_planning_special=p.family_planning_special,
-                pregnant=p.pregnant,
-                postpartum_until=p.postpartum_until,
-            )
             sql_tags = {tag for tag in KeyPopulation if row._mapping[tag.value]}
-            assert sql_tags == set(compute_tags(facts, as_of)), (p.birth_date, as_of)
+            expected = set(compute_tags(facts_of[row.id], as_of))
+            assert sql_tags == expected, (people[row.id].name, as_of)
+            maternal += KeyPopulation.MATERNAL in expected
+        assert maternal > 0
 
 
 def test_renewal_rate(township: Store) -> None:
@@ -229,7 +263,8 @@ def test_fulfilment_rate(township: Store) -> None:
     # Contracted with services due: a1 (one follow-up done late), a2 (done; the cancelled
     # one does not count), b1 (last year's check, done). b2 has nothing due; a6 is not
     # contracted any more.
-    assert pair(t, "fulfilment_rate") == (2, 3, pytest.approx(2 / 3))
+    assert pair(t, "fulfilment_rate")[:2] == (2, 3)
+    assert t.value("fulfilment_rate") == pytest.approx(2 / 3)
     assert pair(village(report, CODE_A), "fulfilment_rate") == (1, 2, 0.5)
     assert pair(village(report, CODE_B), "fulfilment_rate") == (1, 1, 1.0)
     # Per kind, for the township: every planned service due (a6's undone check included).
@@ -243,17 +278,72 @@ def test_fulfilment_rate(township: Store) -> None:
     assert pair(later, "fulfilment_rate_hypertension_followup") == (2, 2, 1.0)
 
 
-def test_followup_standardisation_and_control(township: Store) -> None:
+def test_chronic_disease_management(township: Store) -> None:
     report = report_on(township, AS_OF)
     t = report.township
     # a1: 3 current records (the corrected one counts once, the voided one and the one
     # before the period not at all); b2: 4 records, latest corrected to 128/78.
+    assert pair(t, "hypertension_managed") == (2, 2, 1.0)
     assert pair(t, "hypertension_standardised") == (1, 2, 0.5)
     assert pair(t, "hypertension_controlled") == (1, 2, 0.5)  # a1's latest is 145/85
     assert pair(village(report, CODE_A), "hypertension_standardised") == (0, 1, 0.0)
     assert pair(village(report, CODE_B), "hypertension_controlled") == (1, 1, 1.0)
-    assert pair(t, "diabetes_standardised") == (0, 2, 0.0)  # a6 once, b3 never
-    assert pair(t, "diabetes_controlled") == (1, 1, 1.0)  # a6's 6.5 mmol/L
+    # a6 was followed up once (6.5 mmol/L), b3 never: b3 is a patient, not managed.
+    assert pair(t, "diabetes_managed") == (1, 2, 0.5)
+    assert pair(t, "diabetes_standardised") == (0, 1, 0.0)
+    assert pair(t, "diabetes_controlled") == (1, 1, 1.0)
+
+
+def test_standardisation_and_control_are_shares_of_the_managed(township: Store) -> None:
+    """Both rates divide by the managed patients (年内已管理), never by all patients: b3 has
+    the diagnosis but no follow-up, so she is in no denominator but 健康管理率's."""
+    t = report_on(township, AS_OF).township
+    for disease in ("hypertension", "diabetes"):
+        managed = t.indicator(f"{disease}_managed").numerator
+        assert t.indicator(f"{disease}_standardised").denominator == managed
+        assert t.indicator(f"{disease}_controlled").denominator == managed
+    assert t.indicator("diabetes_managed").denominator == 2
+    assert t.indicator("diabetes_standardised").denominator == 1
+
+
+def test_phone_followups_manage_but_never_standardise(township: Store, ids: dict[str, uuid.UUID]) -> None:
+    """Four phone calls make a patient managed, not 规范管理 (face-to-face only); a county
+    that counts them says so in the definitions."""
+    with township.write() as session:
+        b = Builder(session, township.info.township_id, dict(ids))
+        h = b.household(session.get_one(Village, ids[CODE_A]))
+        session.flush()
+        caller = b.resident("a7", h, date(1955, 1, 1), has_hypertension=True)
+        session.flush()
+        for day in (date(2024, 8, 1), date(2024, 11, 1), date(2025, 2, 1), date(2025, 5, 1)):
+            b.followup(caller, day, (128, 76), mode=PHONE_MODE)
+        b.followup(session.get_one(Resident, ids["b2"]), date(2025, 6, 20), (126, 76), mode=PHONE_MODE)
+    t = report_on(township, AS_OF).township
+    assert pair(t, "hypertension_managed")[:2] == (3, 3)
+    assert pair(t, "hypertension_standardised")[:2] == (1, 3)  # b2's four at the clinic
+    # The latest follow-up decides control whatever its mode: b2's phone call, a7's.
+    assert pair(t, "hypertension_controlled")[:2] == (2, 3)
+    phone_counts = replace(DEFAULT_DEFINITIONS, phone_followups_count=True)
+    counted = report_on(township, AS_OF, phone_counts).township
+    assert pair(counted, "hypertension_standardised")[:2] == (2, 3)
+    assert "电话随访不计" in t.indicator("hypertension_standardised").formula_zh
+    assert "电话" in counted.indicator("hypertension_standardised").formula_zh
+
+
+def test_diabetes_control_is_fasting_glucose_alone(admin_store: Store) -> None:
+    """Fasting glucose 5.5 with blood pressure 135/85 (above the 2025 target) is a
+    controlled diabetes patient; 8.0 with 110/70 is not."""
+    ids = build_township(admin_store)
+    with admin_store.write() as session:
+        set_setting(session, BP_TARGET, "guideline2025")
+        b = Builder(session, admin_store.info.township_id, ids)
+        b3, a6 = session.get_one(Resident, ids["b3"]), session.get_one(Resident, ids["a6"])
+        b.followup(b3, date(2025, 6, 20), (5.5, 135, 85), diabetes=True)
+        b.followup(a6, date(2025, 6, 20), (8.0, 110, 70), diabetes=True)
+    t = compute_indicators(admin_store, AS_OF).township
+    assert pair(t, "diabetes_managed")[:2] == (2, 2)
+    assert pair(t, "diabetes_controlled")[:2] == (1, 2)
+    assert "只看血糖" in t.indicator("diabetes_controlled").formula_zh
 
 
 def test_followup_rules_are_configuration(township: Store) -> None:
@@ -284,21 +374,150 @@ def test_zero_denominators_give_none(township: Store, store_as: Callable[[Role],
     assert all(i.value is None and i.denominator == 0 for i in empty.township.indicators)
 
 
+def _adds_up(whole: AreaIndicators, parts: list[AreaIndicators], keys: set[str]) -> None:
+    for item in whole.indicators:
+        if item.key in keys:
+            assert item.numerator == sum(p.indicator(item.key).numerator for p in parts), item.key
+            assert item.denominator == sum(p.indicator(item.key).denominator for p in parts), item.key
+            assert item.value is None or 0.0 <= item.value <= 1.0
+
+
 @pytest.mark.parametrize("as_of", [AS_OF, PAST, date(2025, 1, 10), date(2025, 7, 7)])
-def test_villages_add_up_to_the_township(township: Store, as_of: date) -> None:
+def test_villages_teams_and_doctors_add_up(township: Store, as_of: date) -> None:
     report = report_on(township, as_of)
     t = report.township
     for field_name in ("residents", "households", "contracted_residents"):
         assert getattr(t, field_name) == sum(getattr(v, field_name) for v in report.villages)
     village_keys = {i.key for i in report.villages[0].indicators}
     assert village_keys == {i.key for i in t.indicators if not i.key.startswith("fulfilment_rate_")}
-    for item in t.indicators:
-        if item.key not in village_keys:
-            continue
-        parts = [v.indicator(item.key) for v in report.villages]
-        assert item.numerator == sum(p.numerator for p in parts), item.key
-        assert item.denominator == sum(p.denominator for p in parts), item.key
-        assert item.value is None or 0.0 <= item.value <= 1.0
+    _adds_up(t, list(report.villages), village_keys)
+    # Every covered resident is in one team; a team is the sum of its doctors.
+    assert t.contracted_residents == sum(team.team.contracted_residents for team in report.teams)
+    for team in report.teams:
+        assert {i.key for i in team.team.indicators} == village_keys
+        _adds_up(team.team, list(team.doctors), village_keys)
+        assert team.team.households <= sum(d.households for d in team.doctors)
+
+
+def test_a_past_date_ignores_later_registrations(township: Store, ids: dict[str, uuid.UUID]) -> None:
+    """a2's file was made on 5 January 2025: on 31 December 2024 she was nobody's
+    resident yet, though her contract C7 covered that day."""
+    with township.write() as session:
+        session.get_one(Resident, ids["a2"]).registered_on = date(2025, 1, 5)
+    past = report_on(township, PAST).township
+    assert (past.residents, past.contracted_residents) == (8, 3)
+    assert pair(past, "coverage")[:2] == (3, 8)
+    now = report_on(township, AS_OF).township
+    assert (now.residents, now.contracted_residents) == (8, 4)
+
+
+def test_a_service_cancelled_after_the_day_was_open_on_it(township: Store, ids: dict[str, uuid.UUID]) -> None:
+    """A follow-up due by 31 March and cancelled on 1 May was open, not done, on 15 April."""
+    with township.write() as session:
+        b = Builder(session, township.info.township_id, dict(ids))
+        c1, a2 = session.get_one(Contract, ids["C1"]), session.get_one(Resident, ids["a2"])
+        window = (date(2025, 1, 1), date(2025, 3, 31))
+        cancelled = PlannedServiceStatus.CANCELLED
+        b.planned(c1, a2, ServiceKind.CONSULTATION, window, status=cancelled, closed_on=date(2025, 5, 1))
+    april = report_on(township, date(2025, 4, 15)).township
+    assert pair(april, "fulfilment_rate")[:2] == (2, 3)  # a1, b1 done; a2 not
+    assert pair(april, "fulfilment_rate_consultation")[:2] == (0, 1)
+    # Once closed, it is no longer due: on AS_OF a2 has done all that was due.
+    assert pair(report_on(township, AS_OF).township, "fulfilment_rate")[:2] == (2, 3)
+    assert "fulfilment_rate_consultation" not in {i.key for i in report_on(township, AS_OF).township.indicators}
+
+
+def _team(report: IndicatorReport, name: str) -> TeamIndicators:
+    return next(team for team in report.teams if team.team.name == name)
+
+
+def test_figures_per_team_and_doctor(township: Store, ids: dict[str, uuid.UUID]) -> None:
+    """The team and doctor of each resident's contract in force: a1, a2 with 第一团队 (李医生);
+    b1, b2 with 第二团队 (王医生); a6's contract was terminated, so her diabetes counts in
+    the township and village A only. C7, which expired unrenewed, was 赵医生's."""
+    report = report_on(township, AS_OF)
+    assert [team.team.name for team in report.teams] == ["第一团队", "第二团队"]
+    first, second = _team(report, "第一团队"), _team(report, "第二团队")
+    assert first.team.code == str(ids["T1"])
+    assert [(d.name, d.code) for d in first.doctors] == [("李医生", str(ids["D1"])), ("赵医生", str(ids["D3"]))]
+    assert [d.name for d in second.doctors] == ["王医生"]
+    t1, li, zhao, t2 = first.team, first.doctors[0], first.doctors[1], second.team
+    assert (t1.residents, t1.households, t1.contracted_residents) == (2, 1, 2)
+    assert pair(t1, "coverage") == (2, 2, 1.0)
+    assert pair(t1, "key_population_coverage")[:2] == (1, 1)
+    assert pair(t1, "renewal_rate") == (0, 1, 0.0)
+    assert (pair(li, "renewal_rate")[:2], pair(zhao, "renewal_rate")[:2]) == ((0, 0), (0, 1))
+    assert zhao.residents == 0
+    assert pair(t1, "fulfilment_rate")[:2] == (1, 2)
+    assert pair(t1, "satisfaction")[:2] == (2, 2)
+    assert [pair(t1, f"hypertension_{k}")[:2] for k in ("managed", "standardised", "controlled")] == [
+        (1, 1),
+        (0, 1),
+        (0, 1),
+    ]
+    assert pair(t1, "diabetes_managed")[:2] == (0, 0)
+    assert (t2.residents, t2.households) == (2, 1)
+    assert [
+        pair(t2, k)[:2] for k in ("key_population_coverage", "renewal_rate", "fulfilment_rate", "satisfaction")
+    ] == [
+        (2, 2),
+        (1, 1),
+        (1, 1),
+        (0, 2),
+    ]
+    assert [pair(t2, f"hypertension_{k}")[:2] for k in ("managed", "standardised", "controlled")] == [
+        (1, 1),
+        (1, 1),
+        (1, 1),
+    ]
+    assert second.doctors[0].indicators == t2.indicators
+    assert pair(report.township, "diabetes_managed")[:2] == (1, 2)
+
+
+def test_a_resident_in_two_contracts_counts_for_the_later_one(township: Store) -> None:
+    """On 10 January 2025 a2 is covered by C1 (李医生, from 1 January) and C7 (赵医生, to 14
+    January): she counts once, for C1's doctor."""
+    report = report_on(township, date(2025, 1, 10))
+    first = _team(report, "第一团队")
+    # 赵医生 has nothing to count that day (C7 expires only on 14 January).
+    assert [(d.name, d.contracted_residents) for d in first.doctors] == [("李医生", 4)]
+    assert (first.team.contracted_residents, first.team.households) == (4, 2)  # a1-a3, a6
+    assert _team(report, "第二团队").team.contracted_residents == 2
+
+
+def test_a_household_counts_once_for_its_team(township: Store, ids: dict[str, uuid.UUID]) -> None:
+    """a3 signs with 赵医生 on 1 April 2025 while a1 and a2 stay with 李医生: household HA1
+    counts for both doctors, and once for 第一团队."""
+    with township.write() as session:
+        b = Builder(session, township.info.township_id, dict(ids), n=100)
+        b.contract([session.get_one(Resident, ids["a3"])], date(2025, 4, 1), date(2026, 3, 31), doctor="D3")
+    first = _team(report_on(township, AS_OF), "第一团队")
+    assert [(d.name, d.households, d.contracted_residents) for d in first.doctors] == [
+        ("李医生", 1, 2),
+        ("赵医生", 1, 1),
+    ]
+    assert (first.team.households, first.team.contracted_residents) == (1, 3)
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, PAST, date(2025, 1, 10), date(2025, 4, 15)])
+def test_one_village_alone_gives_its_row_of_the_report(township: Store, ids: dict[str, uuid.UUID], as_of: date) -> None:
+    report = report_on(township, as_of)
+    for code in (CODE_A, CODE_B, CODE_C):
+        assert village_indicators(township, ids[code], as_of, DEFAULT_DEFINITIONS) == village(report, code)
+
+
+def test_one_village_needs_a_sign_in_and_a_village(township: Store, ids: dict[str, uuid.UUID]) -> None:
+    assert village_indicators(township, ids[CODE_A]).code == CODE_A  # today by the store's clock
+    nobody = Store(township.engine, township.paths, township.info, None, township.clock, township.key)
+    with pytest.raises(PermissionDenied):
+        village_indicators(nobody, ids[CODE_A], AS_OF)
+    with pytest.raises(ValidationError) as caught:
+        village_indicators(township, ids["T1"], AS_OF)
+    set_language("en")
+    try:
+        assert caught.value.message == "Could not find the village: refresh and try again."
+    finally:
+        set_language("zh_CN")
 
 
 def test_every_indicator_shows_its_formula(township: Store) -> None:

@@ -3,20 +3,35 @@ date by default and who may see the figures."""
 
 from __future__ import annotations
 
+import gc
 import json
+import sys
+import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from helpers import builders
+from helpers.indicator_township import AS_OF, build_township
 from helpers.scene import TOWNSHIP_CODE
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fdclient.domain.roles import Role
 from fdclient.errors import PermissionDenied
-from fdclient.services.indicators.compute import AreaIndicators, Indicator, IndicatorReport, compute_indicators
+from fdclient.models import Village
+from fdclient.services.indicators.compute import (
+    AreaIndicators,
+    Indicator,
+    IndicatorReport,
+    TeamIndicators,
+    compute_indicators,
+)
+from fdclient.services.indicators.forked import start_in_child
 from fdclient.services.indicators.report import (
     JSON_FORMAT,
     display_width,
@@ -44,9 +59,25 @@ REQUIRED = {
     "indicators",
     "township_code",
     "township_name",
+    "hypertension",
+    "diabetes",
+    "teams",
 }
-VILLAGE_REQUIRED = {"code", "name", "residents", "contracted_residents", "coverage"}
+VILLAGE_REQUIRED = {"code", "name", "residents", "contracted_residents", "coverage", "hypertension", "diabetes"}
 INDICATOR_KEYS = {"key", "name", "formula", "numerator", "denominator", "value"}
+#: Exactly the keys of the "hypertension" and "diabetes" objects.
+CHRONIC_KEYS = {
+    "patients",
+    "managed",
+    "standardised",
+    "controlled",
+    "management_rate",
+    "standardisation_rate",
+    "control_rate",
+}
+
+
+TEAM_ID, DOCTOR_ID = uuid.UUID(int=1), uuid.UUID(int=2)
 
 
 def ind(key: str, name: str, num: int, den: int) -> Indicator:
@@ -66,7 +97,11 @@ def area(
     renewal: Pair = (0, 0),
     fulfil: Pair = (0, 0),
     satisfied: Pair = (0, 0),
+    hypertension: tuple[int, int, int, int] = (0, 0, 0, 0),
 ) -> AreaIndicators:
+    """The figures of one area; *hypertension* is (patients, managed, standardised,
+    controlled), diabetes has none."""
+    patients, managed, standardised, controlled = hypertension
     return AreaIndicators(
         code=code,
         name=name,
@@ -78,17 +113,28 @@ def area(
             ind("key_population_coverage", "重点人群签约覆盖率", *kp),
             ind("renewal_rate", "续约率", *renewal),
             ind("fulfilment_rate", "履约率", *fulfil),
+            ind("hypertension_managed", "高血压患者健康管理率", managed, patients),
+            ind("hypertension_standardised", "高血压患者规范管理率", standardised, managed),
+            ind("hypertension_controlled", "高血压管理人群血压控制率", controlled, managed),
+            ind("diabetes_managed", "2型糖尿病患者健康管理率", 0, 0),
+            ind("diabetes_standardised", "2型糖尿病患者规范管理率", 0, 0),
+            ind("diabetes_controlled", "2型糖尿病管理人群血糖控制率", 0, 0),
             ind("satisfaction", "满意度", *satisfied),
         ),
     )
 
 
 def sample_report() -> IndicatorReport:
-    east = area("360111101201", "东村", 6, 3, kp=(2, 3), renewal=(1, 2), fulfil=(1, 3), satisfied=(2, 2))
+    figures: dict[str, Any] = {"renewal": (1, 2), "fulfil": (1, 3), "satisfied": (2, 2), "hypertension": (3, 2, 1, 1)}
+    east = area("360111101201", "东村", 6, 3, kp=(2, 3), **figures)
     west = area("360111101202", "西湖社区居委会", 2, 0, kp=(0, 1))
     south = area("360111101203", "南村", 0, 0)
-    township = area("360111101", "罗家镇", 8, 3, kp=(2, 4), renewal=(1, 2), fulfil=(1, 3), satisfied=(2, 2))
-    return IndicatorReport(as_of=date(2025, 6, 30), township=township, villages=(east, west, south))
+    township = area("360111101", "罗家镇", 8, 3, kp=(2, 4), **figures)
+    team = TeamIndicators(
+        area(str(TEAM_ID), "第一团队", 3, 3, kp=(2, 2), **figures),
+        (area(str(DOCTOR_ID), "李医生", 3, 3, kp=(2, 2), **figures),),
+    )
+    return IndicatorReport(as_of=date(2025, 6, 30), township=township, villages=(east, west, south), teams=(team,))
 
 
 def test_json_has_the_keys_county_scripts_parse() -> None:
@@ -108,8 +154,26 @@ def test_json_has_the_keys_county_scripts_parse() -> None:
         "key_population_coverage",
         "renewal_rate",
         "fulfilment_rate",
+        "hypertension_managed",
+        "hypertension_standardised",
+        "hypertension_controlled",
+        "diabetes_managed",
+        "diabetes_standardised",
+        "diabetes_controlled",
         "satisfaction",
     ]
+    assert data["hypertension"] == {
+        "patients": 3,
+        "managed": 2,
+        "standardised": 1,
+        "controlled": 1,
+        "management_rate": 0.666667,
+        "standardisation_rate": 0.5,
+        "control_rate": 0.5,
+    }
+    assert data["diabetes"] == dict.fromkeys(["patients", "managed", "standardised", "controlled"], 0) | dict.fromkeys(
+        ["management_rate", "standardisation_rate", "control_rate"]
+    )
     assert all(set(i) == INDICATOR_KEYS for i in data["indicators"])
     first = data["indicators"][0]
     assert (first["name"], first["numerator"], first["denominator"], first["value"]) == ("签约覆盖率", 3, 8, 0.375)
@@ -136,6 +200,47 @@ def test_json_villages_and_nulls() -> None:
         for key in ("coverage", "key_population_coverage", "renewal_rate", "fulfilment_rate"):
             assert scope[key] is None or 0.0 <= scope[key] <= 1.0
     assert json.loads(text) == data
+
+
+def test_json_teams_are_shaped_like_villages() -> None:
+    data = report_to_json(sample_report())
+    (team,) = data["teams"]
+    village_keys = set(data["villages"][0]) - {"code", "name"}
+    assert set(team) == village_keys | {"team_id", "team_name", "doctors"}
+    assert (team["team_id"], team["team_name"]) == (str(TEAM_ID), "第一团队")
+    (doctor,) = team["doctors"]
+    assert set(doctor) == village_keys | {"doctor_id", "doctor_name"}
+    assert (doctor["doctor_id"], doctor["doctor_name"], doctor["contracted_residents"]) == (str(DOCTOR_ID), "李医生", 3)
+    assert team["hypertension"]["control_rate"] == 0.5
+
+
+def test_json_of_the_township_has_chronic_figures_at_every_level(store: Store) -> None:
+    build_township(store)
+    data = report_to_json(compute_indicators(store, AS_OF))
+    assert data["hypertension"] == {
+        "patients": 2,
+        "managed": 2,
+        "standardised": 1,
+        "controlled": 1,
+        "management_rate": 1.0,
+        "standardisation_rate": 0.5,
+        "control_rate": 0.5,
+    }
+    assert data["diabetes"] == {
+        "patients": 2,
+        "managed": 1,
+        "standardised": 0,
+        "controlled": 1,
+        "management_rate": 0.5,
+        "standardisation_rate": 0.0,
+        "control_rate": 1.0,
+    }
+    assert [t["team_name"] for t in data["teams"]] == ["第一团队", "第二团队"]
+    doctors = [d for t in data["teams"] for d in t["doctors"]]
+    for scope in [data, *data["villages"], *data["teams"], *doctors]:
+        assert set(scope["hypertension"]) == set(scope["diabetes"]) == CHRONIC_KEYS
+        assert REQUIRED - {"as_of", "format", "township_code", "township_name", "villages", "teams"} <= set(scope)
+    assert json.loads(json.dumps(data, ensure_ascii=False, allow_nan=False)) == data
 
 
 def test_percent_and_width() -> None:
@@ -189,10 +294,24 @@ def test_indicator_table_columns_line_up() -> None:
     )
 
 
+def test_text_shows_teams_doctors_and_chronic_disease_management() -> None:
+    lines = report_to_text(sample_report()).splitlines()
+    start = lines.index("分团队、家庭医生情况（按统计日有效协议的团队和医生；未签约居民只计入乡镇和村）") + 1
+    header, team, doctor = lines[start : start + 3]
+    assert header.startswith("团队／家庭医生") and team.startswith("第一团队") and doctor.startswith("  └ 李医生")
+    assert "66.7%" not in team and "33.3%" in team  # fulfilment 1/3
+    chronic = lines.index("高血压、2型糖尿病患者管理（公式见上表）") + 1
+    table = lines[chronic : chronic + 7]  # header, township, three villages, team, doctor
+    assert table[1].startswith("罗家镇") and table[-1].startswith("  └ 李医生")
+    assert "66.7%" in table[1] and "无" in table[1]  # 健康管理率 2/3; no diabetes patients
+    assert len({display_width(row) for row in table}) == 1, table
+
+
 def test_empty_store_reports_nulls(store: Store) -> None:
     report = compute_indicators(store, date(2025, 6, 30))
     data = report_to_json(report)
-    assert (data["residents"], data["households"], data["villages"]) == (0, 0, [])
+    assert (data["residents"], data["households"], data["villages"], data["teams"]) == (0, 0, [], [])
+    assert data["hypertension"]["patients"] == 0 and data["hypertension"]["control_rate"] is None
     assert all(data[k] is None for k in ("coverage", "key_population_coverage", "renewal_rate", "fulfilment_rate"))
     assert all(i["value"] is None for i in data["indicators"])
     text = report_to_text(report)
@@ -203,6 +322,59 @@ def test_without_a_date_the_report_is_for_the_stores_today(store: Store) -> None
     """``fdclient stats`` without ``--as-of``: today by the store's clock (the scene's
     2026-06-01), not the computer's."""
     assert report_to_json(compute_indicators(store))["as_of"] == builders.TODAY.isoformat()
+
+
+# --- the second group of queries in a child process -------------------------------------
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+
+
+def _villages_in(store: Store) -> int:
+    with store.read() as session:
+        return len(session.scalars(select(Village)).all())
+
+
+def _fails() -> int:
+    raise ValueError("the child's own failure")
+
+
+@linux_only
+def test_a_child_process_reads_the_store_and_answers(store: Store) -> None:
+    build_township(store)
+    child = start_in_child(store.engine, lambda: _villages_in(store))
+    assert child is not None
+    assert child.result() == 3 == _villages_in(store)  # the parent's store still works
+    failing = start_in_child(store.engine, _fails)
+    assert failing is not None
+    with pytest.raises(ValueError, match="the child's own failure"):
+        failing.result()
+    abandoned = start_in_child(store.engine, lambda: _villages_in(store))
+    assert abandoned is not None and not gc.isenabled()  # no collection beside a child
+    abandoned.abandon()
+    assert gc.isenabled()
+
+
+def test_no_child_process_while_a_unit_of_work_is_open(store: Store) -> None:
+    with store.read() as session:
+        session.execute(select(1))  # holds a connection until the unit of work ends
+        assert start_in_child(store.engine, lambda: _villages_in(store)) is None
+
+
+def test_no_child_process_beside_other_threads(store: Store) -> None:
+    started, stop = threading.Event(), threading.Event()
+
+    def wait_for_the_end() -> None:
+        started.set()
+        stop.wait()
+
+    other = threading.Thread(target=wait_for_the_end)
+    other.start()
+    try:
+        started.wait()
+        assert start_in_child(store.engine, lambda: _villages_in(store)) is None
+    finally:
+        stop.set()
+        other.join()
 
 
 # --- who may see the figures ----------------------------------------------------------

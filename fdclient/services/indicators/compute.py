@@ -1,14 +1,17 @@
-"""Indicators (考核指标, DOMAIN.md §6) for the township and each village, as of a date.
+"""Indicators (考核指标, DOMAIN.md §6) for the township, each village, each family-doctor
+team and each doctor of a team, as of a date.
 
-``compute_indicators(store, as_of)`` runs nine aggregate queries, grouped by village,
-and never loads ORM objects or loops over residents in Python (its cost on a 100k-resident
-demo store is measured by ``bench/stats_bench.py``; most of it is reading the planned
-services due in the period). The township figures are
-the sums of the village figures, so the breakdown always adds up (the per-service-kind
-fulfilment rows exist for the township only).
+``compute_indicators(store, as_of)`` runs about ten aggregate queries, grouped by cell
+(village, team, doctor; :mod:`fdclient.services.indicators.tally`), and never loads ORM
+objects or loops over residents in Python (its cost on a 100k-resident demo store is
+measured by ``bench/stats_bench.py``). The township's, villages', teams' and doctors'
+figures are sums of the same cells, so the breakdowns always add up (the per-service-kind
+fulfilment rows exist for the township only). ``village_indicators(store, village_id)``
+computes one village alone, from its residents (what the dashboard shows on a click).
 
-What is counted is configuration (:mod:`fdclient.services.indicators.definitions`); the queries are
-in :mod:`fdclient.services.indicators.queries`, built from the conditions in
+What is counted is configuration (:mod:`fdclient.services.indicators.definitions`); the
+queries are in :mod:`fdclient.services.indicators.queries` and
+:mod:`fdclient.services.indicators.chronic`, built from the conditions in
 :mod:`fdclient.services.indicators.sql`. Rates are fractions from 0 to 1, or ``None`` when
 the denominator is 0.
 """
@@ -16,9 +19,7 @@ the denominator is 0.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -27,23 +28,31 @@ from sqlalchemy.orm import Session
 
 from fdclient.domain.codes import ServiceKind, VisitKind
 from fdclient.domain.roles import Permission
-from fdclient.services.indicators import queries
+from fdclient.models import Village
+from fdclient.services.indicators import chronic, queries
 from fdclient.services.indicators.definitions import (
     DEFAULT_DEFINITIONS,
     IndicatorDefinition,
     IndicatorDefinitions,
 )
-from fdclient.services.indicators.sql import VILLAGES, contracted_residents
+from fdclient.services.indicators.forked import start_in_child
+from fdclient.services.indicators.sql import STAFF, TEAMS, VILLAGES, covered_residents
+from fdclient.services.indicators.tally import Count, Counts, Tally
+from fdclient.services.lookup import fetch
 from fdclient.services.township import store_township
 from fdclient.settings import BP_TARGET, get_setting
 from fdclient.store import Store
 from fdclient.store.context import require, today
+from fdclient.store.engine import bulk_load_cache
+from fdclient.text import msg
 
 __all__ = [
     "AreaIndicators",
     "Indicator",
     "IndicatorReport",
+    "TeamIndicators",
     "compute_indicators",
+    "village_indicators",
 ]
 
 
@@ -60,7 +69,8 @@ class Indicator:
 
 @dataclass(frozen=True)
 class AreaIndicators:
-    """The figures of one area (the township or a village)."""
+    """The figures of one unit: the township, a village, a team or a doctor (``code`` is
+    the township's or village's code, or the team's or doctor's id)."""
 
     code: str
     name: str
@@ -80,54 +90,88 @@ class AreaIndicators:
 
 
 @dataclass(frozen=True)
+class TeamIndicators:
+    """A family-doctor team's figures, and those of each of its doctors (by name)."""
+
+    team: AreaIndicators
+    doctors: tuple[AreaIndicators, ...]
+
+
+@dataclass(frozen=True)
 class IndicatorReport:
     as_of: date
     township: AreaIndicators
     villages: tuple[AreaIndicators, ...]
+    #: In the order the teams were made; only residents covered on the day belong to a team.
+    teams: tuple[TeamIndicators, ...] = ()
 
 
-Counts = dict[str, int]
-#: ``(village id, count name, value)`` as the queries yield them.
-Count = tuple[uuid.UUID, str, int]
-Counted = Iterator[Count]
+def _covered_counts(session: Session, as_of: date, d: IndicatorDefinitions) -> list[Count]:
+    """The counts that read the table of residents covered on the day (built here)."""
+    with covered_residents(session, as_of) as covered:
+        return [
+            *queries.population(session, as_of, covered, d),
+            *queries.fulfilment(session, as_of, d, covered),
+            *queries.team_households(session, covered),
+            *queries.satisfaction(session, as_of, d, covered=covered),
+        ]
 
 
-def _contract_counts(session: Session, as_of: date, d: IndicatorDefinitions) -> Counted:
-    """The counts that need the residents covered on *as_of* (one temporary table)."""
-    with contracted_residents(session, as_of) as contracted:
-        yield from queries.population_by_village(session, as_of, contracted, d)
-        yield from queries.fulfilment(session, as_of, d, contracted)
-
-
-def _other_counts(session: Session, as_of: date, d: IndicatorDefinitions) -> Counted:
-    yield from queries.households_by_village(session, as_of)
-    yield from queries.renewals(session, as_of, d)
-    yield from queries.followups(session, as_of, d, VisitKind.HYPERTENSION)
-    yield from queries.followups(session, as_of, d, VisitKind.DIABETES)
-    yield from queries.satisfaction(session, as_of, d)
+def _other_counts(session: Session, as_of: date, d: IndicatorDefinitions) -> list[Count]:
+    """The counts that need no table of covered residents (the patients' teams are
+    looked up per patient)."""
+    counts = [
+        *queries.households(session, as_of),
+        *queries.renewals(session, as_of, d),
+        *chronic.followups(session, as_of, d, VisitKind.HYPERTENSION),
+        *chronic.followups(session, as_of, d, VisitKind.DIABETES),
+    ]
     if d.per_service_rows:
-        for kind, due, done in queries.fulfilment_by_kind(session, as_of, d):
-            yield TOWNSHIP_ONLY, f"kind_due:{kind}", due
-            yield TOWNSHIP_ONLY, f"kind_done:{kind}", done
+        counts += queries.fulfilment_by_kind(session, as_of, d)
+    return counts
 
 
-CountGroup = Callable[[Session, date, IndicatorDefinitions], Counted]
-#: Two groups of about equal cost: side by side, each reads on a connection of its own.
-_GROUPS: tuple[CountGroup, ...] = (_contract_counts, _other_counts)
-#: The "village" of counts that exist for the township only (per service kind).
-TOWNSHIP_ONLY = uuid.UUID(int=0)
+CountGroup = Callable[[Session, date, IndicatorDefinitions], list[Count]]
+#: Two groups of about equal cost (about 500 ms each on the 100k demo store, every page
+#: decrypted once).
+_GROUPS: tuple[CountGroup, CountGroup] = (_covered_counts, _other_counts)
 
 
-def _in_own_unit_of_work(store: Store, group: CountGroup, as_of: date, d: IndicatorDefinitions) -> list[Count]:
-    with store.read() as session:
-        return list(group(session, as_of, d))
+def _in_own_unit_of_work(
+    store: Store, groups: tuple[CountGroup, ...], as_of: date, d: IndicatorDefinitions
+) -> list[Count]:
+    """The counts of *groups* in one read unit of work with a large page cache: the
+    queries look residents up by id again and again, and every page that fell out of the
+    cache costs a decryption."""
+    with store.read() as session, bulk_load_cache(session.connection()):
+        return [count for group in groups for count in group(session, as_of, d)]
 
 
-def _side_by_side(store: Store, as_of: date, d: IndicatorDefinitions) -> list[list[Count]]:
-    """The groups' counts, each group read in a unit of work of its own on its own thread."""
-    with ThreadPoolExecutor(len(_GROUPS), thread_name_prefix="indicators") as pool:
-        futures = [pool.submit(_in_own_unit_of_work, store, group, as_of, d) for group in _GROUPS]
-        return [f.result() for f in futures]
+def _all_counts(store: Store, as_of: date, d: IndicatorDefinitions, side_by_side: bool) -> list[Count]:
+    """Every count: with *side_by_side*, the second group in a forked child process while
+    this one reads the first (:mod:`~fdclient.services.indicators.forked`; where that is
+    not possible, one after the other)."""
+    first, second = _GROUPS
+    child = (
+        start_in_child(store.engine, lambda: _in_own_unit_of_work(store, (second,), as_of, d)) if side_by_side else None
+    )
+    if child is None:
+        return _in_own_unit_of_work(store, _GROUPS, as_of, d)
+    try:
+        own = _in_own_unit_of_work(store, (first,), as_of, d)
+    except BaseException:
+        child.abandon()
+        raise
+    return own + child.result()
+
+
+def _township_definitions(session: Session, definitions: IndicatorDefinitions | None) -> IndicatorDefinitions:
+    """The given definitions, or the defaults with the township's own blood-pressure
+    target (the ``bp_target`` setting), so the control rate judges visits as the
+    follow-up forms did."""
+    if definitions is not None:
+        return definitions
+    return replace(DEFAULT_DEFINITIONS, bp_target=get_setting(session, BP_TARGET))
 
 
 def compute_indicators(
@@ -137,24 +181,21 @@ def compute_indicators(
     *,
     side_by_side: bool = True,
 ) -> IndicatorReport:
-    """All indicators on *as_of* (today by the store's clock) for the store's township and
-    each of its villages.
+    """All indicators on *as_of* (today by the store's clock) for the store's township,
+    each of its villages, each team and each doctor of a team.
 
-    The counts are read in two groups, each in a read unit of work of its own and, with
-    ``side_by_side``, on two connections at once: SQLite in WAL mode lets readers run side
-    by side and releases the GIL while it works, so on a two-core laptop the report takes
-    about half the time. (Each group sees a consistent snapshot; a write committed between
-    the two could make them differ by that write, which a report tolerates.)
-
-    Without *definitions*, the defaults apply with the township's own blood-pressure
-    target (the ``bp_target`` setting), so the control rate judges visits as the
-    follow-up forms did.
+    The counts are read in two groups, with ``side_by_side`` at the same time: the second
+    in a forked child process with connections of its own
+    (:mod:`~fdclient.services.indicators.forked`), so on a two-core laptop the report
+    takes little more than half the time. Each group sees a consistent snapshot; a write
+    committed between the two could make them differ by that write, which a report
+    tolerates. Without ``side_by_side``, or where a fork is not possible, one unit of work
+    reads everything.
     """
     with store.read() as session:
         require(session, Permission.VIEW_INDICATORS)
         as_of = as_of or today(session)
-        if definitions is None:
-            definitions = replace(DEFAULT_DEFINITIONS, bp_target=get_setting(session, BP_TARGET))
+        definitions = _township_definitions(session, definitions)
         township = store_township(session)
         township_code, township_name = township.code, township.name
         villages = session.execute(
@@ -162,27 +203,62 @@ def compute_indicators(
             .where(VILLAGES.c.township_id == township.id)
             .order_by(VILLAGES.c.code)
         ).all()
-        results = None if side_by_side else [list(group(session, as_of, definitions)) for group in _GROUPS]
-    if results is None:
-        results = _side_by_side(store, as_of, definitions)
-    counts: dict[uuid.UUID, Counts] = defaultdict(lambda: defaultdict(int))
-    for rows in results:
-        for village_id, name, value in rows:
-            counts[village_id][name] += value
+        # In the order they were made (ids are UUIDv7); by name, 第七团队 would come
+        # before 第三团队.
+        teams = session.execute(
+            select(TEAMS.c.id, TEAMS.c.name).where(TEAMS.c.township_id == township.id).order_by(TEAMS.c.id)
+        ).all()
+        staff = dict(session.execute(select(STAFF.c.id, STAFF.c.name)).tuples().all())
+    tally = Tally(row.id for row in villages)
+    tally.add_all(_all_counts(store, as_of, definitions, side_by_side))
 
-    known = {row.id for row in villages}
-    total: Counts = defaultdict(int)
-    for village_id, figures in counts.items():
-        if village_id in known or village_id == TOWNSHIP_ONLY:
-            for name, value in figures.items():
-                total[name] += value
-    kinds = [k for k in ServiceKind if total.get(f"kind_due:{k}")]
+    kinds = [k for k in ServiceKind if tally.township.get(f"kind_due:{k}")]
     build = _Builder(definitions)
     return IndicatorReport(
         as_of=as_of,
-        township=build.area(township_code, township_name, total, kinds),
-        villages=tuple(build.area(row.code, row.name, counts.get(row.id, {})) for row in villages),
+        township=build.area(township_code, township_name, tally.township, kinds),
+        villages=tuple(build.area(row.code, row.name, tally.villages.get(row.id, {})) for row in villages),
+        teams=tuple(_team(build, tally, team_id, name, staff) for team_id, name in teams),
     )
+
+
+def _team(
+    build: _Builder, tally: Tally, team_id: uuid.UUID, name: str, staff: Mapping[uuid.UUID, str]
+) -> TeamIndicators:
+    doctors = sorted(tally.doctors_of(team_id), key=lambda doctor: (staff.get(doctor, ""), str(doctor)))
+    return TeamIndicators(
+        team=build.area(str(team_id), name, tally.teams.get(team_id, {})),
+        doctors=tuple(
+            build.area(str(doctor), staff.get(doctor, ""), tally.doctors[team_id, doctor]) for doctor in doctors
+        ),
+    )
+
+
+def village_indicators(
+    store: Store,
+    village_id: uuid.UUID,
+    as_of: date | None = None,
+    definitions: IndicatorDefinitions | None = None,
+) -> AreaIndicators:
+    """The indicators of one village on *as_of* (today by the store's clock), the same
+    figures as its row of :func:`compute_indicators`, computed from the village's own
+    residents and contracts only (what the dashboard shows on a click)."""
+    with store.read() as session:
+        require(session, Permission.VIEW_INDICATORS)
+        as_of = as_of or today(session)
+        definitions = _township_definitions(session, definitions)
+        village = fetch(session, Village, village_id, msg("该村（居）委会", "the village"), "village_id")
+        tally = Tally([village.id])
+        d, v = definitions, village.id
+        with covered_residents(session, as_of, v) as covered:
+            tally.add_all(queries.population(session, as_of, covered, d, v))
+            tally.add_all(queries.fulfilment(session, as_of, d, covered))
+            tally.add_all(queries.satisfaction(session, as_of, d, v, covered))
+            for kind in (VisitKind.HYPERTENSION, VisitKind.DIABETES):
+                tally.add_all(chronic.followups(session, as_of, d, kind, v, covered))
+        tally.add_all(queries.households(session, as_of, v))
+        tally.add_all(queries.renewals(session, as_of, d, v))
+        return _Builder(definitions).area(village.code, village.name, tally.villages.get(village.id, {}))
 
 
 # --- assembling ----------------------------------------------------------------------
@@ -193,8 +269,8 @@ class _Builder:
         self.d = definitions
         self.params = definitions.params()
 
-    def area(self, code: str, name: str, c: Counts, kinds: Iterable[ServiceKind] = ()) -> AreaIndicators:
-        """The indicators of one area; *kinds* are the service kinds shown with a row of
+    def area(self, code: str, name: str, c: Counts, kinds: list[ServiceKind] | None = None) -> AreaIndicators:
+        """The indicators of one unit; *kinds* are the service kinds shown with a row of
         their own (the township only)."""
         d = self.d
         rows = [
@@ -212,15 +288,18 @@ class _Builder:
         ]
         rows += [
             self._make(d.kind_fulfilment, c, f"kind_done:{k}", f"kind_due:{k}", kind=k.label, kind_key=k.value)
-            for k in kinds
+            for k in kinds or ()
         ]
-        rows += [
-            self._make(d.hypertension_standardised, c, "hypertension_standard", "hypertension_patients"),
-            self._make(d.hypertension_controlled, c, "hypertension_controlled", "hypertension_followed"),
-            self._make(d.diabetes_standardised, c, "diabetes_standard", "diabetes_patients"),
-            self._make(d.diabetes_controlled, c, "diabetes_controlled", "diabetes_followed"),
-            self._make(d.satisfaction, c, "satisfied", "surveys"),
-        ]
+        for disease, (managed, standardised, controlled) in (
+            ("hypertension", (d.hypertension_managed, d.hypertension_standardised, d.hypertension_controlled)),
+            ("diabetes", (d.diabetes_managed, d.diabetes_standardised, d.diabetes_controlled)),
+        ):
+            rows += [
+                self._make(managed, c, f"{disease}_managed", f"{disease}_patients"),
+                self._make(standardised, c, f"{disease}_standardised", f"{disease}_managed"),
+                self._make(controlled, c, f"{disease}_controlled", f"{disease}_managed"),
+            ]
+        rows.append(self._make(d.satisfaction, c, "satisfied", "surveys"))
         return AreaIndicators(
             code=code,
             name=name,

@@ -2,47 +2,70 @@
 
 Definitions vary by region, so every indicator has a Chinese name and a formula text that
 is shown next to its figure, and the parameters the formulas depend on (which key
-populations count, the length of the period, the number of follow-ups that makes
-management "standardised", the control targets, the satisfied score) are fields of
+populations count, the length of the period, what makes chronic-disease management
+"standardised", the control targets, the satisfied score) are fields of
 :class:`IndicatorDefinitions`. A county with different rules builds its own instance, e.g.
-``dataclasses.replace(DEFAULT_DEFINITIONS, bp_target="guideline2025")``.
+``dataclasses.replace(DEFAULT_DEFINITIONS, bp_target="guideline2025")``; the township's
+``bp_target`` setting is applied by ``compute_indicators``. ``docs/indicators.md`` lists
+every formula with its source.
 
 Formula texts may contain ``{placeholders}`` filled from :meth:`IndicatorDefinitions.params`
-(``{period_months}``, ``{min_followups}``, ``{bp_target}``, ``{glucose_target}``,
-``{satisfied_min_score}``, and ``{tag}`` / ``{kind}`` for the per-population and
-per-service rows), so the text shown always matches the parameters used.
+(``{period_months}``, ``{min_followups}``, ``{followup_modes}``, ``{bp_target}``,
+``{glucose_target}``, ``{management_source}``, ``{satisfied_min_score}``, and ``{tag}`` /
+``{kind}`` for the per-population and per-service rows), so the text shown always matches
+the parameters used.
 
 What the counts mean (the choices made where the national texts leave room):
 
-* **Registered resident (在册居民) on D:** not voided, not merged into another record, born
-  by D, and active on D: status ``active``, or moved out / deceased *after* D
-  (``status_changed_on > D``). Someone who died or moved on D no longer counts on D. The
-  model has no registration date, so a resident registered after D still counts for D
-  when the other conditions hold.
+* **Registered resident (在册居民) on D:** registered (建档, ``registered_on``) by D, not
+  voided, not merged into another record, born by D, and active on D: status ``active``,
+  or moved out / deceased *after* D (``status_changed_on > D``). Someone who died or moved
+  on D no longer counts on D.
 * **Contracted (签约) on D:** a ``contract_members`` row whose contract was signed by D
   (status not draft, ``signed_at`` on or before D in local time), covers D
-  (``start_date <= D <= end_date``), was not terminated on or before D and whose member
-  had not left on or before D. Only dates are used, never today's ``status`` /
-  ``is_active``, so figures for a past D are right.
+  (``start_date <= D <= end_date``), was not terminated on or before D, and whose member
+  had joined by D and not left on or before D. Only dates are used, never today's
+  ``status`` / ``is_active``, so figures for a past D are right.
+* **Team and family doctor (团队, 家庭医生):** those of the contract covering the resident on
+  D (the one that started later when two overlap; on the same day, the later-created). A
+  resident covered by no contract is counted in the township and the village only.
+  Renewals count in the team and doctor of the contract that expired. For a team or
+  doctor the population *is* its registered covered residents, so its coverage rates are
+  100% by construction; its households are those with a member it covers (one household
+  can count for two doctors, once for their team); its other figures are its own.
 * **Period:** the :attr:`~IndicatorDefinitions.period_months` months ending on D, i.e.
-  ``(D - period, D]``.
+  ``(D - period, D]`` (a year: the 2017 specification's "年内").
 * **Renewal:** contracts signed by D whose end date is in the period and that were not
   terminated on or before their end date; renewed when a successor contract
   (``renewal_of_id``) was signed by D. Counted in the representative's village.
 * **Fulfilment (履约率):** residents contracted on D with at least one planned service due in
-  the period (window ending in it, not cancelled); fulfilled when every one of them was
-  done by D (``status = 'done'`` and ``fulfilled_on <= D``). Residents with nothing due are
-  in neither numerator nor denominator. No cancellation date is recorded, so a service
-  cancelled after D is left out for D as well.
+  the period (window ending in it, not closed on or before D); fulfilled when every one of
+  them was done by D (``status = 'done'`` and ``fulfilled_on <= D``). A service cancelled
+  after D (``closed_on > D``) was open on D and counts as not done. Residents with nothing
+  due are in neither numerator nor denominator.
 * **Fulfilment per service kind:** for the township only, every planned service due in the
   period (also those of residents no longer contracted on D), and those done by D.
-* **Follow-ups (规范管理率, 控制率):** visits of kind hypertension / diabetes that are the
-  current revision (nothing supersedes them; a correction's own date counts), not voided,
-  dated in the period, any mode (clinic, home, phone). Controlled means the latest such
-  visit's reading is below the target (blood pressure: the band for the patient's age on
-  D; a missing reading is not controlled).
+* **Chronic disease management (高血压, 2型糖尿病; 2017 specification):**
+
+  - *patients*: registered residents with the diagnosis (``has_hypertension`` /
+    ``has_diabetes``);
+  - *follow-ups*: visits of kind hypertension / diabetes dated in the period that are the
+    current revision (nothing supersedes them; a correction counts on its own
+    ``visit_date``) and not voided;
+  - *managed* (年内已管理): patients with at least one such follow-up, any mode;
+  - *standardised* (规范管理): managed patients with at least ``min_followups``
+    face-to-face follow-ups (mode clinic "1" or home "2"; phone "3" only when
+    ``phone_followups_count``);
+  - *controlled*: managed patients whose latest follow-up (the latest date; on one day the
+    later-created record) was on target: blood pressure below the band of the
+    ``bp_target`` for the patient's age on D for hypertension; fasting glucose below the
+    ``glucose_target`` for diabetes, never blood pressure. A missing reading is not on
+    target.
+
+  健康管理率 = managed ÷ patients; 规范管理率 and the control rate = ... ÷ managed.
 * **Satisfaction:** non-voided surveys dated in the period, by the surveyed resident's
-  village; the satisfied answer when there is one, otherwise the score.
+  village (and team and doctor on D, when registered and covered then); the satisfied
+  answer when there is one, otherwise the score.
 """
 
 from __future__ import annotations
@@ -52,20 +75,33 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fdclient.domain.followup_rules import (
+from fdclient.domain.codes import VISIT_MODE
+from fdclient.domain.control_targets import (
     BP_TARGETS,
     DEFAULT_BP_TARGET,
     DEFAULT_GLUCOSE_TARGET,
     GLUCOSE_TARGETS,
 )
 from fdclient.domain.key_populations import KeyPopulation
+from fdclient.text import CHINESE
 
 __all__ = [
     "DEFAULT_DEFINITIONS",
+    "FACE_TO_FACE_MODES",
+    "PHONE_MODE",
+    "SPEC_2017",
     "IndicatorDefinition",
     "IndicatorDefinitions",
     "period_start",
 ]
+
+#: The national specification the chronic-disease figures follow by default.
+SPEC_2017 = "国家基本公共卫生服务规范（第三版，2017）"
+#: Visit modes (codes.VISIT_MODE) that are face-to-face: at the clinic, at home.
+FACE_TO_FACE_MODES = ("1", "2")
+#: The phone follow-up: managed, but not face-to-face.
+PHONE_MODE = "3"
+assert {*FACE_TO_FACE_MODES, PHONE_MODE} == set(VISIT_MODE)
 
 
 @dataclass(frozen=True)
@@ -83,6 +119,27 @@ class IndicatorDefinition:
         return self.name_zh.format_map(values), self.formula_zh.format_map(values)
 
 
+def _managed(disease: str) -> IndicatorDefinition:
+    return IndicatorDefinition(
+        f"{disease}_managed",
+        f"{_DISEASE[disease]}患者健康管理率",
+        f"已管理的{_DISEASE[disease]}患者数（近{{period_months}}个月内至少随访1次，随访方式不限；"
+        f"只计现行版本、未作废的随访记录）÷ 在册{_DISEASE[disease]}患者数（{{management_source}}）",
+    )
+
+
+def _standardised(disease: str) -> IndicatorDefinition:
+    return IndicatorDefinition(
+        f"{disease}_standardised",
+        f"{_DISEASE[disease]}患者规范管理率",
+        f"近{{period_months}}个月内{{followup_modes}}随访≥{{min_followups}}次的{_DISEASE[disease]}患者数 ÷ "
+        f"已管理的{_DISEASE[disease]}患者数（{{management_source}}）",
+    )
+
+
+_DISEASE = {"hypertension": "高血压", "diabetes": "2型糖尿病"}
+
+
 @dataclass(frozen=True)
 class IndicatorDefinitions:
     """Every indicator's name and formula, and the parameters of the formulas."""
@@ -90,8 +147,8 @@ class IndicatorDefinitions:
     coverage: IndicatorDefinition = IndicatorDefinition(
         "coverage",
         "签约覆盖率",
-        "签约居民数 ÷ 在册居民数（在册：档案未作废、未合并，统计日未死亡、未迁出；"
-        "签约：统计日在已签订协议的有效期内，协议未解约、本人未退出）",
+        "签约居民数 ÷ 在册居民数（在册：统计日前已建档，档案未作废、未合并，统计日未死亡、未迁出；"
+        "签约：统计日在已签订协议的有效期内，协议未解约，本人已加入、未退出）",
     )
     key_population_coverage: IndicatorDefinition = IndicatorDefinition(
         "key_population_coverage",
@@ -114,7 +171,7 @@ class IndicatorDefinitions:
         "fulfilment_rate",
         "履约率",
         "近{period_months}个月内到期的计划服务至统计日全部完成的签约居民数 ÷ "
-        "近{period_months}个月内有到期计划服务的签约居民数（已取消的服务不计）",
+        "近{period_months}个月内有到期计划服务的签约居民数（统计日前已取消的服务不计，统计日后才取消的计为未完成）",
     )
     #: One row per service kind with services due in the period (``{kind}`` is its label),
     #: for the township only.
@@ -122,27 +179,22 @@ class IndicatorDefinitions:
         "fulfilment_rate_{kind_key}",
         "{kind}履约率",
         "近{period_months}个月内到期、至统计日已完成的{kind}次数 ÷ 近{period_months}个月内到期的{kind}次数"
-        "（全乡镇的计划服务，含统计日已不在约居民的，已取消的不计）",
+        "（全乡镇的计划服务，含统计日已不在约居民的；统计日前已取消的不计）",
     )
-    hypertension_standardised: IndicatorDefinition = IndicatorDefinition(
-        "hypertension_standardised",
-        "高血压患者规范管理率",
-        "近{period_months}个月内有效随访（现行版本、未作废）≥{min_followups}次的在册高血压患者数 ÷ 在册高血压患者数",
-    )
+    hypertension_managed: IndicatorDefinition = _managed("hypertension")
+    hypertension_standardised: IndicatorDefinition = _standardised("hypertension")
     hypertension_controlled: IndicatorDefinition = IndicatorDefinition(
         "hypertension_controlled",
-        "高血压患者血压控制率",
-        "最近一次随访血压达标（{bp_target}）的高血压患者数 ÷ 近{period_months}个月内有随访的在册高血压患者数",
+        "高血压管理人群血压控制率",
+        "近{period_months}个月内最近一次随访血压达标（{bp_target}）的高血压患者数 ÷ 已管理的高血压患者数",
     )
-    diabetes_standardised: IndicatorDefinition = IndicatorDefinition(
-        "diabetes_standardised",
-        "2型糖尿病患者规范管理率",
-        "近{period_months}个月内有效随访（现行版本、未作废）≥{min_followups}次的在册糖尿病患者数 ÷ 在册糖尿病患者数",
-    )
+    diabetes_managed: IndicatorDefinition = _managed("diabetes")
+    diabetes_standardised: IndicatorDefinition = _standardised("diabetes")
     diabetes_controlled: IndicatorDefinition = IndicatorDefinition(
         "diabetes_controlled",
-        "2型糖尿病患者血糖控制率",
-        "最近一次随访空腹血糖达标（{glucose_target}）的糖尿病患者数 ÷ 近{period_months}个月内有随访的在册糖尿病患者数",
+        "2型糖尿病管理人群血糖控制率",
+        "近{period_months}个月内最近一次随访空腹血糖达标（{glucose_target}，只看血糖、不看血压）的2型糖尿病患者数 ÷ "
+        "已管理的2型糖尿病患者数",
     )
     satisfaction: IndicatorDefinition = IndicatorDefinition(
         "satisfaction",
@@ -159,24 +211,39 @@ class IndicatorDefinitions:
     #: Length of the period ending on the statistics date (renewal, fulfilment,
     #: follow-ups, satisfaction).
     period_months: int = 12
-    #: Follow-ups in the period that make management standardised (规范管理).
+    #: Face-to-face follow-ups in the period that make management standardised (规范管理).
     min_followups: int = 4
-    #: A key of followup_rules.BP_TARGETS (age bands use the age on the statistics date).
+    #: Whether phone follow-ups count towards ``min_followups`` (not in the national
+    #: specification; they always count towards "managed").
+    phone_followups_count: bool = False
+    #: Where the management rules above come from (shown in the formulas).
+    management_source: str = SPEC_2017
+    #: A key of control_targets.BP_TARGETS (age bands use the age on the statistics date).
     bp_target: str = DEFAULT_BP_TARGET
-    #: A key of followup_rules.GLUCOSE_TARGETS.
+    #: A key of control_targets.GLUCOSE_TARGETS.
     glucose_target: str = DEFAULT_GLUCOSE_TARGET
     #: A survey with only a score counts as satisfied from this score (0-100).
     satisfied_min_score: int = 80
+
+    @property
+    def counted_modes(self) -> tuple[str, ...]:
+        """The visit modes that count towards standardised management."""
+        return (*FACE_TO_FACE_MODES, PHONE_MODE) if self.phone_followups_count else FACE_TO_FACE_MODES
 
     def params(self) -> dict[str, Any]:
         """Values for the ``{placeholders}`` of the formula texts."""
         bp = BP_TARGETS[self.bp_target]
         glucose = GLUCOSE_TARGETS[self.glucose_target]
+        bp_text = bp.bands[0].text if len(bp.bands) == 1 else bp.note
         return {
             "period_months": self.period_months,
             "min_followups": self.min_followups,
-            "bp_target": bp.bands[0].text if len(bp.bands) == 1 else bp.note,
-            "glucose_target": f"<{glucose.fasting_below:.1f} mmol/L",
+            "followup_modes": "门诊、家庭或电话"
+            if self.phone_followups_count
+            else "面对面（门诊、家庭；电话随访不计）",
+            "management_source": self.management_source,
+            "bp_target": f"{bp_text}，{bp.source.render(CHINESE)}",
+            "glucose_target": f"<{glucose.fasting_below:.1f} mmol/L，{glucose.source.render(CHINESE)}",
             "satisfied_min_score": self.satisfied_min_score,
             "key_populations": "、".join(tag.label for tag in self.key_populations),
         }

@@ -9,10 +9,19 @@ denominator is 0::
      "households": 3, "residents": 8, "contracted_residents": 4, "coverage": 0.5,
      "key_population": 7, "key_population_contracted": 3, "key_population_coverage": 0.428571,
      "renewal_rate": 0.5, "fulfilment_rate": 0.666667,
+     "hypertension": {"patients": 2, "managed": 2, "standardised": 1, "controlled": 1,
+                      "management_rate": 1.0, "standardisation_rate": 0.5, "control_rate": 0.5},
+     "diabetes": {<the same keys>},
      "indicators": [{"key": "coverage", "name": "签约覆盖率", "formula": "...",
                      "numerator": 4, "denominator": 8, "value": 0.5}, ...],
      "villages": [{"code": "360111101201", "name": "东村", <the same figures>,
-                   "indicators": [...]}, ...]}
+                   "indicators": [...]}, ...],
+     "teams": [{"team_id": "0197…", "team_name": "第一团队", <the same figures>,
+                "doctors": [{"doctor_id": "0197…", "doctor_name": "李医生", <the same figures>}, ...]},
+               ...]}
+
+A team's or doctor's residents are those it covers on the day (its coverage rates are 1 by
+construction); residents without a contract are in the township and village figures only.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from fdclient.services.indicators.compute import AreaIndicators, Indicator, IndicatorReport
+from fdclient.services.indicators.compute import AreaIndicators, Indicator, IndicatorReport, TeamIndicators
 
 __all__ = ["JSON_FORMAT", "format_percent", "display_width", "report_to_json", "report_to_text"]
 
@@ -38,6 +47,20 @@ _HEADLINE = {
 }
 
 
+#: The chronic-disease objects: JSON key → {JSON key: (indicator key, part)}, with
+#: ``{d}`` the disease ("hypertension", "diabetes").
+_CHRONIC = {
+    "patients": ("{d}_managed", "denominator"),
+    "managed": ("{d}_managed", "numerator"),
+    "standardised": ("{d}_standardised", "numerator"),
+    "controlled": ("{d}_controlled", "numerator"),
+    "management_rate": ("{d}_managed", "value"),
+    "standardisation_rate": ("{d}_standardised", "value"),
+    "control_rate": ("{d}_controlled", "value"),
+}
+DISEASES = ("hypertension", "diabetes")
+
+
 def _rate(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
@@ -53,6 +76,11 @@ def _indicator_json(item: Indicator) -> dict[str, Any]:
     }
 
 
+def _part(area: AreaIndicators, key: str, part: str) -> float | int | None:
+    value = getattr(area.indicator(key), part)
+    return _rate(value) if part == "value" else value
+
+
 def _area_json(area: AreaIndicators) -> dict[str, Any]:
     data: dict[str, Any] = {
         "households": area.households,
@@ -60,8 +88,9 @@ def _area_json(area: AreaIndicators) -> dict[str, Any]:
         "contracted_residents": area.contracted_residents,
     }
     for name, (key, part) in _HEADLINE.items():
-        value = getattr(area.indicator(key), part)
-        data[name] = _rate(value) if part == "value" else value
+        data[name] = _part(area, key, part)
+    for disease in DISEASES:
+        data[disease] = {name: _part(area, key.format(d=disease), part) for name, (key, part) in _CHRONIC.items()}
     data["indicators"] = [_indicator_json(item) for item in area.indicators]
     return data
 
@@ -77,6 +106,18 @@ def report_to_json(report: IndicatorReport) -> dict[str, Any]:
         **_area_json(township),
         "villages": [
             {"code": village.code, "name": village.name, **_area_json(village)} for village in report.villages
+        ],
+        "teams": [_team_json(team) for team in report.teams],
+    }
+
+
+def _team_json(team: TeamIndicators) -> dict[str, Any]:
+    return {
+        "team_id": team.team.code,
+        "team_name": team.team.name,
+        **_area_json(team.team),
+        "doctors": [
+            {"doctor_id": doctor.code, "doctor_name": doctor.name, **_area_json(doctor)} for doctor in team.doctors
         ],
     }
 
@@ -133,9 +174,51 @@ def _village_row(area: AreaIndicators, name: str, code: str) -> list[str]:
     return [name, code, str(area.households), str(area.residents), str(area.contracted_residents), *rates]
 
 
+_TEAM_COLUMNS = (("续约率", "renewal_rate"), ("履约率", "fulfilment_rate"), ("满意度", "satisfaction"))
+#: Before a doctor's name, under their team's.
+_DOCTOR_INDENT = "  └ "
+
+
+def _team_rows(teams: tuple[TeamIndicators, ...]) -> list[list[str]]:
+    rows = []
+    for team in teams:
+        for area, name in ((team.team, team.team.name), *((d, _DOCTOR_INDENT + d.name) for d in team.doctors)):
+            kp = area.indicator("key_population_coverage").numerator
+            rates = [format_percent(area.value(key)) for _, key in _TEAM_COLUMNS]
+            rows.append([name, str(area.households), str(area.contracted_residents), str(kp), *rates])
+    return rows
+
+
+def _chronic_row(area: AreaIndicators, name: str) -> list[str]:
+    cells = [name]
+    for disease in DISEASES:
+        managed = area.indicator(f"{disease}_managed")
+        cells += [
+            str(managed.denominator),
+            str(managed.numerator),
+            format_percent(managed.value),
+            format_percent(area.value(f"{disease}_standardised")),
+            format_percent(area.value(f"{disease}_controlled")),
+        ]
+    return cells
+
+
+def _chronic_table(report: IndicatorReport) -> list[str]:
+    rows = [_chronic_row(report.township, report.township.name)]
+    rows += [_chronic_row(v, v.name) for v in report.villages]
+    for team in report.teams:
+        rows.append(_chronic_row(team.team, team.team.name))
+        rows += [_chronic_row(d, _DOCTOR_INDENT + d.name) for d in team.doctors]
+    headers = ["乡镇／村／团队／医生"]
+    for disease, control in (("高血压", "血压控制率"), ("糖尿病", "血糖控制率")):
+        headers += [f"{disease}患者", "已管理", "健康管理率", "规范管理率", control]
+    return _table(headers, rows, right=set(range(1, len(headers))))
+
+
 def report_to_text(report: IndicatorReport) -> str:
     """A readable Chinese report: the township's indicators (value as a percentage with
-    one decimal, numerator/denominator, formula), then one row per village."""
+    one decimal, numerator/denominator, formula), then one row per village, per team and
+    doctor, and the chronic-disease management of each."""
     t = report.township
     lines = [
         f"{t.name}（{t.code}）家庭医生签约服务考核指标",
@@ -153,5 +236,11 @@ def report_to_text(report: IndicatorReport) -> str:
     village_rows.append(_village_row(t, "合计", t.code))
     headers = ["村（居）委会", "代码", "户数", "在册人数", "签约人数", *(h for h, _ in _VILLAGE_COLUMNS)]
     lines += _table(headers, village_rows, right=set(range(2, len(headers))))
+    if report.teams:
+        lines += ["", "分团队、家庭医生情况（按统计日有效协议的团队和医生；未签约居民只计入乡镇和村）"]
+        headers = ["团队／家庭医生", "户数", "签约人数", "重点人群签约人数", *(h for h, _ in _TEAM_COLUMNS)]
+        lines += _table(headers, _team_rows(report.teams), right=set(range(1, len(headers))))
+    lines += ["", "高血压、2型糖尿病患者管理（公式见上表）"]
+    lines += _chronic_table(report)
     lines += ["", "注：“无”表示分母为 0，无法计算。"]
     return "\n".join(lines)

@@ -5,7 +5,7 @@ Plain data only (no Qt); :func:`load_summary` fills it with the indicators' defi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 
 from fdclient.domain.roles import Permission
 from fdclient.models import Village
-from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS
-from fdclient.services.indicators.queries import households_by_village, population_by_village
-from fdclient.services.indicators.sql import contracted_residents
+from fdclient.services.indicators.queries import households
+from fdclient.services.indicators.sql import RESIDENTS, covered_residents, registered
 from fdclient.services.township import store_township
 from fdclient.store.context import require, today
 
@@ -43,31 +42,24 @@ def load_summary(session: Session, as_of: date | None = None) -> TownshipSummary
     households with at least one of them, residents covered by a signed contract in force
     that day.
 
-    Two aggregate queries (residents grouped by village and contracted, households);
+    Three counts (the registered residents, the table of covered residents, households);
     no rows are loaded.
     """
     require(session, Permission.VIEW_INDICATORS)
-    # No key-population counts are needed here: leave them out of the scan.
-    definitions = replace(DEFAULT_DEFINITIONS, key_populations=())
     day = as_of or today(session)
     township = store_township(session)
     villages = session.scalar(select(func.count()).select_from(Village).where(Village.township_id == township.id)) or 0
-    totals = {"residents": 0, "contracted": 0, "households": 0}
-    with contracted_residents(session, day) as contracted:
-        for source in (
-            population_by_village(session, day, contracted, definitions),
-            households_by_village(session, day),
-        ):
-            for _village, name, value in source:
-                if name in totals:
-                    totals[name] += value
-    residents = totals["residents"]
+    r = RESIDENTS
+    residents = session.scalar(select(func.count()).select_from(r).where(registered(r, day))) or 0
+    with covered_residents(session, day) as covered:
+        contracted = session.scalar(select(func.count()).select_from(covered)) or 0
+    household_count = sum(value for _scope, _name, value in households(session, day))
     return TownshipSummary(
         township_code=township.code,
         township_name=township.name,
         villages=villages,
-        households=totals["households"],
+        households=household_count,
         residents=residents,
-        contracted_residents=totals["contracted"],
-        coverage=totals["contracted"] / residents if residents else None,
+        contracted_residents=contracted,
+        coverage=contracted / residents if residents else None,
     )
