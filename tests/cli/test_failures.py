@@ -75,14 +75,25 @@ def test_a_data_folder_that_is_a_file_is_a_plain_message(run: Run, tmp_path: Pat
 
 
 def damage(folder: Path, *, truncate: bool = False) -> None:
+    """Truncate the store, or garble the page holding the residents table (which every
+    count of the indicators reads)."""
     db = folder / "fdclient.db"
-    data = bytearray(db.read_bytes())
     if truncate:
-        db.write_bytes(bytes(data[: len(data) // 2 + 100]))
-    else:
-        middle = len(data) // 2 // 4096 * 4096
-        data[middle + 100 : middle + 400] = os.urandom(300)
-        db.write_bytes(bytes(data))
+        data = db.read_bytes()
+        db.write_bytes(data[: len(data) // 2 + 100])
+        return
+    from fdclient.store import sign_in
+    from fdclient.store.engine import make_engine
+
+    engine = make_engine(db, sign_in(folder, "admin", PASSWORD))
+    with engine.connect() as conn:
+        page_size = conn.exec_driver_sql("PRAGMA cipher_page_size").scalar_one()
+        root = conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'residents'").scalar_one()
+    engine.dispose()
+    data = bytearray(db.read_bytes())
+    start = (int(root) - 1) * int(page_size)
+    data[start + 100 : start + 400] = os.urandom(300)
+    db.write_bytes(bytes(data))
 
 
 @pytest.mark.parametrize("truncate", [False, True], ids=["damaged-page", "truncated"])

@@ -1,31 +1,50 @@
-"""The demo township generator: an empty store filled with a realistic, consistent township."""
+"""The demo township generator: an empty store filled with a realistic, consistent township
+that obeys the program's own rules (consents, planning, fulfilment, follow-up rules)."""
 
 from __future__ import annotations
 
+import multiprocessing
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import CheckConstraint, Row, select, text
 
-from fdclient.domain.codes import AuditAction, ContractStatus, ResidentStatus, VisitKind
-from fdclient.domain.followup_rules import classify_bp, classify_fasting_glucose
+from fdclient.domain.codes import (
+    FAMILY_HISTORY,
+    AuditAction,
+    ConsentBy,
+    ContractStatus,
+    PlannedServiceStatus,
+    ResidentStatus,
+    ServiceKind,
+    VisitKind,
+)
+from fdclient.domain.followup_rules import (
+    classify_bp,
+    classify_fasting_glucose,
+    danger_findings,
+    followup_outcome,
+)
 from fdclient.domain.identity import parse_id_number
-from fdclient.domain.key_populations import age_on, compute_tags
+from fdclient.domain.key_populations import PregnancyDates, age_on, compute_tags
 from fdclient.domain.roles import Role
 from fdclient.domain.time import FixedClock
 from fdclient.errors import PermissionDenied, RuleError, SignInError, ValidationError
 from fdclient.models import AuditEntry, Base, Contract, HypertensionFollowup, Resident, Visit
-from fdclient.services.contracts.plan import add_years, windows
+from fdclient.services.contracts.plan import VISIT_SERVICE_KIND, covering_contract, plan_member
 from fdclient.services.demo import DemoSummary, DemoTownship, build_demo, generate_demo, write_demo
 from fdclient.services.demo.followups import DM_DRUGS, HT_DRUGS
 from fdclient.services.demo.writer import driver_connection, insert_sql, write_rows_sqlite3
+from fdclient.services.indicators.compute import compute_indicators
 from fdclient.services.registry.residents import person_facts
 from fdclient.services.registry.search import search_residents
 from fdclient.store import Store, create_store, open_store, sign_in
+from fdclient.store.check import check_store
 from fdclient.text import set_language
 
 CODE, NAME = "360111101", "罗家镇"
@@ -215,6 +234,39 @@ def test_same_seed_same_rows_including_ids(tmp_path: Path) -> None:
     assert [r[0] for r in changed.table("residents").rows] != [r[0] for r in first["residents"]]
 
 
+def test_a_builder_process_makes_the_same_store(tmp_path: Path) -> None:
+    """Villages built in a second process while this one writes: the same rows."""
+    with new_store(tmp_path / "here") as here, new_store(tmp_path / "apart") as apart:
+        alone = generate_demo(here, villages=3, households=150, seed=5, as_of=AS_OF, parallel=False)
+        both = generate_demo(apart, villages=3, households=150, seed=5, as_of=AS_OF, parallel=True)
+        assert not alone.parallel and both.parallel and both.build_seconds > 0
+        assert _dump(here) == _dump(apart)
+    assert alone.counts == both.counts
+
+
+def test_a_failing_build_leaves_the_store_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A village that cannot be built, in the builder process or in the writer's: nothing is
+    written, the indexes dropped for the load are back, the builder process is gone."""
+    import fdclient.services.demo.parallel as parallel
+
+    built = parallel.build_village
+
+    def one_fails(plan: Any, index: int) -> Any:
+        if index == 1:
+            raise ValueError("village 1 cannot be built")
+        return built(plan, index)
+
+    monkeypatch.setattr(parallel, "build_village", one_fails)
+    with new_store(tmp_path / "store") as store:
+        schema = rows(store, "SELECT name, sql FROM sqlite_master ORDER BY name")
+        with pytest.raises((RuntimeError, ValueError), match="village 1 cannot be built"):
+            generate_demo(store, villages=3, households=60, seed=5, as_of=AS_OF, parallel=True)
+        assert rows(store, "SELECT count(*) FROM residents")[0][0] == 0
+        assert rows(store, "SELECT count(*) FROM villages")[0][0] == 0
+        assert rows(store, "SELECT name, sql FROM sqlite_master ORDER BY name") == schema
+    assert not [p for p in multiprocessing.active_children() if p.name == "fdclient-demo"]
+
+
 def test_columns_cover_every_required_column() -> None:
     data = build_demo(DemoTownship("0" * 32, CODE, NAME), villages=2, households=30, seed=1, as_of=AS_OF)
     for t in data.tables:
@@ -239,7 +291,7 @@ def test_plain_driver_writes_the_same_database(tmp_path: Path) -> None:
 def test_a_row_breaking_a_check_is_caught_and_nothing_is_written(tmp_path: Path) -> None:
     with new_store(tmp_path / "store") as store:
         data = build_demo(township(store), villages=2, households=20, seed=3, as_of=AS_OF)
-        residents = data.table("residents")
+        residents = data.parts[1].table("residents")
         sex = residents.columns.index("sex")
         residents.rows[5] = (*residents.rows[5][:sex], 5, *residents.rows[5][sex + 1 :])
         with pytest.raises(RuntimeError, match=r"residents\.ck_residents_sex_code"), store.write() as session:
@@ -343,6 +395,82 @@ def test_households_have_one_head_and_consistent_relationships(demo: Demo) -> No
                 assert years <= -20
 
 
+def test_record_cover_and_what_the_record_says(demo: Demo) -> None:
+    """建档日期 after birth, by the first day a contract covered the resident and by as_of;
+    made by someone who registers residents; a doctor of the village's team responsible;
+    relief statuses a set; family history on the 2017 form's own list."""
+    store, _ = demo
+    found = rows(
+        store,
+        "SELECT r.birth_date, r.registered_on, r.status_changed_on, b.role AS by_role, d.role AS doctor_role, "
+        "r.relief_statuses, r.family_history_father, r.family_history_children, "
+        "(SELECT min(coalesce(m.joined_on, c.start_date)) FROM contract_members m "
+        " JOIN contracts c ON c.id = m.contract_id WHERE m.resident_id = r.id) AS first_covered, "
+        "EXISTS (SELECT 1 FROM team_villages tv JOIN team_members tm ON tm.team_id = tv.team_id "
+        " WHERE tv.village_id = r.village_id AND tm.staff_id = r.responsible_doctor_id) AS doctor_of_team "
+        "FROM residents r JOIN staff b ON b.id = r.registered_by_id JOIN staff d ON d.id = r.responsible_doctor_id",
+    )
+    assert len(found) == rows(store, "SELECT count(*) FROM residents")[0][0]
+    for r in found:
+        assert r.birth_date <= r.registered_on <= AS_OF.isoformat()
+        assert r.first_covered is None or r.registered_on <= r.first_covered
+        assert r.status_changed_on is None or r.registered_on <= r.status_changed_on
+        assert r.by_role in {Role.DOCTOR, Role.NURSE, Role.PUBLIC_HEALTH} and r.doctor_role == Role.DOCTOR
+        assert r.doctor_of_team
+        for history in (r.family_history_father, r.family_history_children):
+            codes = history.split(",")
+            assert set(codes) <= set(FAMILY_HISTORY) and ("1" not in codes or codes == ["1"])
+    years = Counter(r.registered_on[:4] for r in found)
+    assert len(years) > 8 and sum(n for y, n in years.items() if int(y) >= AS_OF.year - 1) < 0.4 * len(found)
+    relief = Counter(r.relief_statuses for r in found if r.relief_statuses)
+    assert relief and any("," in statuses for statuses in relief)
+    assert any(r.family_history_children == "11" for r in found) or any("12" in r.family_history_father for r in found)
+
+
+def test_diagnoses_and_flags_agree(demo: Demo) -> None:
+    store, _ = demo
+    found = rows(
+        store,
+        "SELECT r.has_hypertension AS ht, r.has_diabetes AS dm, "
+        "EXISTS (SELECT 1 FROM diagnoses d WHERE d.resident_id = r.id AND d.disease = '2' AND d.voided_at IS NULL)"
+        " AS ht_row, "
+        "EXISTS (SELECT 1 FROM diagnoses d WHERE d.resident_id = r.id AND d.disease = '3' AND d.voided_at IS NULL)"
+        " AS dm_row FROM residents r",
+    )
+    assert all(r.ht == r.ht_row and r.dm == r.dm_row for r in found)
+    assert sum(r.ht for r in found) > sum(r.dm for r in found) > 0
+
+
+def test_pregnancies_have_their_dates(demo: Demo) -> None:
+    """Women pregnant now, women who gave birth in the last 42 days, and earlier births of
+    the household's young children; one woman's pregnancies never overlap."""
+    store, _ = demo
+    found = rows(
+        store,
+        "SELECT p.resident_id, p.last_menstrual_period AS lmp, p.expected_delivery_date AS edd, "
+        "p.delivery_date AS delivered, r.sex, r.birth_date FROM pregnancies p JOIN residents r ON r.id = p.resident_id "
+        "ORDER BY p.resident_id, coalesce(p.last_menstrual_period, p.delivery_date)",
+    )
+    periods: dict[str, list[tuple[date, date]]] = defaultdict(list)
+    now = Counter()
+    for p in found:
+        assert p.sex == 2
+        dates = PregnancyDates(*(date.fromisoformat(d) if d else None for d in (p.lmp, p.edd, p.delivered)))
+        period = dates.maternal_period()
+        assert period is not None and date.fromisoformat(p.birth_date) + timedelta(days=365 * 17) < period[0]
+        periods[p.resident_id].append(period)
+        now[
+            "pregnant" if dates.is_pregnant_on(AS_OF) else "postpartum" if dates.is_postpartum_on(AS_OF) else "past"
+        ] += 1
+    for spans in periods.values():
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert now["pregnant"] > 0 and now["past"] > now["pregnant"]
+    babies = rows(
+        store, "SELECT count(*) FROM residents WHERE birth_date > :d", d=(AS_OF - timedelta(days=42)).isoformat()
+    )
+    assert babies[0][0] == 0 or now["postpartum"] > 0
+
+
 def test_rural_age_pyramid(demo: Demo) -> None:
     store, _ = demo
     ages = [age_on(date.fromisoformat(b), AS_OF) for (b,) in rows(store, "SELECT birth_date FROM residents")]
@@ -416,6 +544,60 @@ def test_contract_history_and_rules(demo: Demo) -> None:
     assert household["household"] > 4 * household["individual"] > 0
 
 
+def test_every_member_consented_children_through_a_parent(demo: Demo) -> None:
+    """Consent per covered member (on the signing day, or the day they joined): under 14 a
+    guardian of the household, named in full; 14-17 themselves or a guardian; adults
+    themselves or through the family representative. The representative is a covered
+    member or an adult of the household, a minor one only through a guardian."""
+    store, _ = demo
+    people = {
+        r.id: r for r in rows(store, "SELECT id, household_id, birth_date, sex, id_number, name, phone FROM residents")
+    }
+    by_number = {r.id_number: r for r in people.values() if r.id_number}
+    members = rows(
+        store,
+        "SELECT m.*, c.start_date, c.household_id AS contract_household, c.representative_id, c.signed_at "
+        "FROM contract_members m JOIN contracts c ON c.id = m.contract_id",
+    )
+    seen = Counter()
+    consents: dict[str, dict[str, str]] = defaultdict(dict)
+    for m in members:
+        member = people[m.resident_id]
+        day = date.fromisoformat(m.joined_on or m.start_date)
+        age = age_on(date.fromisoformat(member.birth_date), day)
+        assert m.consent_by in set(ConsentBy) and m.consented_at is not None
+        consents[m.contract_id][m.resident_id] = m.consent_by
+        if age < 14:
+            assert m.consent_by == ConsentBy.GUARDIAN
+        if age < 18:
+            assert m.consent_by != ConsentBy.REPRESENTATIVE
+        if m.consent_by == ConsentBy.GUARDIAN:
+            guardian = by_number[m.guardian_id_number]
+            assert guardian.household_id == member.household_id and guardian.id != member.id
+            assert age_on(date.fromisoformat(guardian.birth_date), day) >= 18
+            assert m.guardian_name == guardian.name and m.guardian_id_type == "01"
+            assert m.guardian_relationship != "mother" or guardian.sex == 2
+            assert m.guardian_relationship != "father" or guardian.sex == 1
+            seen[m.guardian_relationship] += 1
+        else:
+            assert m.guardian_name is m.guardian_id_number is m.guardian_relationship is None
+        seen[m.consent_by] += 1
+    assert {ConsentBy.SELF, ConsentBy.GUARDIAN, ConsentBy.REPRESENTATIVE} <= set(seen)
+    assert seen["mother"] > 0 and seen["father"] > 0
+    contracts = rows(store, "SELECT id, representative_id, household_id, start_date FROM contracts")
+    for c in contracts:
+        representative = people[c.representative_id]
+        adult = age_on(date.fromisoformat(representative.birth_date), date.fromisoformat(c.start_date)) >= 18
+        given = consents[c.id].get(c.representative_id)
+        if given is None:
+            assert representative.household_id == c.household_id and adult
+        elif not adult:
+            assert given == ConsentBy.GUARDIAN
+            assert ConsentBy.REPRESENTATIVE not in consents[c.id].values()
+    joined = [m for m in members if m.joined_on is not None]
+    assert joined and all(m.joined_on > m.start_date for m in joined)
+
+
 def test_package_fees_split_as_documented(demo: Demo) -> None:
     store, _ = demo
     fees = {
@@ -433,36 +615,117 @@ def test_package_fees_split_as_documented(demo: Demo) -> None:
     assert {"hypertension", "diabetes", "elderly", "maternal", "child"} <= targets
 
 
-def test_planned_services_follow_the_package_items(demo: Demo) -> None:
+class _Rollback(Exception):
+    """Ends a write unit of work without committing it."""
+
+
+def test_planned_services_are_what_the_planning_module_plans(demo: Demo) -> None:
+    """For a sample of contracts (every one with a member who joined later, and more), each
+    member's planned services are exactly those ``plan.plan_member`` makes for them."""
     store, _ = demo
-    plans = rows(
+    members = rows(
         store,
-        "SELECT p.service_kind, p.sequence, p.window_start, p.window_end, p.status, p.fulfilled_on, "
-        "p.visit_id, p.resident_id, c.start_date, c.term_years, i.times_per_year, v.kind, v.visit_date, "
-        "v.resident_id AS visit_resident FROM planned_services p JOIN contracts c ON c.id = p.contract_id "
-        "JOIN package_items i ON i.id = p.package_item_id LEFT JOIN visits v ON v.id = p.visit_id",
+        "SELECT m.contract_id, m.resident_id, m.joined_on FROM contract_members m "
+        "JOIN contracts c ON c.id = m.contract_id ORDER BY c.rowid, m.rowid",
     )
-    statuses = Counter(p.status for p in plans)
-    assert statuses["done"] > 0 and statuses["planned"] > 0
-    fulfilled_by_visit = 0
-    for p in plans:
-        start = date.fromisoformat(p.start_date)
-        years = [(add_years(start, k), add_years(start, k + 1)) for k in range(p.term_years)]
-        spans = [
-            w for first, nxt in years for w in windows(first, date.fromordinal(nxt.toordinal() - 1), p.times_per_year)
-        ]
-        assert (date.fromisoformat(p.window_start), date.fromisoformat(p.window_end)) in spans
-        assert (p.status == "done") == (p.fulfilled_on is not None)
-        if p.visit_id is not None:
-            fulfilled_by_visit += 1
-            assert {
-                "hypertension": "hypertension_followup",
-                "diabetes": "diabetes_followup",
-                "elderly_check": "elderly_check",
-                "home_visit": "home_visit",
-            }[p.kind] == p.service_kind
-            assert p.visit_resident == p.resident_id and p.visit_date == p.fulfilled_on
-    assert fulfilled_by_visit > 100
+    sample = [m for i, m in enumerate(members) if m.joined_on is not None or i % 9 == 0]
+    assert any(m.joined_on is not None for m in sample) and len(sample) > 200
+    shape = "package_item_id, service_kind, sequence, window_start, window_end"
+    mismatched = []
+    with pytest.raises(_Rollback), store.write() as session:
+        conn = session.connection()
+        for m in sample:
+            demo_rows = conn.exec_driver_sql(
+                f"SELECT id, {shape} FROM planned_services WHERE contract_id = ? AND resident_id = ?",
+                (m.contract_id, m.resident_id),
+            ).all()
+            contract = session.get(Contract, _uuid(m.contract_id))
+            resident = session.get(Resident, _uuid(m.resident_id))
+            assert contract is not None and resident is not None
+            joined = date.fromisoformat(m.joined_on) if m.joined_on else None
+            plan_member(session, contract, resident, joined)
+            planned = conn.exec_driver_sql(
+                f"SELECT id, {shape} FROM planned_services WHERE contract_id = ? AND resident_id = ?",
+                (m.contract_id, m.resident_id),
+            ).all()
+            ours = sorted(tuple(r[1:]) for r in demo_rows)
+            known = {r[0] for r in demo_rows}
+            theirs = sorted(tuple(r[1:]) for r in planned if r[0] not in known)
+            if ours != theirs:
+                mismatched.append((m, ours, theirs))
+        raise _Rollback
+    assert not mismatched, mismatched[:2]
+    assert rows(store, "SELECT count(*) FROM planned_services")[0][0] > 1000
+
+
+def test_open_services_are_closed_when_coverage_ends(demo: Demo) -> None:
+    store, _ = demo
+    found = rows(
+        store,
+        "SELECT p.status, p.closed_on, p.window_start, m.is_active, m.ended_on, c.status AS contract_status "
+        "FROM planned_services p JOIN contract_members m ON m.contract_id = p.contract_id "
+        "AND m.resident_id = p.resident_id JOIN contracts c ON c.id = p.contract_id",
+    )
+    statuses = Counter((p.contract_status, p.status) for p in found)
+    for p in found:
+        assert (p.status == PlannedServiceStatus.CANCELLED) == (p.closed_on is not None)
+        if p.is_active:
+            assert p.status != PlannedServiceStatus.CANCELLED
+        else:
+            assert p.status != PlannedServiceStatus.PLANNED, p
+            if p.status == PlannedServiceStatus.CANCELLED:
+                assert p.closed_on == p.ended_on
+    for status in (ContractStatus.EXPIRED, ContractStatus.RENEWED, ContractStatus.TERMINATED):
+        assert statuses[(status, PlannedServiceStatus.CANCELLED)] > 0
+        assert statuses[(status, PlannedServiceStatus.PLANNED)] == 0
+    assert statuses[(ContractStatus.ACTIVE, PlannedServiceStatus.PLANNED)] > 0
+
+
+def test_no_service_is_done_without_a_record_of_its_own_contract(demo: Demo) -> None:
+    """Every done planned service points at a current, non-voided record of the same
+    resident, contract and kind, dated the day it was fulfilled, in or after its window."""
+    store, _ = demo
+    found = rows(
+        store,
+        "SELECT p.status, p.service_kind, p.contract_id, p.resident_id, p.window_start, p.fulfilled_on, "
+        "p.visit_id, v.id AS vid, v.contract_id AS visit_contract, v.resident_id AS visit_resident, v.kind, "
+        "v.visit_date, v.voided_at, s.service_kind AS recorded, "
+        "(SELECT count(*) FROM visits n WHERE n.supersedes_id = v.id) AS superseded "
+        "FROM planned_services p LEFT JOIN visits v ON v.id = p.visit_id LEFT JOIN service_records s ON s.id = v.id",
+    )
+    done = [p for p in found if p.status == PlannedServiceStatus.DONE]
+    assert len(done) > 0.5 * len(found)
+    for p in found:
+        assert (p.status == PlannedServiceStatus.DONE) == (p.visit_id is not None) == (p.fulfilled_on is not None)
+    for p in done:
+        assert p.vid is not None and p.voided_at is None and p.superseded == 0
+        assert p.visit_contract == p.contract_id and p.visit_resident == p.resident_id
+        kind = p.recorded if p.kind == VisitKind.SERVICE else VISIT_SERVICE_KIND[VisitKind(p.kind)]
+        assert kind == p.service_kind
+        assert p.fulfilled_on == p.visit_date >= p.window_start
+    kinds = Counter(p.service_kind for p in done)
+    assert {"health_assessment", "consultation", "hypertension_followup", "elderly_check", "child_check"} <= set(kinds)
+
+
+def test_every_service_without_a_form_has_a_way_to_be_recorded() -> None:
+    from fdclient.services.demo import service_records
+
+    assert set(service_records._WAYS) == service_records.RECORDED_KINDS
+    assert service_records.RECORDED_KINDS == {k.value for k in ServiceKind} - set(VISIT_SERVICE_KIND.values())
+
+
+def test_records_belong_to_the_contract_covering_the_resident_that_day(demo: Demo) -> None:
+    store, _ = demo
+    found = rows(store, "SELECT resident_id, visit_date, contract_id FROM visits ORDER BY rowid")
+    assert sum(v.contract_id is None for v in found) > 0
+    with store.read() as session:
+        for v in found[::7]:
+            covering = covering_contract(session, _uuid(v.resident_id), date.fromisoformat(v.visit_date))
+            assert (covering.hex if covering else None) == v.contract_id
+
+
+def _uuid(value: str) -> uuid.UUID:
+    return uuid.UUID(value)
 
 
 # -- visits ---------------------------------------------------------------------------------------
@@ -472,19 +735,13 @@ def test_hypertension_follow_ups_are_plausible(demo: Demo) -> None:
     store, _ = demo
     found = rows(
         store,
-        "SELECT v.id, v.visit_date, r.birth_date, h.systolic, h.diastolic, h.classification, "
-        "h.heart_rate, h.bp_target, v.next_visit_date FROM visits v "
-        "JOIN hypertension_followups h ON h.id = v.id JOIN residents r ON r.id = v.resident_id",
+        "SELECT v.id, h.systolic, h.diastolic, h.classification, h.heart_rate FROM visits v "
+        "JOIN hypertension_followups h ON h.id = v.id",
     )
     referred = {r[0] for r in rows(store, "SELECT visit_id FROM referrals WHERE urgency = 'urgent'")}
     assert len(found) > 500
     for v in found:
         assert 90 <= v.systolic <= 220 and 50 <= v.diastolic <= 130 and v.systolic > v.diastolic
-        age = age_on(date.fromisoformat(v.birth_date), date.fromisoformat(v.visit_date))
-        assessment = classify_bp(v.systolic, v.diastolic, age, v.bp_target)
-        assert str(assessment.form_classification) == v.classification
-        weeks = (date.fromisoformat(v.next_visit_date) - date.fromisoformat(v.visit_date)).days / 7
-        assert (weeks <= 2) if v.classification == "2" else (11 <= weeks <= 15)
         assert 50 <= v.heart_rate <= 110
         if v.systolic >= 180 or v.diastolic >= 110:
             assert v.id in referred
@@ -493,14 +750,58 @@ def test_hypertension_follow_ups_are_plausible(demo: Demo) -> None:
     assert typical > 0.75 and 0.4 < controlled < 0.9
 
 
+@pytest.mark.parametrize("kind", [VisitKind.HYPERTENSION, VisitKind.DIABETES])
+def test_follow_up_forms_say_what_the_follow_up_rules_say(demo: Demo, kind: VisitKind) -> None:
+    """Classification, next visit date and urgent referral of every first revision are
+    those of domain.followup_rules for its readings and the patient's previous follow-up
+    (diabetes on fasting glucose alone); patients are followed up from 35 and after their
+    diagnosis."""
+    store, _ = demo
+    table = "hypertension_followups" if kind == VisitKind.HYPERTENSION else "diabetes_followups"
+    glucose = "f.fasting_glucose" if kind == VisitKind.DIABETES else "NULL"
+    disease = "2" if kind == VisitKind.HYPERTENSION else "3"
+    found = rows(
+        store,
+        f"SELECT v.id, v.resident_id, v.visit_date, v.next_visit_date, r.birth_date, f.symptoms, f.danger_signs, "
+        f"f.systolic, f.diastolic, f.bp_target, {glucose} AS glucose, f.classification, "
+        f"(SELECT min(d.diagnosed_on) FROM diagnoses d WHERE d.resident_id = r.id AND d.disease = '{disease}') "
+        f"AS diagnosed FROM visits v JOIN {table} f ON f.id = v.id JOIN residents r ON r.id = v.resident_id "
+        "WHERE v.revision = 1 ORDER BY v.resident_id, v.visit_date",
+    )
+    urgent = {r[0] for r in rows(store, "SELECT visit_id FROM referrals WHERE urgency = 'urgent'")}
+    previous: dict[str, Any] = {}
+    outcomes = Counter()
+    for v in found:
+        day, born = date.fromisoformat(v.visit_date), date.fromisoformat(v.birth_date)
+        assert age_on(born, day) >= 35 and v.diagnosed is not None and v.diagnosed < v.visit_date
+        bp = classify_bp(v.systolic, v.diastolic, age_on(born, day), v.bp_target)
+        deciding = bp if v.glucose is None else classify_fasting_glucose(v.glucose)
+        signs = danger_findings(kind, v.symptoms.split(","), v.danger_signs.split(",") if v.danger_signs else ())
+        outcome = followup_outcome(
+            kind,
+            day,
+            bp=bp,
+            glucose=deciding if v.glucose is not None else None,  # type: ignore[arg-type]
+            previous=previous.get(v.resident_id),
+            danger_signs=signs,
+        )
+        previous[v.resident_id] = deciding
+        assert v.classification == str(outcome.classification)
+        assert outcome.next_due is not None and v.next_visit_date == outcome.next_due.isoformat()
+        assert outcome.referral.urgent == (v.id in urgent)
+        outcomes[(v.classification, outcome.referral.urgent)] += 1
+    assert outcomes[("1", False)] > outcomes[("2", False)] > 0 and outcomes[("2", True)] > 0
+
+
 def test_diabetes_follow_ups_and_medicines(demo: Demo) -> None:
     store, _ = demo
-    found = rows(store, "SELECT fasting_glucose, hba1c, classification FROM diabetes_followups")
+    found = rows(store, "SELECT fasting_glucose, hba1c, classification, bp_target FROM diabetes_followups")
     assert len(found) > 100
     for d in found:
-        assert 3.9 < d.fasting_glucose < 20
+        assert 2.9 < d.fasting_glucose < 20
         assert str(classify_fasting_glucose(d.fasting_glucose).form_classification) == d.classification
         assert d.hba1c is None or 4 < d.hba1c < 12
+        assert d.bp_target is not None
     assert sum(5 <= d.fasting_glucose <= 12 for d in found) / len(found) > 0.95
     assert any(d.hba1c is not None for d in found)
     medicines = Counter((m.name, m.dose) for m in rows(store, "SELECT name, dose FROM medications"))
@@ -520,6 +821,12 @@ def test_elderly_checks_home_visits_and_surveys(demo: Demo) -> None:
         assert age_on(date.fromisoformat(c.birth_date), date.fromisoformat(c.visit_date)) >= 65
         assert 0 <= c.self_care_score <= 30
     assert sum(c.self_care_score <= 3 for c in checks) / len(checks) > 0.6
+    yearly = rows(
+        store,
+        "SELECT resident_id, substr(visit_date, 1, 4), count(*) FROM visits WHERE kind = 'elderly_check' "
+        "AND revision = 1 GROUP BY 1, 2 HAVING count(*) > 1",
+    )
+    assert yearly == []
     assert rows(store, "SELECT count(*) FROM home_visits")[0][0] > 0
     scores = [s for (s,) in rows(store, "SELECT score FROM satisfaction_surveys")]
     assert scores and sum(80 <= s <= 100 for s in scores) / len(scores) > 0.8
@@ -543,6 +850,7 @@ def test_every_visit_has_one_detail_and_corrections_chain(demo: Demo) -> None:
         "diabetes": "diabetes_followups",
         "elderly_check": "elderly_checks",
         "home_visit": "home_visits",
+        "service": "service_records",
     }
     for kind, table in kinds.items():
         assert (
@@ -576,3 +884,44 @@ def test_the_indexes_dropped_for_the_load_are_all_back(demo: Demo, tmp_path: Pat
         fresh_store = rows(fresh, query)
     assert after_demo == fresh_store
     assert any(name == "uq_contract_members_active_resident" for name, _ in after_demo)
+
+
+# -- the store as the program sees it -----------------------------------------------------------
+
+
+def test_the_store_passes_fdclient_check(demo: Demo) -> None:
+    store, _ = demo
+    report = check_store(store)
+    assert report.ok and not report.findings, report.describe()
+
+
+def test_indicators_come_from_records_that_exist(demo: Demo) -> None:
+    """What the indicators count for the demo is there to see: managed patients have
+    follow-ups in the year, and fulfilment counts services done by a record."""
+    store, _ = demo
+    report = compute_indicators(store, AS_OF)
+    figures = {i.key: i for i in report.township.indicators}
+    year_ago = AS_OF.replace(year=AS_OF.year - 1).isoformat()
+    for disease, kind, flag in (
+        ("hypertension", "hypertension", "has_hypertension"),
+        ("diabetes", "diabetes", "has_diabetes"),
+    ):
+        managed = rows(
+            store,
+            f"SELECT count(DISTINCT v.resident_id) FROM visits v JOIN residents r ON r.id = v.resident_id "
+            f"WHERE v.kind = :k AND v.voided_at IS NULL AND v.visit_date > :y AND v.visit_date <= :d AND r.{flag} "
+            "AND r.status = 'active' AND r.registered_on <= :d",
+            k=kind,
+            y=year_ago,
+            d=AS_OF.isoformat(),
+        )[0][0]
+        assert figures[f"{disease}_managed"].numerator == managed > 0
+        assert 0.5 < (figures[f"{disease}_managed"].value or 0) < 1
+    fulfilment = figures["fulfilment_rate"]
+    assert 0 < fulfilment.numerator < fulfilment.denominator
+    done_by_record = rows(
+        store,
+        "SELECT count(*) FROM planned_services p JOIN visits v ON v.id = p.visit_id "
+        "WHERE p.status = 'done' AND v.voided_at IS NULL",
+    )[0][0]
+    assert done_by_record == rows(store, "SELECT count(*) FROM planned_services WHERE status = 'done'")[0][0]

@@ -1,13 +1,18 @@
 """The demo township generator behind ``fdclient demo``.
 
 Fills an *empty* store with a realistic township: villages, staff and family-doctor teams,
-service packages, households and residents, two years of contracts, planned services,
-follow-up visits, referrals and satisfaction surveys, deterministically for a seed.
+service packages, households and residents with their record cover, diagnoses and
+pregnancies, two years of contracts with each member's consent, planned services on the
+planning module's schedules, follow-up visits, elderly checks, home visits and service
+records (the only way a planned service is done), referrals and satisfaction surveys,
+deterministically for a seed.
 
-* :func:`build_demo` makes every row in memory (plain tuples of stored values);
+* :func:`build_demo` makes every row in memory (plain tuples of stored values), part by
+  part: the organisation, then each village;
 * :func:`write_demo` inserts them with ``executemany`` in one transaction;
 * :func:`generate_demo` does both for a store, refusing one that already has data, and
-  records one audit-log summary entry.
+  records one audit-log summary entry. A large demo is built in a second process while
+  this one writes the villages already built (parallel.py): both cores at work.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from types import MappingProxyType
 
 from sqlalchemy import Connection, func, select, update
@@ -26,9 +32,10 @@ from fdclient.domain.codes import AuditAction
 from fdclient.domain.roles import Permission, Role
 from fdclient.errors import RuleError
 from fdclient.models import Resident, ServicePackage, Staff, Township, Village
-from fdclient.services.demo.builder import build_demo
+from fdclient.services.demo.builder import DEMO_TABLES, DemoPlan, collector_paused, plan_demo
 from fdclient.services.demo.common import DemoData, DemoTownship
-from fdclient.services.demo.writer import WriteReport, write_demo
+from fdclient.services.demo.parallel import build_demo, use_parallel, village_source
+from fdclient.services.demo.writer import WriteReport, write_demo, write_parts
 from fdclient.store import Store
 from fdclient.store.audit_trail import record_event
 from fdclient.store.context import require, today
@@ -68,31 +75,54 @@ class DemoSummary:
     rows: int
     seconds: float
     rows_per_second: float
+    #: Seconds spent building the villages (in both processes when ``parallel``).
     build_seconds: float
+    #: Seconds the writer was busy (waiting for the builder not included).
     write_seconds: float
     seed: int
     as_of: date
-    #: Seconds spent inserting each table.
+    #: Seconds spent inserting each table, its indexes and checks included.
     table_seconds: Mapping[str, float]
     #: Sign-in names that can sign in with the demo's password.
     accounts: tuple[str, ...] = ()
+    #: Whether the villages were built in a second process too while this one wrote.
+    parallel: bool = False
+    #: Seconds the writer spent between parts: receiving them, building villages itself
+    #: (``built_here_seconds``), waiting.
+    waited_seconds: float = 0.0
+    built_here_seconds: float = 0.0
 
     def describe(self) -> str:
         """A few lines for the command line, in the current language."""
         c = self.counts
+        timing = (
+            msg(
+                "生成 {build:.1f} 秒与写入 {write:.1f} 秒同时进行",
+                "building {build:.1f} s and writing {write:.1f} s at the same time",
+                build=self.build_seconds,
+                write=self.write_seconds,
+            )
+            if self.parallel
+            else msg(
+                "生成 {build:.1f} 秒，写入 {write:.1f} 秒",
+                "building {build:.1f} s, writing {write:.1f} s",
+                build=self.build_seconds,
+                write=self.write_seconds,
+            )
+        )
         return str(
             msg(
                 "已生成演示数据（截至 {as_of}，随机种子 {seed}）：\n"
                 "  {villages} 个村（居）委会，{households} 户，{residents} 位居民，{teams} 个家庭医生团队，{staff} 名工作人员；\n"
-                "  签约协议 {contracts} 份（覆盖 {members} 人次），履约计划 {planned} 项，随访与体检记录 {visits} 条，"
+                "  签约协议 {contracts} 份（覆盖 {members} 人次），履约计划 {planned} 项，随访、体检与服务记录 {visits} 条，"
                 "转诊 {referrals} 次，满意度调查 {surveys} 份；\n"
-                "  共 {rows:,} 行，用时 {seconds:.1f} 秒（生成 {build:.1f} 秒，写入 {write:.1f} 秒），每秒 {rate:,.0f} 行。",
+                "  共 {rows:,} 行，用时 {seconds:.1f} 秒（{timing}），每秒 {rate:,.0f} 行。",
                 "Demo data generated (as of {as_of}, seed {seed}):\n"
                 "  {villages} villages, {households} households, {residents} residents, {teams} family-doctor teams, "
                 "{staff} staff;\n"
                 "  {contracts} contracts (covering {members} people), {planned} planned services, {visits} visit "
-                "records, {referrals} referrals, {surveys} satisfaction surveys;\n"
-                "  {rows:,} rows in {seconds:.1f} s (building {build:.1f} s, writing {write:.1f} s), {rate:,.0f} rows/s.",
+                "and service records, {referrals} referrals, {surveys} satisfaction surveys;\n"
+                "  {rows:,} rows in {seconds:.1f} s ({timing}), {rate:,.0f} rows/s.",
                 as_of=self.as_of.isoformat(),
                 seed=self.seed,
                 villages=c["villages"],
@@ -108,8 +138,7 @@ class DemoSummary:
                 surveys=c["satisfaction_surveys"],
                 rows=self.rows,
                 seconds=self.seconds,
-                build=self.build_seconds,
-                write=self.write_seconds,
+                timing=timing,
                 rate=self.rows_per_second,
             )
         )
@@ -157,59 +186,66 @@ def generate_demo(
     seed: int = DEFAULT_SEED,
     as_of: date | None = None,
     password: str | None = None,
+    parallel: bool | None = None,
 ) -> DemoSummary:
     """Fill ``store`` (which must be empty but for its administrators) with a demo township.
 
     With ``password``, the demo's accounts (``DemoData.accounts``) can sign in on this
-    laptop with it; the key file is written in the same write transaction."""
+    laptop with it; the key file is written in the same write transaction. ``parallel``:
+    build the villages in a second process while this one writes (None: when the demo is
+    large enough for it to pay). The rows are the same either way."""
     started = time.perf_counter()
     with store.read() as session:
         require(session, Permission.LOAD_DEMO)
         as_of = as_of or today(session)
         ensure_empty(session.connection())
         township = demo_township(session.connection(), store.info.township_id)
-    data = build_demo(township, villages=villages, households=households, seed=seed, as_of=as_of)
-    built = time.perf_counter()
+    plan = plan_demo(township, villages=villages, households=households, seed=seed, as_of=as_of)
+    in_child = use_parallel(households, parallel)
     with store.write() as session:
         require(session, Permission.LOAD_DEMO)
         connection = session.connection()
         ensure_empty(connection)
-        report = write_demo(connection, data)
-        _record(session, data, store, seed=seed, as_of=as_of, villages=villages, households=households)
-        if password is not None and data.accounts:
+        with collector_paused(), village_source(plan, parallel=in_child) as source:
+            report = write_parts(connection, chain([plan.head], source), DEMO_TABLES)
+        _record(session, plan, report, store, seed=seed, as_of=as_of, villages=villages, households=households)
+        if password is not None and plan.org.accounts:
             assert store.key is not None
             keyring = read_keyring(store.paths)
-            for username in data.accounts:
+            for username in plan.org.accounts:
                 keyring = keyring.with_entry(username, password, store.key)
             keyring.save(store.paths.keyring)
     seconds = time.perf_counter() - started
-    rows = data.row_count + 1
+    rows = report.rows + 1
     return DemoSummary(
         counts=MappingProxyType(dict(report.counts)),
         rows=rows,
         seconds=seconds,
         rows_per_second=rows / seconds if seconds else float("inf"),
-        build_seconds=built - started,
-        write_seconds=report.seconds,
+        build_seconds=source.build_seconds,
+        write_seconds=report.busy_seconds,
         seed=seed,
         as_of=as_of,
         table_seconds=report.table_seconds,
-        accounts=data.accounts if password is not None else (),
+        accounts=plan.org.accounts if password is not None else (),
+        parallel=in_child,
+        waited_seconds=report.waited_seconds,
+        built_here_seconds=source.built_here_seconds,
     )
 
 
-def _record(session: Session, data: DemoData, store: Store, **arguments: object) -> None:
+def _record(session: Session, plan: DemoPlan, report: WriteReport, store: Store, **arguments: object) -> None:
     """The audit-trail event, and the centre's details where the township has none."""
     details = {
         **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in arguments.items()},
-        "counts": data.counts(),
-        "accounts": list(data.accounts),
+        "counts": dict(report.counts),
+        "accounts": list(plan.org.accounts),
     }
     record_event(session, AuditAction.DEMO, "store", details)
     connection = session.connection()
     township = connection.execute(select(Township).where(Township.id == store.info.township_id)).one()
-    fill = {k: v for k, v in data.township_details.items() if getattr(township, k) is None}
+    fill = {k: v for k, v in plan.township_details.items() if getattr(township, k) is None}
     if fill:
         connection.execute(
-            update(Township).where(Township.id == store.info.township_id).values(**fill, updated_at=data.reference)
+            update(Township).where(Township.id == store.info.township_id).values(**fill, updated_at=plan.reference)
         )

@@ -143,9 +143,10 @@ ITEM_COLUMNS = ("id", "created_at", "updated_at", "package_id", "position", "nam
 @dataclass(frozen=True)
 class DemoItem:
     id: str
-    #: The stored value of the item's service kind.
-    service_kind: str
+    kind: ServiceKind
     times_per_year: int
+    #: The stored value of ``kind``.
+    service_kind: str
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def build_catalogue(ctx: Context) -> tuple[dict[str, DemoPackage], list[TableRow
             iid = ctx.ids()
             kind = item.service_kind.value
             item_rows.append((iid, stamp, stamp, pid, position, item.name, kind, item.times_per_year))
-            items.append(DemoItem(iid, kind, item.times_per_year))
+            items.append(DemoItem(iid, item.service_kind, item.times_per_year, kind))
         packages[spec.code] = DemoPackage(pid, spec, tuple(items))
     return packages, [
         TableRows("service_packages", PACKAGE_COLUMNS, package_rows),

@@ -3,11 +3,14 @@ satisfaction surveys of signed residents.
 
 Checks and home visits mostly fall in the window of a planned service (and so fulfil it);
 elderly residents without an elderly package are still checked in most years, as the basic
-public health service offers the check to everyone aged 65 or more. Surveys ask a contract's
-representative, by phone mostly; scores are mostly 80-100.
+public health service offers the check to everyone aged 65 or more. A resident has at most
+one check a calendar year, from the day they turn 65 (the rule of the visit use cases).
+Surveys ask a contract's representative, by phone mostly; scores are mostly 80-100.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from fdclient.domain.codes import ServiceKind, SurveyChannel, VisitKind
 from fdclient.services.demo.common import Context, Row, weighted
@@ -33,28 +36,55 @@ _SURVEY_CHANNELS = weighted(
 
 
 def elderly_checks(ctx: Context, log: VisitLog, p: Person) -> None:
-    """One check a year for a resident aged 65 or more on the day of the check."""
-    random, randint, A = ctx.rng.random, ctx.randint, ctx.as_of
+    """At most one check a calendar year for a resident aged 65 or more on the day of the
+    check: in the windows of their planned checks mostly, in other years often too."""
+    random, A = ctx.rng.random, ctx.as_of
+    first = max(p.turns65, p.registered_on, A - 729)
     last = min(A, p.present_until(A))
-    entries = log.coverage.open_services.get((p.id, ServiceKind.ELDERLY_CHECK))
-    spans = [(ws, we) for ws, we, _ in entries] if entries else [(A - 729, A - 365), (A - 364, A)]
-    chance = 0.85 if entries else 0.55
-    for ws, we in spans:
-        end = min(we, last)
-        if end < ws or random() >= chance:
-            continue
-        day = ws + randint(0, end - ws)
-        if day < p.turns65:
-            continue
-        log.add(
-            p,
-            VisitKind.ELDERLY_CHECK,
-            day,
-            "1" if random() < 0.7 else "2",
-            log.doctor_for(p),
-            day + 365,
-            _elderly_detail(ctx, p),
-        )
+    if first > last:
+        return
+    done: set[int] = set()
+    for ws, we, _, _ in log.planner.services_of(p.id, ServiceKind.ELDERLY_CHECK.value):
+        low, high = max(ws, first), min(we, last)
+        if low <= high and random() < 0.88 * min(1.0, (A - ws + 1) / (we - ws + 1)):
+            _check(ctx, log, p, low, high, done)
+    this_year = date.fromordinal(A).year
+    for year in (this_year - 2, this_year - 1, this_year):
+        low = max(date(year, 1, 1).toordinal(), first)
+        high = min(date(year, 12, 31).toordinal(), last)
+        if year not in done and low <= high and random() < 0.55 * (high - low + 1) / 365:
+            _check(ctx, log, p, low, high, done)
+
+
+def _check(ctx: Context, log: VisitLog, p: Person, low: int, high: int, done: set[int]) -> None:
+    """A check on a day of ``low``..``high`` in a calendar year without one, if there is such a day."""
+    spans = []
+    day = low
+    while day <= high:
+        year = date.fromordinal(day).year
+        end = min(high, date(year, 12, 31).toordinal())
+        if year not in done:
+            spans.append((day, end))
+        day = end + 1
+    total = sum(end - start + 1 for start, end in spans)
+    if not total:
+        return
+    k = ctx.randint(0, total - 1)
+    for start, end in spans:
+        if k <= end - start:
+            day = start + k
+            break
+        k -= end - start + 1
+    done.add(date.fromordinal(day).year)
+    log.add(
+        p,
+        VisitKind.ELDERLY_CHECK,
+        day,
+        "1" if ctx.rng.random() < 0.7 else "2",
+        log.doctor_for(p),
+        day + 365,
+        _elderly_detail(ctx, p),
+    )
 
 
 def _elderly_detail(ctx: Context, p: Person) -> Row:
@@ -104,16 +134,17 @@ def home_visits(ctx: Context, log: VisitLog, p: Person) -> None:
     """Door-to-door visits for planned home-visit services; severe mental disorder and TB
     patients are visited about every six months whatever their contract."""
     random, randint, A = ctx.rng.random, ctx.randint, ctx.as_of
+    first = max(p.registered_on, p.birth)
     last = min(A, p.present_until(A))
-    entries = log.coverage.open_services.get((p.id, ServiceKind.HOME_VISIT))
-    spans = [(ws, we) for ws, we, _ in entries] if entries else []
+    entries = log.planner.services_of(p.id, ServiceKind.HOME_VISIT.value)
+    spans = [(ws, we) for ws, we, _, _ in entries]
     if p.smi or p.tb:
         spans += [(A - 729 + 182 * k, A - 548 + 182 * k) for k in range(4)]
     for ws, we in spans:
-        end = min(we, last)
-        if end < ws or random() >= 0.75:
+        start, end = max(ws, first), min(we, last)
+        if end < start or random() >= 0.75:
             continue
-        day = ws + randint(0, end - ws)
+        day = start + randint(0, end - start)
         purposes = _PURPOSES[int(random() * len(_PURPOSES))]
         measured = random() < 0.7
         detail = (

@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import chain
 from typing import Any, TypeVar
 
 from fdclient.domain.time import CHINA_UTC_OFFSET_HOURS
@@ -38,26 +39,30 @@ _COUNTER_HEX = tuple(f"7{c:03x}" for c in range(4096))
 _VARIANT_HEX = {f"{d:x}": f"{(d & 0x3) | 0x8:x}" for d in range(16)}
 
 
-def id_maker(rng: random.Random, reference: datetime) -> Callable[[], str]:
+def id_maker(rng: random.Random, reference: datetime, offset_ms: int = 0) -> Callable[[], str]:
     """UUIDv7-shaped ids (32 hex digits) from a seeded generator instead of the clock.
 
-    48-bit Unix milliseconds from the demo's reference time, version 7, a 12-bit counter
-    (RFC 9562 "fixed-length dedicated counter": 4096 ids per millisecond, then the next
-    millisecond), the variant bits and 62 random bits. Ids come out strictly increasing,
-    so every table's B-tree is appended to, as with real UUIDv7 keys. The random halves
-    are drawn 4096 at a time from their own generator (seeded from the demo's).
+    48-bit Unix milliseconds from the demo's reference time (plus ``offset_ms``: each part
+    of a demo has a range of its own, so ids of later parts are higher), version 7, a
+    12-bit counter (RFC 9562 "fixed-length dedicated counter": 4096 ids per millisecond,
+    then the next millisecond), the variant bits and 62 random bits. Ids come out strictly
+    increasing, so every table's B-tree is appended to, as with real UUIDv7 keys. The
+    random halves are drawn 4096 at a time from their own generator (seeded from ``rng``).
     """
-    return _id_stream(int(reference.timestamp() * 1000), random.Random(rng.getrandbits(64)).randbytes).__next__
+    start = int(reference.timestamp() * 1000) + offset_ms
+    return chain.from_iterable(_id_blocks(start, random.Random(rng.getrandbits(64)).randbytes)).__next__
 
 
-def _id_stream(ms: int, randbytes: Callable[[int], bytes]) -> Iterator[str]:
+def _id_blocks(ms: int, randbytes: Callable[[int], bytes]) -> Iterator[list[str]]:
+    """The ids of one millisecond after another, 4096 at a time."""
     counters, variants = _COUNTER_HEX, _VARIANT_HEX
     while True:
         prefix = f"{ms:012x}"
         pool = randbytes(8 * 4096).hex()
-        for count in range(4096):
-            k = count * 16
-            yield prefix + counters[count] + variants[pool[k]] + pool[k + 1 : k + 16]
+        yield [
+            prefix + counters[count] + variants[pool[k]] + pool[k + 1 : k + 16]
+            for count, k in zip(range(4096), range(0, 16 * 4096, 16), strict=True)
+        ]
         ms += 1
 
 
@@ -115,25 +120,14 @@ class DemoTownship:
 
 
 @dataclass(frozen=True)
-class DemoData:
-    """Everything :func:`write_demo` inserts: tables in foreign-key order, then the
-    household heads (``households.head_id`` is set after the residents exist)."""
+class DemoPart:
+    """Rows written together: the organisation, or one village with everything about its
+    residents. Tables are in foreign-key order; a village's household heads are set once
+    its residents exist (``households.head_id``)."""
 
     tables: tuple[TableRows, ...]
     #: ``(head_id, household_id)`` for ``UPDATE households SET head_id = ? WHERE id = ?``.
-    household_heads: list[tuple[str, str]]
-    #: The created_at/updated_at of every row (stored text).
-    stamp: str
-    #: The reference time of the demo (midnight of as_of in China), aware UTC.
-    reference: datetime
-    #: Sign-in names of the staff who get an account on this laptop (the first team and
-    #: the specialist): the laptop a team shares.
-    accounts: tuple[str, ...]
-    #: Centre details for the township row where it has none (institution, phone, hours).
-    township_details: dict[str, str]
-
-    def counts(self) -> dict[str, int]:
-        return {t.name: len(t.rows) for t in self.tables}
+    household_heads: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
@@ -144,6 +138,66 @@ class DemoData:
             if t.name == name:
                 return t
         raise KeyError(name)
+
+
+def merged_tables(parts: Iterable[DemoPart]) -> tuple[TableRows, ...]:
+    """The rows of ``parts`` per table (copies), tables in the order they first appear."""
+    merged: dict[str, TableRows] = {}
+    for part in parts:
+        for t in part.tables:
+            found = merged.get(t.name)
+            if found is None:
+                merged[t.name] = TableRows(t.name, t.columns, list(t.rows))
+            else:
+                found.rows.extend(t.rows)
+    return tuple(merged.values())
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """Everything :func:`write_demo` inserts, part after part (the organisation first)."""
+
+    parts: tuple[DemoPart, ...]
+    #: The created_at/updated_at of every row (stored text).
+    stamp: str
+    #: The reference time of the demo (midnight of as_of in China), aware UTC.
+    reference: datetime
+    #: Sign-in names of the staff who get an account on this laptop (the first team and
+    #: the specialist): the laptop a team shares.
+    accounts: tuple[str, ...]
+    #: Centre details for the township row where it has none (institution, phone, hours).
+    township_details: dict[str, str]
+
+    @property
+    def tables(self) -> tuple[TableRows, ...]:
+        """Every table with the rows of all parts (copies: change rows in ``parts``)."""
+        return merged_tables(self.parts)
+
+    @property
+    def household_heads(self) -> list[tuple[str, str]]:
+        return [head for part in self.parts for head in part.household_heads]
+
+    def counts(self) -> dict[str, int]:
+        return table_counts(self.parts)
+
+    @property
+    def row_count(self) -> int:
+        return sum(part.row_count for part in self.parts)
+
+    def table(self, name: str) -> TableRows:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+
+def table_counts(parts: Iterable[DemoPart]) -> dict[str, int]:
+    """Rows per table over ``parts``."""
+    counts: dict[str, int] = {}
+    for part in parts:
+        for t in part.tables:
+            counts[t.name] = counts.get(t.name, 0) + len(t.rows)
+    return counts
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Contracts of the last two years, their covered members, packages and planned services.
+"""Contracts of the last two years, their covered members with their consent, packages
+and planned services.
 
 Each household gets one of these histories (DOMAIN.md §4): last year's contract renewed
 into this year's (``renewed`` → ``active`` with ``renewal_of_id``), a first contract
@@ -6,10 +7,19 @@ signed this year, a 2-3 year term still running, last year's contract expired wi
 renewal, a contract terminated with a reason, or never signed. Households with a key
 population member sign far more often. A member who dies or moves out leaves a contract
 that goes on (``ended_on``); a contract whose every member left is terminated for that
-reason. Planned services follow services/service_plan.py: each item ``times_per_year``
-times in back-to-back windows of every contract year, items of a personalised package only
-for members of its population. Services a visit delivers stay open for clinical.py to
-fulfil; the others are marked done in windows already past, mostly.
+reason. A baby born while the household's contract is in force joins it (``joined_on``).
+
+Consent is per covered member (PIPL art. 28-31, services/contracts/consent.py): from 14
+the member's own, or for an adult one who agreed in person, the family representative's;
+under 14 a guardian's, a parent living in the household (else a grandparent or another
+adult member), named with their ID number. The representative is the first adult covered
+member, else an adult of the household who is not covered (a mother for her child), else
+a minor member who signs through their guardian. A child no adult of the household can
+consent for is not covered.
+
+Planned services: :mod:`fdclient.services.demo.planning`, with the packages chosen as a
+team would (the basic package for the household's population, each personalised package
+for which some member belongs to its population in a contract year).
 """
 
 from __future__ import annotations
@@ -20,20 +30,22 @@ from datetime import date
 from typing import Any
 
 from fdclient.domain.codes import (
+    ConsentBy,
     ContractScope,
     ContractStatus,
-    PlannedServiceStatus,
+    GuardianRelationship,
     ResidentStatus,
-    ServiceKind,
     SigningChannel,
     TerminationReason,
 )
 from fdclient.domain.key_populations import KeyPopulation
+from fdclient.domain.time import add_years
 from fdclient.services.contracts.numbers import format_contract_no
-from fdclient.services.demo.catalogue import DemoItem, DemoPackage
-from fdclient.services.demo.common import Context, Row, TableRows, weighted
+from fdclient.services.demo.catalogue import DemoPackage
+from fdclient.services.demo.common import Context, DemoPart, Row, TableRows, weighted
 from fdclient.services.demo.organisation import Organisation
 from fdclient.services.demo.people import Household, Person
+from fdclient.services.demo.planning import Planner
 
 CONTRACT_COLUMNS = (
     "id",
@@ -60,7 +72,23 @@ CONTRACT_COLUMNS = (
     "termination_note",
     "renewal_of_id",
 )
-MEMBER_COLUMNS = ("id", "created_at", "updated_at", "contract_id", "resident_id", "is_active", "ended_on")
+MEMBER_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "contract_id",
+    "resident_id",
+    "is_active",
+    "ended_on",
+    "joined_on",
+    "consent_by",
+    "consented_at",
+    "guardian_name",
+    "guardian_relationship",
+    "guardian_id_type",
+    "guardian_id_number",
+    "guardian_phone",
+)
 CONTRACT_PACKAGE_COLUMNS = (
     "id",
     "created_at",
@@ -72,39 +100,15 @@ CONTRACT_PACKAGE_COLUMNS = (
     "fee_public_health_fen",
     "fee_resident_fen",
 )
-PLANNED_COLUMNS = (
-    "id",
-    "created_at",
-    "updated_at",
-    "contract_id",
-    "resident_id",
-    "package_item_id",
-    "service_kind",
-    "sequence",
-    "window_start",
-    "window_end",
-    "status",
-    "fulfilled_on",
-    "visit_id",
-)
-#: Service kinds a visit record delivers (services/service_plan.py VISIT_SERVICE_KIND).
-VISIT_KINDS = frozenset(
-    {
-        ServiceKind.HYPERTENSION_FOLLOWUP,
-        ServiceKind.DIABETES_FOLLOWUP,
-        ServiceKind.ELDERLY_CHECK,
-        ServiceKind.HOME_VISIT,
-    }
-)
 CONSENT_TEXT_VERSION = "2024.1"
+#: Positions in a contract row (a list until it is numbered).
+_NO, _START, _END, _STATUS = 3, 9, 10, 13
 
 # Rows hold stored values (plain strings, see common.py): the members' values.
 _ACTIVE, _EXPIRED, _RENEWED, _TERMINATED = (
     s.value for s in (ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.RENEWED, ContractStatus.TERMINATED)
 )
-_PLANNED, _DONE, _CANCELLED = (
-    s.value for s in (PlannedServiceStatus.PLANNED, PlannedServiceStatus.DONE, PlannedServiceStatus.CANCELLED)
-)
+_SELF, _GUARDIAN, _REPRESENTATIVE = (s.value for s in (ConsentBy.SELF, ConsentBy.GUARDIAN, ConsentBy.REPRESENTATIVE))
 _CHANNELS = weighted(
     (SigningChannel.DOOR_TO_DOOR.value, SigningChannel.CLINIC.value, SigningChannel.ROSTER_IMPORT.value), (14, 5, 1)
 )
@@ -120,54 +124,59 @@ _NOTES = {
     TerminationReason.DEATH: "签约居民死亡",
     TerminationReason.MOVED_OUT: "签约居民迁出本辖区",
 }
-#: A planned service a visit may still fulfil: a list (visits.py sets its status, day and
-#: visit), turned into a tuple by :meth:`ContractBuilder.planned_table`.
-OpenRow = list[Any]
-#: A window of a contract year: first and last day (ordinals) and their stored text.
-Span = tuple[int, int, str, str]
-
-
-def add_years(ordinal: int, years: int) -> int:
-    """The same day ``years`` later; 29 February becomes 1 March (as service_plan.add_years)."""
-    day = date.fromordinal(ordinal)
-    try:
-        return day.replace(year=day.year + years).toordinal()
-    except ValueError:
-        return date(day.year + years, 3, 1).toordinal()
-
-
-def windows(first: int, last: int, times: int) -> list[tuple[int, int]]:
-    """Back-to-back windows over first..last, as evenly as whole days allow."""
-    days = last - first + 1
-    bounds = [first + i * days // times for i in range(times + 1)]
-    return [(bounds[i], bounds[i + 1] - 1) for i in range(times)]
+#: A guardian: who, and their relationship to the member.
+Guardian = tuple[Person, GuardianRelationship]
 
 
 @dataclass
 class Coverage:
-    """What clinical.py needs: open planned services and who was covered when."""
+    """Who was covered when, for the records (visits.py) and the record cover."""
 
-    #: (resident id, service kind) → [(window start, window end, planned row)], oldest first.
-    open_services: dict[tuple[str, str], list[tuple[int, int, OpenRow]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    #: resident id → [(first day, last day, contract id)].
-    periods: dict[str, list[tuple[int, int, str]]] = field(default_factory=lambda: defaultdict(list))
+    #: resident id → [(first day, last day covered, contract start, contract id)].
+    periods: dict[str, list[tuple[int, int, int, str]]] = field(default_factory=lambda: defaultdict(list))
     #: (contract id, representative, start, last day in force) of every signed contract.
     contracts: list[tuple[str, Person, int, int]] = field(default_factory=list)
+    #: resident id → the first day a contract covered them.
+    first_covered: dict[str, int] = field(default_factory=dict)
+
+    def covered(self, p: Person, cid: str, start: int, first: int, last: int) -> None:
+        self.periods[p.id].append((first, last, start, cid))
+        known = self.first_covered.get(p.id)
+        if known is None or first < known:
+            self.first_covered[p.id] = first
+
+
+class ContractNumbers:
+    """Contract sequence numbers per signing year, running on from one part to the next in
+    the order the parts are written (a part may be built anywhere: its contracts come
+    without numbers)."""
+
+    def __init__(self, township_code: str) -> None:
+        self.township_code = township_code
+        self._last: dict[int, int] = defaultdict(int)
+
+    def number(self, part: DemoPart) -> None:
+        """Number the contracts of ``part`` in signing order."""
+        try:
+            table = part.table("contracts")
+        except KeyError:
+            return
+        rows = table.rows
+        for i in sorted(range(len(rows)), key=lambda i: (rows[i][_START], rows[i][0])):
+            row = rows[i]
+            year = int(row[_START][:4])
+            self._last[year] += 1
+            rows[i] = (*row[:_NO], format_contract_no(self.township_code, year, self._last[year]), *row[_NO + 1 :])
 
 
 class ContractBuilder:
-    def __init__(self, ctx: Context, org: Organisation, packages: dict[str, DemoPackage]) -> None:
-        self.ctx, self.org, self.packages = ctx, org, packages
-        #: Lists: the contract number, dates and status are filled in later.
+    def __init__(self, ctx: Context, org: Organisation, packages: dict[str, DemoPackage], planner: Planner) -> None:
+        self.ctx, self.org, self.packages, self.planner = ctx, org, packages, planner
+        #: Lists: the dates are filled in by :meth:`tables`.
         self.contract_rows: list[list[Any]] = []
         self.member_rows: list[Row] = []
         self.package_rows: list[Row] = []
-        #: Tuples, or lists for services a visit may still fulfil (see :meth:`planned_table`).
-        self.planned_rows: list[Row | OpenRow] = []
         self.coverage = Coverage()
-        self._spans: dict[tuple[int, int, int], list[Span]] = {}
 
     # -- one household -------------------------------------------------------------------
 
@@ -213,12 +222,11 @@ class ContractBuilder:
         if r < 0.6:
             start = A - randint(365, 729)
             previous = self._contract(hh, self._included(people, start), scope, start, 1, None)
-            if previous is not None and previous[13] == _EXPIRED:
-                renewal = previous[10] + 1
+            if previous is not None and previous[_STATUS] == _EXPIRED:
+                renewal = previous[_END] + 1
                 members = self._included(people, renewal)
-                if members:
-                    previous[13] = _RENEWED
-                    self._contract(hh, members, scope, renewal, 1, previous[0])
+                if members and self._contract(hh, members, scope, renewal, 1, previous[0]) is not None:
+                    previous[_STATUS] = _RENEWED
         elif r < 0.88:
             start = A - randint(0, 364)
             self._contract(hh, self._included(people, start), scope, start, 1, None)
@@ -243,11 +251,14 @@ class ContractBuilder:
         renewal_of: str | None,
         ending: tuple[int, TerminationReason] | None = None,
     ) -> list[Any] | None:
-        if not members:
+        members = [p for p in members if p.turns14 <= start or guardian_of(p, start) is not None]
+        signing = self._signing(hh, members, start)
+        if signing is None:
             return None
+        representative, consents = signing
         ctx = self.ctx
         ids, stamp, days, A, random, randint = ctx.ids, ctx.stamp, ctx.days, ctx.as_of, ctx.rng.random, ctx.randint
-        end = add_years(start, term) - 1
+        end = add_years(date.fromordinal(start), term).toordinal() - 1
         leaves: dict[str, int] = {p.id: p.status_on for p in members if p.status_on is not None and p.status_on <= end}
         if ending is None and len(leaves) == len(members):
             last = max(members, key=lambda p: leaves[p.id])
@@ -260,7 +271,6 @@ class ContractBuilder:
         village = self.org.villages[hh.village]
         team = self.org.teams[village.team]
         doctor = village.doctor_id if random() < 0.7 else team.leader_id
-        representative = members[0]  # the head when the head is covered (members keep household order)
         cid = ids()
         signed = days.at(start, 8 + randint(0, 9), randint(0, 59))
         row = [
@@ -291,114 +301,151 @@ class ContractBuilder:
         self.contract_rows.append(row)
         self.coverage.contracts.append((cid, representative, start, stop))
         in_force = status == _ACTIVE
+        packages = self._packages(cid, members, start, term, hh)
         for p in members:
             left = leaves.get(p.id)
             if in_force and left is None:
-                self.member_rows.append((ids(), stamp, stamp, cid, p.id, 1, None))
-                self.coverage.periods[p.id].append((start, end, cid))
+                active, ended = 1, None
+                self.coverage.covered(p, cid, start, start, end)
             else:  # stop <= end: the day the contract ended, or was terminated
                 ended = stop if left is None or left > stop else left
-                self.member_rows.append((ids(), stamp, stamp, cid, p.id, 0, days(ended)))
-                self.coverage.periods[p.id].append((start, ended, cid))
-        self._packages(cid, members, start, end, term, stop if status != _ACTIVE else None, leaves, hh)
+                active = 0
+                self.coverage.covered(p, cid, start, start, ended)
+                self.planner.close(cid, p.id, ended)
+            self._member(cid, p, active, ended, None, consents[p.id], signed)
+            self.planner.member(cid, p, start, term, None, packages)
+        if in_force and scope == ContractScope.HOUSEHOLD:
+            self._joiners(hh, cid, members, start, end, term, packages)
         return row
 
-    def _packages(
+    def _member(
         self,
+        cid: str,
+        p: Person,
+        active: int,
+        ended: int | None,
+        joined: int | None,
+        consent: tuple[str, Guardian | None],
+        at: str,
+    ) -> None:
+        stamp, days = self.ctx.stamp, self.ctx.days
+        by, guardian = consent
+        person, relationship = guardian if guardian is not None else (None, None)
+        self.member_rows.append(
+            (
+                self.ctx.ids(),
+                stamp,
+                stamp,
+                cid,
+                p.id,
+                active,
+                days(ended) if ended is not None else None,
+                days(joined) if joined is not None else None,
+                by,
+                at,
+                person.name if person else None,
+                relationship.value if relationship else None,
+                "01" if person else None,
+                person.id_number if person else None,
+                person.phone if person else None,
+            )
+        )
+
+    def _signing(
+        self, hh: Household, members: list[Person], day: int
+    ) -> tuple[Person, dict[str, tuple[str, Guardian | None]]] | None:
+        """The representative and every member's consent (who gave it, the guardian) on
+        ``day``; None when nobody can sign."""
+        if not members:
+            return None
+        random = self.ctx.rng.random
+        adults = [p for p in members if p.turns18 <= day]
+        through_guardian = False
+        if adults:
+            representative = adults[0]
+        else:
+            first = guardian_of(members[0], day)
+            others = [m for m in hh.members if m not in members and m.turns18 <= day and m.present_on(day)]
+            if first is not None and first[0] in others:
+                representative = first[0]
+            elif others:
+                representative = others[0]
+            else:
+                representative, through_guardian = members[0], True
+        consents: dict[str, tuple[str, Guardian | None]] = {}
+        for p in members:
+            if p.turns18 <= day:
+                by = _SELF if p is representative or random() < 0.4 else _REPRESENTATIVE
+                consents[p.id] = (by, None)
+                continue
+            guardian = guardian_of(p, day)
+            must = p.turns14 > day or (through_guardian and p is representative)
+            if guardian is None and must:
+                return None
+            if guardian is not None and (must or random() < 0.2):
+                consents[p.id] = (_GUARDIAN, guardian)
+            else:
+                consents[p.id] = (_SELF, None)
+        return representative, consents
+
+    def _joiners(
+        self,
+        hh: Household,
         cid: str,
         members: list[Person],
         start: int,
         end: int,
         term: int,
-        stopped: int | None,
-        leaves: dict[str, int],
-        hh: Household,
+        packages: list[DemoPackage],
     ) -> None:
-        ctx, packages, A = self.ctx, self.packages, self.ctx.as_of
-        random = ctx.rng.random
-        chosen = ["TP-15" if hh.poverty else "ZD-150" if any(p.key for p in members) else "JC-55"]
-        if any(p.ht for p in members):
-            chosen.append("GX-GXY")
-        if any(p.dm for p in members):
-            chosen.append("GX-TNB")
-        if any(p.turns65 <= start for p in members):
-            chosen.append("GX-LNR")
-            if random() < 0.4:
-                chosen.append("GX-ZYY")
-        if any(p.pregnant for p in members) and end >= A:
-            chosen.append("GX-YCF")
-        if any(p.turns7 > start for p in members) and random() < 0.7:
-            chosen.append("GX-ET")
-        # Last day each member can receive services under this contract (None: open-ended).
-        gone: dict[str, int | None] = {p.id: leaves.get(p.id) for p in members}
-        if stopped is not None:
-            gone = {k: stopped if v is None or v > stopped else v for k, v in gone.items()}
-        for code in chosen:
-            package = packages[code]
-            self.package_rows.append((ctx.ids(), ctx.stamp, ctx.stamp, cid, package.id, *package.spec.fees))
-            target = package.spec.target
-            for k in range(term):
-                ys, ye = add_years(start, k), add_years(start, k + 1) - 1
-                if stopped is not None and stopped < ys:
-                    break
-                covered = [
-                    p for p in members if _in_population(p, target, ys) and (p.id not in leaves or leaves[p.id] > ys)
-                ]
-                for item in package.items:
-                    self._plan(cid, covered, item, self._spans_of(ys, ye, item.times_per_year), gone)
-
-    def _spans_of(self, first: int, last: int, times: int) -> list[Span]:
-        key = (first, last, times)
-        spans = self._spans.get(key)
-        if spans is None:
-            days = self.ctx.days
-            spans = self._spans[key] = [(ws, we, days(ws), days(we)) for ws, we in windows(first, last, times)]
-        return spans
-
-    def _plan(
-        self, cid: str, covered: list[Person], item: DemoItem, spans: list[Span], gone: dict[str, int | None]
-    ) -> None:
-        """One planned service per window for each covered member."""
+        """Babies born while the contract is in force join it from a day after their birth,
+        with a guardian's consent."""
         ctx = self.ctx
-        ids, stamp, days, A, random, randint = ctx.ids, ctx.stamp, ctx.days, ctx.as_of, ctx.rng.random, ctx.randint
-        kind, item_id, append = item.service_kind, item.id, self.planned_rows.append
-        visit_kind, open_services = kind in VISIT_KINDS, self.coverage.open_services
-        for p in covered:
-            pid, left = p.id, gone[p.id]
-            last = A if left is None or left > A else left
-            for n, (ws, we, ws_text, we_text) in enumerate(spans, start=1):
-                status, done = _PLANNED, None
-                if left is not None and left < ws:
-                    status = _CANCELLED
-                elif ws <= A:
-                    if visit_kind:  # a list: clinical.py fills in the visit that fulfils it
-                        row = [ids(), stamp, stamp, cid, pid, item_id, kind, n, ws_text, we_text, status, None, None]
-                        open_services[(pid, kind)].append((ws, we if left is None or we < left else left, row))
-                        append(row)
-                        continue
-                    if random() < (0.88 if we < A else 0.35):
-                        status, done = _DONE, days(ws + randint(0, (we if we < last else last) - ws))
-                append((ids(), stamp, stamp, cid, pid, item_id, kind, n, ws_text, we_text, status, done, None))
+        for p in hh.members:
+            if p.birth <= start or p in members or p.status_on is not None:
+                continue
+            joined = p.birth + ctx.randint(10, 90)
+            guardian = guardian_of(p, joined)
+            if joined > min(end, ctx.as_of) or guardian is None or ctx.rng.random() >= 0.75:
+                continue
+            at = ctx.days.at(joined, 8 + ctx.randint(0, 9), ctx.randint(0, 59))
+            self._member(cid, p, 1, None, joined, (_GUARDIAN, guardian), at)
+            self.coverage.covered(p, cid, start, joined, end)
+            self.planner.member(cid, p, start, term, joined, packages)
 
-    # -- satisfaction surveys and the finished tables ------------------------------------
+    def _packages(self, cid: str, members: list[Person], start: int, term: int, hh: Household) -> list[DemoPackage]:
+        """The basic package for the household's population and the personalised packages
+        some member belongs to the population of on the first day of a contract year."""
+        ctx, packages = self.ctx, self.packages
+        random = ctx.rng.random
+        year_starts = [add_years(date.fromordinal(start), k) for k in range(term)]
+        tags = {tag for p in members for day in year_starts for tag in p.tags(day)}
+        codes = ["TP-15" if hh.relief else "ZD-150" if tags else "JC-55"]
+        if KeyPopulation.HYPERTENSION in tags:
+            codes.append("GX-GXY")
+        if KeyPopulation.DIABETES in tags:
+            codes.append("GX-TNB")
+        if KeyPopulation.ELDERLY in tags:
+            codes.append("GX-LNR")
+            if random() < 0.4:
+                codes.append("GX-ZYY")
+        if KeyPopulation.MATERNAL in tags:
+            codes.append("GX-YCF")
+        if KeyPopulation.CHILD in tags and random() < 0.7:
+            codes.append("GX-ET")
+        chosen = [packages[code] for code in codes]
+        for package in chosen:
+            self.package_rows.append((ctx.ids(), ctx.stamp, ctx.stamp, cid, package.id, *package.spec.fees))
+        return chosen
 
-    def planned_table(self) -> TableRows:
-        """The planned services, all as tuples (once visits have fulfilled theirs)."""
-        return TableRows(
-            "planned_services",
-            PLANNED_COLUMNS,
-            [row if row.__class__ is tuple else tuple(row) for row in self.planned_rows],
-        )
+    # -- the finished tables ------------------------------------------------------------
 
-    def tables(self, township_code: str) -> list[TableRows]:
-        numbers: dict[int, int] = defaultdict(int)
-        for row in sorted(self.contract_rows, key=lambda r: (r[9], r[0])):
-            year = date.fromordinal(row[9]).year
-            numbers[year] += 1
-            row[3] = format_contract_no(township_code, year, numbers[year])
+    def tables(self) -> list[TableRows]:
+        """The contracts (numbered by :class:`ContractNumbers` when the part is written),
+        their members and packages."""
         days = self.ctx.days
         for row in self.contract_rows:
-            row[9], row[10] = days(row[9]), days(row[10])
+            row[_START], row[_END] = days(row[_START]), days(row[_END])
         return [
             TableRows("contracts", CONTRACT_COLUMNS, [tuple(row) for row in self.contract_rows]),
             TableRows("contract_members", MEMBER_COLUMNS, self.member_rows),
@@ -406,18 +453,14 @@ class ContractBuilder:
         ]
 
 
-def _in_population(p: Person, target: KeyPopulation | None, day: int) -> bool:
-    """Whether ``p`` belongs to a package's population on ``day`` (None: everyone)."""
-    if target is None:
-        return True
-    if target == KeyPopulation.HYPERTENSION:
-        return p.ht
-    if target == KeyPopulation.DIABETES:
-        return p.dm
-    if target == KeyPopulation.ELDERLY:
-        return p.turns65 <= day
-    if target == KeyPopulation.CHILD:
-        return p.turns7 > day
-    if target == KeyPopulation.MATERNAL:
-        return p.pregnant or p.postpartum_until is not None
-    return False
+def guardian_of(p: Person, day: int) -> Guardian | None:
+    """Who can consent for ``p`` on ``day`` as their guardian: the first of their parents and
+    grandparents in the household who is an adult living there with an ID number, else
+    another such adult of the household."""
+    for person, relationship in p.guardians:
+        if person.turns18 <= day and person.present_on(day) and person.id_number:
+            return person, relationship
+    for person in p.household.members:
+        if person is not p and person.turns18 <= day and person.present_on(day) and person.id_number:
+            return person, GuardianRelationship.OTHER_RELATIVE
+    return None

@@ -1,27 +1,50 @@
 """Two years of hypertension and type 2 diabetes follow-ups (national forms, 2017 spec).
 
 Each patient has a steady profile (how well controlled, lifestyle, a regimen of real
-medicines with real doses) and is seen about every three months, within two weeks after
-an uncontrolled reading. Blood pressure is mostly 120-160/70-95 (controlled below 140/90,
-the 2017 specification's target recorded as ``spec2017``); a rare reading of 180/110 or
-more is referred urgently, and two uncontrolled visits in a row are sometimes referred.
-Fasting glucose is 5-12 mmol/L with HbA1c now and then; a rare 16.7 or more is referred.
-A few visits are corrected by a second revision (a typing error in the weight).
+medicines with real doses) and is seen about every three months from the later of their
+diagnosis, their 35th birthday and their file, within two weeks after an uncontrolled
+reading. Blood pressure is mostly 120-160/70-95, fasting glucose 5-12 mmol/L with HbA1c now
+and then; a rare reading reaches a danger value, and a rare symptom or danger sign is one
+the specification refers urgently.
+
+What the form then says is what the program's own rules say
+(:mod:`fdclient.domain.followup_rules`): the classification (blood pressure for
+hypertension, fasting glucose alone for diabetes, against the township's default targets),
+the next visit date, and the referral advice (urgent for danger values and signs; after
+two uncontrolled follow-ups in a row, which the doctor confirms most of the time). A few
+visits are corrected by a second revision (a typing error in the weight).
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from fdclient.domain.codes import VisitKind
+from fdclient.domain.followup_rules import (
+    BP_TARGETS,
+    DEFAULT_BP_TARGET,
+    DEFAULT_GLUCOSE_TARGET,
+    Assessment,
+    BpAssessment,
+    GlucoseAssessment,
+    classify_bp,
+    classify_fasting_glucose,
+    danger_findings,
+    followup_outcome,
+)
+from fdclient.domain.key_populations import age_on
 from fdclient.services.demo.common import Context, Row, weighted
-from fdclient.services.demo.people import Person
+from fdclient.services.demo.people import Person, birthday
 from fdclient.services.demo.visits import VisitLog
+from fdclient.text import CHINESE, Text
 
 #: A medicine: name, times a day, dose.
 Drug = tuple[str, int, str]
 #: An insulin: name, doses.
 Insulin = tuple[str, str]
-#: A follow-up's form row (without its id), whether to refer urgently, why, and to which department.
-Reading = tuple[Row, bool, str, str]
+#: A follow-up's readings: symptoms, danger signs, blood pressure, fasting glucose (None at a
+#: hypertension follow-up).
+Readings = tuple[str, str, int, int, float | None]
 
 HT_DRUGS: tuple[Drug, ...] = (
     ("氨氯地平片", 1, "5mg"),
@@ -55,11 +78,19 @@ INSULINS: tuple[Insulin, ...] = (
 _CONTROL = weighted((0.85, 0.6, 0.3), (6, 3, 1))
 _COMPLIANCE = weighted(("1", "2", "3"), (15, 4, 1))
 _ADJUST = weighted(("1", "2", "3"), (16, 3, 1))
-_HT_SYMPTOMS = weighted(("1", "2", "4", "6", "8", "9"), (15, 2, 1, 1, 1, 1))
+#: Hypertension symptoms: 心悸胸闷 (6) is a danger sign (rare); headache alone is not.
+_HT_SYMPTOMS = weighted(("1", "2", "4", "6", "8", "9"), (150, 20, 10, 1, 10, 10))
 _DM_SYMPTOMS = weighted(("1", "2", "4", "5", "7"), (16, 1, 1, 1, 1))
 _MODE = weighted(("1", "2"), (11, 9))
 _PEDIS = weighted(("1", "2", "3", "5"), (36, 2, 1, 1))
-BP_TARGET = "spec2017"
+#: Danger signs ticked at a follow-up: almost always none; chest pain now and then.
+_DANGER_SIGNS = weighted(("", "5"), (999, 1))
+#: The department a referral goes to.
+_DEPARTMENT = {VisitKind.HYPERTENSION: "心血管内科", VisitKind.DIABETES: "内分泌科"}
+#: Share of advised routine referrals (two uncontrolled follow-ups) the doctor confirms.
+_ROUTINE_REFERRALS_CONFIRMED = 0.25
+#: Longest referral reason on the form.
+_REASON_LENGTH = 100
 
 
 class Profile:
@@ -121,118 +152,196 @@ def diabetes_visits(ctx: Context, log: VisitLog, p: Person) -> None:
     _visits(ctx, log, p, VisitKind.DIABETES, p.dm_since, DM_DRUGS)
 
 
+class _Rules:
+    """The domain's rules for the demo's readings, remembered: the demo repeats readings
+    far more often than not (a blood pressure is judged by the band of the default target
+    the patient's age falls in, so it is remembered per band)."""
+
+    def __init__(self) -> None:
+        self._bands = BP_TARGETS[DEFAULT_BP_TARGET]
+        self._band_of_age: dict[int, int] = {}
+        self._bp: dict[tuple[int, int, int], BpAssessment] = {}
+        self._glucose: dict[float, GlucoseAssessment] = {}
+        self._danger: dict[tuple[VisitKind, str, str], tuple[Text, ...]] = {}
+
+    def bp(self, systolic: int, diastolic: int, age: int) -> BpAssessment:
+        band = self._band_of_age.get(age)
+        if band is None:
+            band = self._band_of_age[age] = self._bands.band_for(age).min_age
+        key = (systolic, diastolic, band)
+        found = self._bp.get(key)
+        if found is None:
+            found = self._bp[key] = classify_bp(systolic, diastolic, age, DEFAULT_BP_TARGET)
+        return found
+
+    def glucose(self, value: float) -> GlucoseAssessment:
+        found = self._glucose.get(value)
+        if found is None:
+            found = self._glucose[value] = classify_fasting_glucose(value, DEFAULT_GLUCOSE_TARGET)
+        return found
+
+    def danger(self, kind: VisitKind, symptoms: str, signs: str) -> tuple[Text, ...]:
+        key = (kind, symptoms, signs)
+        found = self._danger.get(key)
+        if found is None:
+            found = self._danger[key] = danger_findings(kind, symptoms.split(","), signs.split(",") if signs else ())
+        return found
+
+
+RULES = _Rules()
+
+
 def _visits(ctx: Context, log: VisitLog, p: Person, kind: VisitKind, since: int, drugs: tuple[Drug, ...]) -> None:
     random, randint, A = ctx.rng.random, ctx.randint, ctx.as_of
     if random() < 0.08:  # not under management
         return
     profile = Profile(ctx, p, drugs, 1 if random() < 0.65 else 2)
     insulin = INSULINS[randint(0, len(INSULINS) - 1)] if kind == VisitKind.DIABETES and random() < 0.12 else None
-    doctor = log.doctor_for(p)
+    doctor, institution, department = log.doctor_for(p), log.institution, _DEPARTMENT[kind]
+    hypertension = kind == VisitKind.HYPERTENSION
     last = p.present_until(A)
-    day = max(A - 729, since + 1) + randint(0, 60)
-    previous_uncontrolled = False
+    day = max(A - 729, since + 1, p.turns35, p.registered_on) + randint(0, 60)
+    age = age_on(date.fromordinal(p.birth), date.fromordinal(day))
+    birthday = next_birthday(p.birth, age)
+    previous: Assessment | None = None
     while day <= last:
-        if kind == VisitKind.HYPERTENSION:
-            detail, urgent, reason, department = _hypertension(ctx, p, profile, random() < profile.control)
+        while day >= birthday:
+            age += 1
+            birthday = next_birthday(p.birth, age)
+        visit_date = date.fromordinal(day)
+        symptoms, signs, systolic, diastolic, glucose = _readings(ctx, p, kind, profile, random() < profile.control)
+        bp = RULES.bp(systolic, diastolic, age)
+        deciding: Assessment = bp if glucose is None else RULES.glucose(glucose)
+        outcome = followup_outcome(
+            kind,
+            visit_date,
+            bp=bp,
+            glucose=None if glucose is None else deciding,  # type: ignore[arg-type]
+            previous=previous,
+            danger_signs=RULES.danger(kind, symptoms, signs),
+        )
+        advice = outcome.referral
+        refer = advice.urgent or (advice.refer and random() < _ROUTINE_REFERRALS_CONFIRMED)
+        reason = advice.reason.render(CHINESE)[:_REASON_LENGTH] if refer and advice.reason is not None else None
+        assert outcome.next_due is not None and outcome.classification is not None
+        next_day = outcome.next_due.toordinal()
+        form = _lifestyle(ctx, profile, "1" if outcome.classification == 1 else "2", reason, institution)
+        if hypertension:
+            detail = (
+                symptoms,
+                systolic,
+                diastolic,
+                *form,
+                62 + int(random() * 26),
+                profile.salt,
+                "1",
+                bp.target_key,
+                signs,
+            )
         else:
-            detail, urgent, reason, department = _diabetes(ctx, p, profile, random() < profile.control, day, insulin)
-        controlled = detail[20] == "1"
-        # The form asks for the next visit in 3 months, or within 2 weeks when not controlled;
-        # most patients then come at their next quarterly visit all the same.
-        next_day = day + (randint(80, 100) if controlled else randint(12, 14))
-        comes = next_day if controlled or random() < 0.3 else day + randint(80, 100)
-        refer = urgent or (previous_uncontrolled and not controlled and random() < 0.25)
-        if refer:
-            reason = reason if urgent else "连续两次随访控制不满意"
-            detail = (*detail[:21], reason, log.institution, *detail[23:])
+            detail = _diabetes(ctx, profile, symptoms, signs, bp, glucose, form, day, insulin)
         vid = log.add(p, kind, day, _MODE[int(random() * len(_MODE))], doctor, next_day, detail)
-        if detail[18] != "3":
+        if form[15] != "3":
             log.medicines(vid, profile.drugs)
-        if refer:
-            log.refer(p, vid, day, urgent, reason, department, doctor)
+        if reason is not None:
+            log.refer(p, vid, day, advice.urgent, reason, department, doctor)
         elif random() < 0.006:
             weight = round(detail[3] - 1.0, 1)
             corrected = (*detail[:3], weight, *detail[4:6], round(weight / profile.height_factor, 1), *detail[7:])
             second = log.correct(vid, "体重录入有误（多记 1 kg），按原始记录更正", corrected)
-            if detail[18] != "3":
+            if form[15] != "3":
                 log.medicines(second, profile.drugs)
-        previous_uncontrolled = not controlled
-        day = comes + (randint(20, 80) if random() < 0.06 else 0)
+        previous = deciding
+        # Most come back around the day asked; after an uncontrolled reading many come at
+        # their next quarterly visit all the same.
+        if next_day - day > 14:
+            day = next_day - randint(0, 12)
+        elif random() < 0.3:
+            day = next_day - randint(0, 2)
+        else:
+            day += randint(80, 100)
+        if random() < 0.06:
+            day += randint(20, 80)
 
 
-def _lifestyle(ctx: Context, p: Person, profile: Profile, controlled: bool) -> Row:
-    """The chronic-form fields from symptoms to the classification (detail[0:21])."""
+def next_birthday(birth: int, age: int) -> int:
+    """The day someone born on ``birth`` turns ``age + 1``."""
+    return birthday(birth, age + 1)
+
+
+def _readings(ctx: Context, p: Person, kind: VisitKind, profile: Profile, controlled: bool) -> Readings:
+    """Symptoms, danger signs, blood pressure and (for diabetes) fasting glucose."""
     random = ctx.rng.random
-    weight = round(profile.weight + (random() - 0.5) * 2, 1)
-    return (
-        (weight, profile.weight_target, profile.height, round(weight / profile.height_factor, 1), profile.bmi_target)
-        + profile.fixed
-        + (
-            _ADJUST[int(random() * 20)],
-            _ADJUST[int(random() * 20)],
-            _COMPLIANCE[int(random() * 20)],
-            "无",
-            "1" if controlled else "2",
-        )
-    )
-
-
-def _blood_pressure(ctx: Context, controlled: bool) -> tuple[int, int, bool]:
-    random = ctx.rng.random
-    if random() < 0.004:
-        return 180 + int(random() * 20), 96 + int(random() * 20), True
-    if controlled:
-        return 116 + int(random() * 23), 68 + int(random() * 21), False
-    if random() < 0.2:
-        return 126 + int(random() * 14), 90 + int(random() * 6), False
-    return 140 + int(random() * 24), 78 + int(random() * 18), False
-
-
-def _hypertension(ctx: Context, p: Person, profile: Profile, controlled: bool) -> Reading:
-    random = ctx.rng.random
-    systolic, diastolic, urgent = _blood_pressure(ctx, controlled)
-    controlled = controlled and not urgent
-    symptoms = _HT_SYMPTOMS[int(random() * len(_HT_SYMPTOMS))] if not urgent else "2"
-    detail = (
-        symptoms,
-        systolic,
-        diastolic,
-        *_lifestyle(ctx, p, profile, controlled),
-        None,
-        None,
-        62 + int(random() * 26),
-        profile.salt,
-        "1",
-        BP_TARGET,
-    )
-    reason = f"血压 {systolic}/{diastolic} mmHg，收缩压≥180 mmHg 和/或舒张压≥110 mmHg"
-    return detail, urgent, reason, "心血管内科"
-
-
-def _diabetes(
-    ctx: Context, p: Person, profile: Profile, controlled: bool, day: int, insulin: Insulin | None
-) -> Reading:
-    random, randint = ctx.rng.random, ctx.randint
-    danger = random() < 0.002
-    if danger:
+    signs = _DANGER_SIGNS[int(random() * len(_DANGER_SIGNS))]
+    if kind == VisitKind.HYPERTENSION:
+        systolic, diastolic = _blood_pressure(ctx, controlled)
+        return _HT_SYMPTOMS[int(random() * len(_HT_SYMPTOMS))], signs, systolic, diastolic, None
+    r = random()
+    if r < 0.002:
         glucose = round(16.8 + random() * 3, 1)
+    elif r < 0.003:
+        glucose = round(3.0 + random() * 0.8, 1)  # hypoglycaemia
     elif controlled:
         glucose = round(5.0 + random() * 1.9, 1)
     else:
         glucose = round(7.0 + random() * 5.0, 1)
-    controlled = controlled and not danger
-    systolic, diastolic, _ = _blood_pressure(ctx, not p.ht or random() < 0.7)
+    systolic, diastolic = _blood_pressure(ctx, not p.ht or random() < 0.7)
+    return _DM_SYMPTOMS[int(random() * len(_DM_SYMPTOMS))], signs, systolic, diastolic, glucose
+
+
+def _lifestyle(ctx: Context, profile: Profile, classification: str, reason: str | None, institution: str) -> Row:
+    """The chronic-form fields from the weight to the referral (detail[3:23])."""
+    random = ctx.rng.random
+    weight = round(profile.weight + (random() - 0.5) * 2, 1)
+    return (
+        weight,
+        profile.weight_target,
+        profile.height,
+        round(weight / profile.height_factor, 1),
+        profile.bmi_target,
+        *profile.fixed,
+        _ADJUST[int(random() * 20)],
+        _ADJUST[int(random() * 20)],
+        _COMPLIANCE[int(random() * 20)],
+        "无",
+        classification,
+        reason,
+        institution if reason else None,
+    )
+
+
+def _blood_pressure(ctx: Context, controlled: bool) -> tuple[int, int]:
+    random = ctx.rng.random
+    if random() < 0.004:
+        return 180 + int(random() * 20), 96 + int(random() * 20)
+    if controlled:
+        return 116 + int(random() * 23), 68 + int(random() * 21)
+    if random() < 0.2:
+        return 126 + int(random() * 14), 90 + int(random() * 6)
+    return 140 + int(random() * 24), 78 + int(random() * 18)
+
+
+def _diabetes(
+    ctx: Context,
+    profile: Profile,
+    symptoms: str,
+    signs: str,
+    bp: BpAssessment,
+    glucose: float | None,
+    form: Row,
+    day: int,
+    insulin: Insulin | None,
+) -> Row:
+    random, randint = ctx.rng.random, ctx.randint
     hba1c = hba1c_date = None
     if random() < 0.2:
-        hba1c = round((5.8 + random() * 1.1) if controlled else (7.0 + random() * 2.8), 1)
+        hba1c = round((5.8 + random() * 1.1) if form[17] == "1" else (7.0 + random() * 2.8), 1)
         hba1c_date = ctx.days(day - randint(0, 20))
-    detail = (
-        _DM_SYMPTOMS[int(random() * len(_DM_SYMPTOMS))],
-        systolic,
-        diastolic,
-        *_lifestyle(ctx, p, profile, controlled),
-        None,
-        None,
+    return (
+        symptoms,
+        bp.systolic,
+        bp.diastolic,
+        *form,
         _PEDIS[int(random() * len(_PEDIS))],
         50 * randint(5, 8),
         250,
@@ -242,5 +351,6 @@ def _diabetes(
         "1" if random() < 0.95 else "2",
         insulin[0] if insulin else None,
         insulin[1] if insulin else None,
+        bp.target_key,
+        signs,
     )
-    return detail, danger, f"空腹血糖 {glucose} mmol/L，≥16.7 mmol/L", "内分泌科"

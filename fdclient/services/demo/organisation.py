@@ -64,6 +64,8 @@ class DemoVillage:
     #: Index of the team serving it, its village doctor and the team leader.
     team: int = 0
     doctor_id: str = ""
+    #: Its place in the organisation's list of villages.
+    index: int = 0
 
 
 @dataclass
@@ -98,6 +100,8 @@ def build_organisation(ctx: Context, names: NameMaker, village_count: int) -> Or
         )
     for i, stem in enumerate(stems):
         villages.append(DemoVillage(ids(), f"{township.code}{201 + i:03d}", f"{stem}村", f"{101 + i:03d}", False))
+    for i, village in enumerate(villages):
+        village.index = i
 
     staff_rows: list[Row] = []
     counters: dict[str, int] = {}

@@ -7,6 +7,10 @@ than both parents), ``L`` the first child's spouse (son-in-law coded 20, daughte
 30, the top-level groups that hold 女婿 28 and 儿媳 38), ``G`` grandchild, ``P`` a parent
 of the head. The weights give a rural pyramid: many older couples and left-behind
 grandchildren, few adults of 20-40 (migrant work), about a fifth aged 65 or more.
+
+Each child knows its mother when she lives in the household (her pregnancies are recorded)
+and the members who can be its guardian (监护人): its parents in the household, then its
+grandparents.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from fdclient.domain.codes import ResidentStatus
+from fdclient.domain.codes import GuardianRelationship, ResidentStatus
+from fdclient.domain.key_populations import KeyPopulation, PersonFacts, PregnancyDates, compute_tags
 from fdclient.services.demo.common import Context, weighted
 
 #: Household size → (weight, [(template, head's youngest age, oldest age, weight)]).
@@ -53,14 +58,15 @@ class Person:
         "sex",
         "surname",
         "name",
+        "id_number",
         "ht",
         "dm",
         "tb",
         "smi",
         "disabled",
         "pregnant",
-        "postpartum_until",
-        "poverty",
+        "pregnancies",
+        "relief",
         "fps",
         "status",
         "status_on",
@@ -70,8 +76,18 @@ class Person:
         "phone",
         "ht_since",
         "dm_since",
-        "turns65",
         "turns7",
+        "turns14",
+        "turns18",
+        "turns35",
+        "turns65",
+        "mother",
+        "guardians",
+        "registered_on",
+        "doctor",
+        "row",
+        "_facts",
+        "_tags",
     )
     id: str
     household: Household
@@ -83,8 +99,19 @@ class Person:
     name: str
     height: int
     weight: float
-    turns65: int
+    #: The days the person turns 7, 14, 18, 35 and 65.
     turns7: int
+    turns14: int
+    turns18: int
+    turns35: int
+    turns65: int
+    #: 建档日期 (an ordinal): drawn with the person, moved back to the first day a contract
+    #: covers them if that is earlier.
+    registered_on: int
+    #: The responsible doctor (责任医生) on the record cover.
+    doctor: str
+    #: The resident row while the contracts may still change its cover (see population.py).
+    row: list[object]
 
     def __init__(self, role: str, age: int, sex: int, surname: str) -> None:
         self.role = role
@@ -92,21 +119,60 @@ class Person:
         self.sex = sex
         self.surname = surname
         self.ht = self.dm = self.tb = self.smi = self.disabled = self.pregnant = self.fps = False
-        self.postpartum_until: int | None = None
-        self.poverty: str | None = None
+        #: (last menstrual period, expected delivery, delivery) ordinals, oldest first.
+        self.pregnancies: list[tuple[int | None, int | None, int | None]] = []
+        #: Poverty and relief statuses as stored: sorted codes joined by commas ("" for none).
+        self.relief = ""
         self.status = ResidentStatus.ACTIVE
         self.status_on: int | None = None
         self.key = False
         self.phone: str | None = None
+        self.id_number: str | None = None
         self.ht_since = self.dm_since = 0
+        self.mother: Person | None = None
+        #: Who can be this person's guardian, in order of preference, with the relationship.
+        self.guardians: list[tuple[Person, GuardianRelationship]] = []
+        self._facts: PersonFacts | None = None
+        self._tags: dict[date, frozenset[KeyPopulation]] = {}
 
     def present_until(self, as_of: int) -> int:
         """Last day the resident lives in the township (death or moving out), else as_of."""
         return self.status_on if self.status_on is not None else as_of
 
+    def present_on(self, day: int) -> bool:
+        """Whether the person is born and still lives in the township on ``day``."""
+        return self.birth <= day and (self.status_on is None or self.status_on >= day)
+
+    def facts(self) -> PersonFacts:
+        """What the record says, as the key-population rules read it (once the record is
+        complete)."""
+        if self._facts is None:
+            self._facts = PersonFacts(
+                birth_date=date.fromordinal(self.birth),
+                has_hypertension=self.ht,
+                has_diabetes=self.dm,
+                has_tuberculosis=self.tb,
+                has_severe_mental_disorder=self.smi,
+                has_disability=self.disabled,
+                in_poverty_programme=bool(self.relief),
+                family_planning_special=self.fps,
+                pregnancies=tuple(
+                    PregnancyDates(*(None if d is None else date.fromordinal(d) for d in dates))
+                    for dates in self.pregnancies
+                ),
+            )
+        return self._facts
+
+    def tags(self, day: date) -> frozenset[KeyPopulation]:
+        """The person's key populations on ``day`` (``compute_tags`` of their record)."""
+        found = self._tags.get(day)
+        if found is None:
+            found = self._tags[day] = compute_tags(self.facts(), day)
+        return found
+
 
 class Household:
-    __slots__ = ("id", "village", "members", "head", "poverty", "address", "phone", "environment")
+    __slots__ = ("id", "village", "members", "head", "relief", "address", "phone", "environment")
     id: str
     head: Person
     address: str
@@ -117,7 +183,8 @@ class Household:
     def __init__(self, village: int) -> None:
         self.village = village
         self.members: list[Person] = []
-        self.poverty: str | None = None
+        #: The household's poverty or relief statuses (stored codes, "" for none).
+        self.relief = ""
 
 
 class BirthDays:
@@ -138,11 +205,19 @@ class BirthDays:
 
 def birthday(birth: int, years: int) -> int:
     """Ordinal of the day a person born on ``birth`` turns ``years`` (29 February → 1 March)."""
+    return birthdays(birth, (years,))[0]
+
+
+def birthdays(birth: int, ages: tuple[int, ...]) -> list[int]:
+    """Ordinals of the days a person born on ``birth`` turns each of ``ages``."""
     day = date.fromordinal(birth)
-    try:
-        return day.replace(year=day.year + years).toordinal()
-    except ValueError:
-        return date(day.year + years, 3, 1).toordinal()
+    out = []
+    for years in ages:
+        try:
+            out.append(day.replace(year=day.year + years).toordinal())
+        except ValueError:
+            out.append(date(day.year + years, 3, 1).toordinal())
+    return out
 
 
 def draw_household(ctx: Context, village: int, family_surname: str, other_surname: Callable[[], str]) -> Household:
@@ -177,7 +252,10 @@ def draw_household(ctx: Context, village: int, family_surname: str, other_surnam
         if head_sex == 2:
             father_surname = spouse.surname
     father_surname = father_surname or (head.surname if random() < 0.3 else other_surname())
+    parents = [m for m in members if m.role in "HS"]
     children: list[Person] = []
+    #: The parents of the grandchildren: the first child, and their spouse when present.
+    children_parents: list[Person] = []
     needs_adult_child = "L" in template or ("G" in template and "C" in template)
     for role in template[1:]:
         if role == "C":
@@ -187,6 +265,7 @@ def draw_household(ctx: Context, village: int, family_surname: str, other_surnam
             sex = 1 if random() < 0.52 else 2
             child = Person("C", max(0, younger_parent - randint(low, high)), sex, father_surname)
             child.rel = SON if sex == 1 else DAUGHTER
+            _parented(child, parents, [])
             children.append(child)
             members.append(child)
         elif role == "L":
@@ -196,6 +275,7 @@ def draw_household(ctx: Context, village: int, family_surname: str, other_surnam
             )
             in_law.rel = SON if in_law.sex == 1 else DAUGHTER
             members.append(in_law)
+            children_parents = [children[0], in_law]
         elif role == "G":
             parent_age = children[0].age if children else None
             if parent_age is not None:
@@ -210,8 +290,12 @@ def draw_household(ctx: Context, village: int, family_surname: str, other_surnam
                 age = max(0, min(16, younger_parent - randint(44, 62)))
                 surname = father_surname if random() < 0.85 else other_surname()
             sex = 1 if random() < 0.53 else 2
+            own_parents = (children_parents or [children[0]]) if parent_age is not None else []
+            if not any(m.sex == 2 for m in own_parents):
+                age = max(1, age)  # a baby left with its grandparents is weaned first
             grandchild = Person("G", age, sex, surname)
             grandchild.rel = GRANDCHILD
+            _parented(grandchild, own_parents, parents)
             members.append(grandchild)
         elif role == "P":
             sex = 2 if random() < 0.68 else 1
@@ -226,3 +310,11 @@ def draw_household(ctx: Context, village: int, family_surname: str, other_surnam
     hh.members = members
     hh.head = head
     return hh
+
+
+def _parented(child: Person, parents: list[Person], grandparents: list[Person]) -> None:
+    """The child's mother (when she lives with it) and guardians: parents, then grandparents."""
+    child.mother = next((m for m in parents if m.sex == 2), None)
+    child.guardians = [
+        (m, GuardianRelationship.MOTHER if m.sex == 2 else GuardianRelationship.FATHER) for m in parents
+    ] + [(m, GuardianRelationship.GRANDPARENT) for m in grandparents]

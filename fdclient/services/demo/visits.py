@@ -1,19 +1,26 @@
 """Visit records as rows: a ``visits`` row plus a detail row with the same id (joined-table
-inheritance), medicines, referrals, corrections, and the planned services a visit fulfils.
+inheritance), medicines, referrals, corrections, and the planned services a record fulfils.
 
-A visit fulfils the open planned service of its kind whose window contains the visit date,
-or else the earliest overdue one (the rule of services/service_plan.py). A visit belongs to
-the contract covering the resident that day, if any. A correction is revision 2 of the same record (``record_id`` is
-the first revision's id, ``supersedes_id`` points at it); the first revision stays.
+A record belongs to the contract covering the resident on its date (the one that started
+last when two do, as ``plan.covering_contract``), and fulfils an open planned service of
+its kind in that contract only: the one whose window contains the date, else the earliest
+overdue one (as ``plan.find_open_service``); a service whose member's coverage ended before
+the date is no longer open. A correction is revision 2 of the same record (``record_id``
+is the first revision's id, ``supersedes_id`` points at it); the first revision stays and
+the fulfilment moves to the correction, as ``correct_visit`` does.
 """
 
 from __future__ import annotations
 
-from fdclient.domain.codes import PlannedServiceStatus, ReferralDirection, ReferralUrgency, ServiceKind, VisitKind
+from typing import Any
+
+from fdclient.domain.codes import ReferralDirection, ReferralUrgency, VisitKind
+from fdclient.services.contracts.plan import VISIT_SERVICE_KIND
 from fdclient.services.demo.common import Context, Row, TableRows
-from fdclient.services.demo.contracts import Coverage, OpenRow
+from fdclient.services.demo.contracts import Coverage
 from fdclient.services.demo.organisation import Organisation
 from fdclient.services.demo.people import Person
+from fdclient.services.demo.planning import DONE, FULFILLED_ON, PLANNED, STATUS, VISIT, Planner
 
 VISIT_COLUMNS = (
     "id",
@@ -58,7 +65,7 @@ CHRONIC_COLUMNS = (
     "referral_reason",
     "referral_institution",
 )
-HYPERTENSION_COLUMNS = (*CHRONIC_COLUMNS, "heart_rate", "salt_intake", "salt_target", "bp_target")
+HYPERTENSION_COLUMNS = (*CHRONIC_COLUMNS, "heart_rate", "salt_intake", "salt_target", "bp_target", "danger_signs")
 DIABETES_COLUMNS = (
     *CHRONIC_COLUMNS,
     "dorsalis_pedis",
@@ -70,6 +77,8 @@ DIABETES_COLUMNS = (
     "hypoglycaemia",
     "insulin_type",
     "insulin_dose",
+    "bp_target",
+    "danger_signs",
 )
 ELDERLY_COLUMNS = (
     "id",
@@ -105,6 +114,7 @@ ELDERLY_COLUMNS = (
     "health_guidance",
 )
 HOME_VISIT_COLUMNS = ("id", "purposes", "summary", "systolic", "diastolic", "blood_glucose")
+SERVICE_RECORD_COLUMNS = ("id", "service_kind", "summary")
 MEDICATION_COLUMNS = ("id", "created_at", "updated_at", "visit_id", "position", "name", "times_per_day", "dose")
 REFERRAL_COLUMNS = (
     "id",
@@ -135,20 +145,15 @@ SURVEY_COLUMNS = (
     "comments",
     "surveyor_id",
 )
-#: Visit kind → the planned service kind it fulfils.
-FULFILS: dict[VisitKind, ServiceKind] = {
-    VisitKind.HYPERTENSION: ServiceKind.HYPERTENSION_FOLLOWUP,
-    VisitKind.DIABETES: ServiceKind.DIABETES_FOLLOWUP,
-    VisitKind.ELDERLY_CHECK: ServiceKind.ELDERLY_CHECK,
-    VisitKind.HOME_VISIT: ServiceKind.HOME_VISIT,
-}
 DETAIL_TABLES: dict[VisitKind, tuple[str, tuple[str, ...]]] = {
     VisitKind.HYPERTENSION: ("hypertension_followups", HYPERTENSION_COLUMNS),
     VisitKind.DIABETES: ("diabetes_followups", DIABETES_COLUMNS),
     VisitKind.ELDERLY_CHECK: ("elderly_checks", ELDERLY_COLUMNS),
     VisitKind.HOME_VISIT: ("home_visits", HOME_VISIT_COLUMNS),
+    VisitKind.SERVICE: ("service_records", SERVICE_RECORD_COLUMNS),
 }
-_PLANNED, _DONE = PlannedServiceStatus.PLANNED.value, PlannedServiceStatus.DONE.value
+#: The stored service kind each visit kind with a form of its own fulfils.
+_FULFILS = {kind: service.value for kind, service in VISIT_SERVICE_KIND.items()}
 _UP = ReferralDirection.UP.value
 _URGENT, _ROUTINE = ReferralUrgency.URGENT.value, ReferralUrgency.ROUTINE.value
 
@@ -156,45 +161,55 @@ _URGENT, _ROUTINE = ReferralUrgency.URGENT.value, ReferralUrgency.ROUTINE.value
 class VisitLog:
     """Collects visit rows and their dependants in insert order."""
 
-    def __init__(self, ctx: Context, org: Organisation, coverage: Coverage) -> None:
-        self.ctx, self.org, self.coverage = ctx, org, coverage
+    def __init__(self, ctx: Context, org: Organisation, coverage: Coverage, planner: Planner) -> None:
+        self.ctx, self.org, self.coverage, self.planner = ctx, org, coverage, planner
         self.visits: list[Row] = []
         self.details: dict[VisitKind, list[Row]] = {kind: [] for kind in DETAIL_TABLES}
         self.medications: list[Row] = []
         self.referrals: list[Row] = []
         self.surveys: list[Row] = []
         self.institution = f"{ctx.township.county_name or '县'}人民医院"
+        #: The planned service the last record added fulfilled (a correction takes it over).
+        self._fulfilled: list[Any] | None = None
 
     def doctor_for(self, p: Person) -> str:
         village = self.org.villages[p.village]
         return village.doctor_id if self.ctx.rng.random() < 0.75 else self.org.teams[village.team].leader_id
 
     def contract_on(self, p: Person, day: int) -> str | None:
-        for first, last, cid in self.coverage.periods.get(p.id, ()):
-            if first <= day <= last:
-                return cid
-        return None
+        """The contract covering ``p`` on ``day`` (the later-started one if two do)."""
+        found, started = None, -1
+        for first, last, start, cid in self.coverage.periods.get(p.id, ()):
+            if first <= day <= last and start > started:
+                found, started = cid, start
+        return found
 
-    def fulfil(self, p: Person, kind: VisitKind, day: int, visit_id: str) -> str | None:
-        """Mark the planned service this visit delivers done; the visit's contract: the one in
-        force that day, else the fulfilled service's."""
-        entries = self.coverage.open_services.get((p.id, FULFILS[kind]))
-        if entries:
-            current: OpenRow | None = None
-            overdue: OpenRow | None = None
-            for ws, we, row in entries:
-                if row[10] != _PLANNED:
-                    continue
-                if ws <= day <= we:
+    def fulfil(self, p: Person, service_kind: str, day: int, visit_id: str) -> str | None:
+        """Mark done the planned service of the covering contract a record of ``service_kind``
+        on ``day`` delivers, if one is open; returns that contract."""
+        cid = self.contract_on(p, day)
+        self._fulfilled = None
+        entries = self.planner.services_of(p.id, service_kind)
+        if cid is None or not entries:
+            return cid
+        closed = self.planner.closes.get((cid, p.id))
+        if closed is not None and closed < day:
+            return cid
+        current: list[Any] | None = None
+        overdue: list[Any] | None = None
+        for ws, we, owner, row in entries:
+            if owner != cid or row[STATUS] != PLANNED:
+                continue
+            if ws <= day <= we:
+                if current is None:
                     current = row
-                    break
-                if we < day and overdue is None:
-                    overdue = row
-            fulfilled = current if current is not None else overdue
-            if fulfilled is not None:
-                fulfilled[10], fulfilled[11], fulfilled[12] = _DONE, self.ctx.days(day), visit_id
-                return self.contract_on(p, day) or fulfilled[3]
-        return self.contract_on(p, day)
+            elif we < day and overdue is None:
+                overdue = row
+        fulfilled = current if current is not None else overdue
+        if fulfilled is not None:
+            fulfilled[STATUS], fulfilled[FULFILLED_ON], fulfilled[VISIT] = DONE, self.ctx.days(day), visit_id
+            self._fulfilled = fulfilled
+        return cid
 
     def add(
         self,
@@ -207,10 +222,11 @@ class VisitLog:
         detail: Row,
         notes: str | None = None,
     ) -> str:
-        """Record revision 1 of a visit; ``detail`` is the detail row without its id."""
+        """Record revision 1 of a visit; ``detail`` is the detail row without its id (a
+        service record's starts with the service kind it records)."""
         ctx = self.ctx
         vid = ctx.ids()
-        contract = self.fulfil(p, kind, day, vid)
+        contract = self.fulfil(p, detail[0] if kind is VisitKind.SERVICE else _FULFILS[kind], day, vid)
         days = ctx.days
         self.visits.append(
             (
@@ -235,13 +251,16 @@ class VisitLog:
         return vid
 
     def correct(self, first_id: str, reason: str, detail: Row) -> str:
-        """Revision 2 of the visit just recorded with ``first_id``, with a corrected detail."""
+        """Revision 2 of the visit just recorded with ``first_id``, with a corrected detail;
+        the planned service it fulfilled passes to the correction."""
         ctx = self.ctx
         original = self.visits[-1]
         assert original[0] == first_id
         vid = ctx.ids()
         self.visits.append((vid, ctx.stamp, ctx.stamp, first_id, 2, first_id, reason, *original[7:]))
         self.details[VisitKind(original[9])].append((vid, *detail))
+        if self._fulfilled is not None and self._fulfilled[VISIT] == first_id:
+            self._fulfilled[VISIT] = vid
         return vid
 
     def medicines(self, visit_id: str, drugs: tuple[tuple[str, int, str], ...]) -> None:
