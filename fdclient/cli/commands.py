@@ -246,6 +246,37 @@ def cmd_user(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    from fdclient.services.township_settings import change_setting, list_settings
+
+    with signin.open_signed_in(data_dir(args), args) as store:
+        if args.settings_command == "set":
+            info = change_setting(store, args.key, args.value)
+            say(
+                msg(
+                    "已把“{title}”（{key}）设为 {value}。",
+                    "“{title}” ({key}) is now {value}.",
+                    title=info.title,
+                    key=info.key,
+                    value=json.dumps(info.value, ensure_ascii=False),
+                )
+            )
+            return EXIT_OK
+        settings = list_settings(store)
+    if args.json:
+        sys.stdout.write(json.dumps([s.to_json() for s in settings], ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    for s in settings:
+        allowed = ""
+        if s.choices is not None:
+            allowed = " / ".join(json.dumps(c, ensure_ascii=False) for c in s.choices)
+        elif s.bounds is not None:
+            allowed = f"{s.bounds[0]}-{s.bounds[1]}"
+        value = json.dumps(s.value, ensure_ascii=False)
+        say(f"{s.key:<30} {value:<14} {s.title}" + (f"  [{allowed}]" if allowed else ""))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -255,6 +286,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "restore": cmd_restore,
     "audit": cmd_audit,
     "user": cmd_user,
+    "settings": cmd_settings,
 }
 
 __all__ = ["COMMANDS", "FdError"]

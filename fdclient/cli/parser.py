@@ -163,4 +163,11 @@ def build_parser() -> Parser:
     q = actions.add_parser("disable", help="停用账号（从这台电脑的钥匙文件中删除）")
     q.add_argument("name", metavar="NAME")
     actions.add_parser("list", help="列出账号")
+
+    p = command("settings", "查看乡镇设置；settings set KEY VALUE 修改一项（管理员）")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    actions = p.add_subparsers(dest="settings_command", metavar="操作", parser_class=Parser)
+    q = actions.add_parser("set", help="修改一项设置（管理员；记入操作日志）")
+    q.add_argument("key", metavar="KEY", help="设置名，例如 bp_target")
+    q.add_argument("value", metavar="VALUE", help="新值（是/否、整数或文字）")
     return parser

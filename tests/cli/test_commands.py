@@ -1,4 +1,4 @@
-"""The commands county IT scripts call: init, stats, check, backup, restore, audit, user."""
+"""The commands county IT scripts call: init, stats, check, backup, restore, audit, user, settings."""
 
 from __future__ import annotations
 
@@ -194,3 +194,29 @@ def test_python_dash_m_runs_without_heavy_imports(folder: Path) -> None:
         [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, env=env, check=True
     )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {"code": 0, "heavy": []}, result.stdout + result.stderr
+
+
+def test_settings_are_listed_and_changed_by_administrators_only(run: Run, folder: Path) -> None:
+    listed = run(folder, "settings", "--json", user="doctor")
+    assert listed.code == 0, listed.err
+    by_key = {s["key"]: s for s in json.loads(listed.out)}
+    assert by_key["contract_default_term_years"]["value"] == 1
+    assert by_key["contract_default_term_years"]["choices"] == [1, 2, 3]
+    assert by_key["contract_renewal_opens_days"]["bounds"] == [0, 365]
+    refused = run(folder, "settings", "set", "contract_default_term_years", "3", user="doctor")
+    assert refused.code == 2 and "没有“修改乡镇设置、村和服务包”的权限" in refused.err
+    changed = run(folder, "settings", "set", "contract_default_term_years", "3", user="admin")
+    assert changed.code == 0, changed.err
+    assert "默认签约期限" in changed.out
+    bad = run(folder, "settings", "set", "contract_default_term_years", "三年", user="admin")
+    assert bad.code == 2 and "整数" in bad.err
+    out_of_range = run(folder, "settings", "set", "contract_renewal_opens_days", "400", user="admin")
+    assert out_of_range.code == 2 and "0 到 365" in out_of_range.err
+    unknown = run(folder, "settings", "set", "no_such_setting", "1", user="admin")
+    assert unknown.code == 2 and "bp_target" in unknown.err
+    text = run(folder, "settings", user="doctor")
+    assert text.code == 0 and "contract_default_term_years" in text.out
+    now = {s["key"]: s["value"] for s in json.loads(run(folder, "settings", "--json", user="doctor").out)}
+    assert now["contract_default_term_years"] == 3 and now["contract_renewal_opens_days"] == 90
+    audit = json.loads(run(folder, "audit", "--json", user="admin").out)
+    assert any(e["table"] == "local_settings" and "contract_default_term_years" in e["changes"] for e in audit)
