@@ -3,7 +3,8 @@
 * ``store``: a copy of the scene's store signed in as the doctor (most use cases are
   clinical); ``admin_store`` the same as the administrator; ``store_as(role)`` any role;
 * ``session``: a write unit of work on ``store`` held for the test (committed at the end);
-* ``scene_template``: the template itself, for tests that copy or sign in on their own.
+* ``scene_template``: the template itself, for tests that copy or sign in on their own;
+* ``english``: messages in English for the test (Chinese again after it).
 
 See ``tests/helpers/scene.py``.
 """
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from fdclient.domain.roles import Role
 from fdclient.store import Store
+from fdclient.text import CHINESE, ENGLISH, set_language
 
 __all__ = ["TOWNSHIP_CODE", "TOWNSHIP_NAME"]
 
@@ -60,3 +62,12 @@ def session(store: Store) -> Iterator[Session]:
     """A write unit of work on ``store`` for the whole test, committed when it ends."""
     with store.write() as s:
         yield s
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    set_language(ENGLISH)
+    try:
+        yield
+    finally:
+        set_language(CHINESE)

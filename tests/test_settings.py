@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,14 +24,6 @@ from fdclient.settings import (
     set_setting,
 )
 from fdclient.store import Store, open_store
-from fdclient.text import CHINESE, ENGLISH, set_language
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language(ENGLISH)
-    yield
-    set_language(CHINESE)
 
 
 def test_defaults_then_stored_values_survive_reopening(admin_store: Store) -> None:

@@ -5,7 +5,6 @@ new household member joining a contract in force."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -21,7 +20,6 @@ from fdclient.models import ContractMember, Household, PlannedService, Resident,
 from fdclient.services.contracts import lifecycle as contracts
 from fdclient.services.contracts.consent import GuardianInfo, GuardianInput, MemberConsent
 from fdclient.services.registry import households
-from fdclient.text import set_language
 
 START = date(2026, 1, 1)
 MOTHER_BIRTH, CHILD_BIRTH, TEEN_BIRTH = date(1990, 5, 1), date(2021, 3, 1), date(2010, 9, 1)
@@ -87,15 +85,6 @@ def f(session: Session) -> Family:
         members=[("王芳", MOTHER_BIRTH, 2, "01"), ("王小明", CHILD_BIRTH, 1, "20"), ("王小红", TEEN_BIRTH, 2, "30")],
     )
     return Family(session, village, team, doctor, household, builders.make_basic_package(session))
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language("en")
-    try:
-        yield
-    finally:
-        set_language("zh_CN")
 
 
 # --- guardians and the representative ------------------------------------------------------------

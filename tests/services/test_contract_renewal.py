@@ -4,7 +4,6 @@ new family representative."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -24,22 +23,12 @@ from fdclient.settings import (
     CONTRACT_RENEWAL_OPENS_DAYS,
     set_setting,
 )
-from fdclient.text import set_language
 
 
 @pytest.fixture
 def w(session: Session) -> World:
     """The world in the doctor's unit of work held for the test."""
     return make_world(session)
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language("en")
-    try:
-        yield
-    finally:
-        set_language("zh_CN")
 
 
 # --- the state machine in use ----------------------------------------------------------------

@@ -7,7 +7,7 @@ representative and members joining in test_contract_members.py."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -39,22 +39,12 @@ from fdclient.settings import (
 )
 from fdclient.store import Store, open_store
 from fdclient.store.context import actor_id
-from fdclient.text import set_language
 
 
 @pytest.fixture
 def w(session: Session) -> World:
     """The world in the doctor's unit of work held for the test."""
     return make_world(session)
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language("en")
-    try:
-        yield
-    finally:
-        set_language("zh_CN")
 
 
 # --- the state machine (pure) -----------------------------------------------------------------

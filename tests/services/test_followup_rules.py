@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -25,16 +24,9 @@ from fdclient.domain.followup_rules import (
     next_followup_due,
 )
 from fdclient.errors import ValidationError
-from fdclient.text import CHINESE, ENGLISH, msg, set_language
+from fdclient.text import CHINESE, ENGLISH, msg
 
 C, U, R = ControlStatus.CONTROLLED, ControlStatus.UNCONTROLLED, ControlStatus.URGENT_REFERRAL
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language(ENGLISH)
-    yield
-    set_language(CHINESE)
 
 
 def test_targets_name_their_source() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -20,21 +20,11 @@ from fdclient.services.registry import households, resident_forms, resident_stat
 from fdclient.services.staff import organisation as staff
 from fdclient.store import Store
 from fdclient.store.context import actor_id
-from fdclient.text import set_language
 
 
 @pytest.fixture
 def village(session: Session) -> Village:
     return builders.make_village(session, name="罗家村")
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language("en")
-    try:
-        yield
-    finally:
-        set_language("zh_CN")
 
 
 def register(session: Session, village: Village, **head: object) -> households.HouseholdInfo:

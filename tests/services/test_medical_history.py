@@ -4,7 +4,6 @@ and diabetes flags that follow the diagnoses."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -18,7 +17,6 @@ from fdclient.errors import PermissionDenied, RuleError, ValidationError
 from fdclient.models import AuditEntry, Resident, Village
 from fdclient.services.registry import medical_history, resident_status, residents
 from fdclient.services.registry.resident_forms import ResidentInput
-from fdclient.text import set_language
 
 BORN = date(1960, 5, 1)
 
@@ -31,15 +29,6 @@ def village(session: Session) -> Village:
 @pytest.fixture
 def resident(session: Session, village: Village) -> Resident:
     return builders.make_resident(session, village, birth_date=BORN)
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language("en")
-    try:
-        yield
-    finally:
-        set_language("zh_CN")
 
 
 def test_a_hypertension_diagnosis_makes_a_patient_and_voiding_it_undoes_that(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -20,19 +19,9 @@ from fdclient.services.contracts import lifecycle as contracts
 from fdclient.services.registry import medical_history, resident_status, residents
 from fdclient.services.registry.resident_forms import ResidentInput
 from fdclient.store.context import actor_id
-from fdclient.text import set_language
 
 # 11010519491231002X: a woman born 31 Dec 1949 (DOMAIN.md example).
 ID_WOMAN_1949 = "11010519491231002X"
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language("en")
-    try:
-        yield
-    finally:
-        set_language("zh_CN")
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,19 +19,10 @@ from fdclient.domain.validation import (
     required_text,
 )
 from fdclient.errors import ValidationError
-from fdclient.text import msg, set_language
+from fdclient.text import msg
 
 #: The example number some messages give.
 EXAMPLE_PHONE = "0791-88123456"
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language("en")
-    try:
-        yield
-    finally:
-        set_language("zh_CN")
 
 
 def phone_error(text: str) -> str:

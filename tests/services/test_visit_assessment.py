@@ -5,7 +5,6 @@ complication, danger values, danger signs), urgent where it should be."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -21,19 +20,11 @@ from fdclient.services.visits import recording
 from fdclient.services.visits.assessment import FollowupAdvice, assess_followup
 from fdclient.services.visits.forms import DiabetesFollowupInput, HypertensionFollowupInput, ReferralInput
 from fdclient.settings import BP_TARGET, set_setting
-from fdclient.text import CHINESE, ENGLISH, set_language
 
 
 @pytest.fixture
 def p(session: Session) -> Patient:
     return make_patient(session)
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language(ENGLISH)
-    yield
-    set_language(CHINESE)
 
 
 def advice(result: recording.RecordedVisit) -> FollowupAdvice:

@@ -5,7 +5,6 @@ diagnosis limits of the generic service records — each refused with a plain me
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -24,19 +23,11 @@ from fdclient.services.visits.forms import (
     HypertensionFollowupInput,
     ServiceRecordInput,
 )
-from fdclient.text import CHINESE, ENGLISH, set_language
 
 
 @pytest.fixture
 def p(session: Session) -> Patient:
     return make_patient(session)
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language(ENGLISH)
-    yield
-    set_language(CHINESE)
 
 
 def person(p: Patient, birth_date: date, **fields: Any) -> Resident:

@@ -40,7 +40,6 @@ from fdclient.services.visits.forms import (
 )
 from fdclient.settings import BP_TARGET, set_setting
 from fdclient.store import Store
-from fdclient.text import CHINESE, ENGLISH, set_language
 
 TODAY = builders.TODAY
 
@@ -62,13 +61,6 @@ def advice(result: visits.RecordedVisit) -> FollowupAdvice:
 @pytest.fixture
 def w(session: Session) -> Patient:
     return make_patient(session)
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language(ENGLISH)
-    yield
-    set_language(CHINESE)
 
 
 # --- recording and suggestions ----------------------------------------------------------------
