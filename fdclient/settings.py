@@ -21,6 +21,14 @@ from sqlalchemy.orm import Session
 
 from fdclient.domain.codes import AuditAction
 from fdclient.domain.followup_rules import BP_TARGETS, DEFAULT_BP_TARGET
+from fdclient.domain.management_denominators import (
+    DEFAULT_DIABETES_PREVALENCE,
+    DEFAULT_HYPERTENSION_PREVALENCE,
+    DEFAULT_MANAGEMENT_DENOMINATOR,
+    MANAGEMENT_DENOMINATORS,
+    PER_MILLE_BOUNDS,
+    PREVALENCE_SOURCE,
+)
 from fdclient.domain.roles import Permission
 from fdclient.errors import ValidationError
 from fdclient.models import LocalSetting
@@ -36,6 +44,9 @@ __all__ = [
     "CONTRACT_PARTY_A",
     "CONTRACT_RENEWAL_CLOSES_DAYS",
     "CONTRACT_RENEWAL_OPENS_DAYS",
+    "DIABETES_PREVALENCE",
+    "HYPERTENSION_PREVALENCE",
+    "MANAGEMENT_DENOMINATOR",
     "SERVICE_HOURS",
     "SETTINGS",
     "Setting",
@@ -72,6 +83,41 @@ BP_TARGET = Setting(
     msg("高血压控制目标（依据）", "Hypertension control target (source)"),
     tuple(BP_TARGETS),
 )
+MANAGEMENT_DENOMINATOR = Setting(
+    "management_denominator",
+    DEFAULT_MANAGEMENT_DENOMINATOR,
+    msg(
+        "高血压、2型糖尿病患者健康管理率的分母（依据）",
+        "Denominator of the hypertension and type 2 diabetes management rates (source)",
+    ),
+    tuple(MANAGEMENT_DENOMINATORS),
+)
+
+
+def _prevalence_title(disease_zh: str, disease_en: str, default: int) -> Text:
+    return msg(
+        "成年人{disease}患病率（‰，估算健康管理率的分母用；默认 {default}‰ 为{source}全国数，"
+        "县区有本地调查数的应改为本地数）",
+        "Adult {disease} prevalence (per mille, for the estimated management-rate denominator; the default"
+        " {default} is the national figure of the {source}; a county with a local survey figure should enter it)",
+        disease=msg(disease_zh, disease_en),
+        default=default,
+        source=PREVALENCE_SOURCE,
+    )
+
+
+HYPERTENSION_PREVALENCE = Setting(
+    "hypertension_prevalence_per_mille",
+    DEFAULT_HYPERTENSION_PREVALENCE,
+    _prevalence_title("高血压", "hypertension", DEFAULT_HYPERTENSION_PREVALENCE),
+    bounds=PER_MILLE_BOUNDS,
+)
+DIABETES_PREVALENCE = Setting(
+    "diabetes_prevalence_per_mille",
+    DEFAULT_DIABETES_PREVALENCE,
+    _prevalence_title("糖尿病", "diabetes", DEFAULT_DIABETES_PREVALENCE),
+    bounds=PER_MILLE_BOUNDS,
+)
 CONTRACT_PARTY_A = Setting(
     "contract_party_a", "resident", msg("协议甲方", "Party A of the contract"), ("resident", "team")
 )
@@ -102,6 +148,9 @@ SETTINGS: Mapping[str, Setting[Any]] = MappingProxyType(
         s.key: s
         for s in (
             BP_TARGET,
+            MANAGEMENT_DENOMINATOR,
+            HYPERTENSION_PREVALENCE,
+            DIABETES_PREVALENCE,
             CONTRACT_PARTY_A,
             CONTRACT_DEFAULT_TERM_YEARS,
             CONTRACT_AUTO_RENEW,

@@ -51,8 +51,18 @@ from fdclient.services.indicators.definitions import (
     IndicatorDefinitions,
     period_start,
 )
+from fdclient.services.indicators.report import report_to_json, report_to_text
 from fdclient.services.indicators.summary import TownshipSummary, load_summary
-from fdclient.settings import BP_TARGET, set_setting
+from fdclient.settings import (
+    BP_TARGET,
+    DIABETES_PREVALENCE,
+    HYPERTENSION_PREVALENCE,
+    MANAGEMENT_DENOMINATOR,
+    SETTINGS,
+    Setting,
+    get_setting,
+    set_setting,
+)
 from fdclient.store import Store
 from fdclient.text import set_language
 
@@ -577,3 +587,167 @@ def test_the_township_bp_target_setting_decides_the_control_rate(admin_store: St
     assert "130/80" in stricter.formula_zh and "140/90" in default.formula_zh
     assert stricter.denominator == default.denominator
     assert stricter.numerator < default.numerator, (stricter, default)
+
+
+# --- the denominator of 健康管理率: a township setting naming its source ----------------
+
+
+def _estimated(store: Store, hypertension: int | None = None, diabetes: int | None = None) -> None:
+    """Switch *store*'s township to the estimated denominator (optionally with its own
+    prevalence rates, per mille)."""
+    with store.write() as session:
+        set_setting(session, MANAGEMENT_DENOMINATOR, "estimated")
+        if hypertension is not None:
+            set_setting(session, HYPERTENSION_PREVALENCE, hypertension)
+        if diabetes is not None:
+            set_setting(session, DIABETES_PREVALENCE, diabetes)
+
+
+def test_the_management_denominator_is_the_registered_patients_by_default(admin_store: Store) -> None:
+    build_township(admin_store)
+    with admin_store.read() as session:
+        assert get_setting(session, MANAGEMENT_DENOMINATOR) == "registered"
+        assert (get_setting(session, HYPERTENSION_PREVALENCE), get_setting(session, DIABETES_PREVALENCE)) == (252, 97)
+    report = compute_indicators(admin_store, AS_OF)
+    assert report == report_on(admin_store, AS_OF, DEFAULT_DEFINITIONS)
+    t = report.township
+    assert pair(t, "hypertension_managed") == (2, 2, 1.0)
+    assert pair(t, "diabetes_managed") == (1, 2, 0.5)
+    assert t.indicator("hypertension_managed").formula_zh.endswith(
+        "÷ 在册高血压患者数（国家基本公共卫生服务规范（第三版，2017））"
+    )
+    assert all(area.estimates == () for area in (t, *report.villages))
+    assert "估算" not in t.indicator("diabetes_managed").formula_zh
+
+
+def test_the_estimated_denominator_is_adults_times_prevalence_per_village(admin_store: Store) -> None:
+    """Adults on AS_OF: village A a1, a2, a6 (a3 is a child, a4 dead, a5 voided) = 3;
+    village B b1, b2, b3, b4 = 4; village C none. At 252‰ and 97‰: A 0.756 → 1 and
+    0.291 → 0, B 1.008 → 1 and 0.388 → 0; the township's is the villages' sum, 2 and 0
+    (not 7 × 9.7% = 0.679 → 1)."""
+    build_township(admin_store)
+    _estimated(admin_store)
+    report = compute_indicators(admin_store, AS_OF)
+    t, a, b, c = report.township, *(village(report, code) for code in (CODE_A, CODE_B, CODE_C))
+    assert pair(t, "hypertension_managed") == (2, 2, 1.0)
+    assert pair(a, "hypertension_managed") == (1, 1, 1.0)
+    assert pair(b, "hypertension_managed") == (1, 1, 1.0)
+    assert pair(t, "diabetes_managed") == (1, 0, None)
+    assert pair(c, "hypertension_managed") == (0, 0, None)
+    assert [(e.disease, e.registered, e.adults, e.estimated) for e in t.estimates] == [
+        ("hypertension", 2, 7, 2),
+        ("diabetes", 2, 7, 0),
+    ]
+    assert [(e.registered, e.adults, e.estimated) for e in a.estimates] == [(1, 3, 1), (1, 3, 0)]
+    assert (t.patients("hypertension"), t.patients("diabetes")) == (2, 2)
+    # The numerators and the other rates do not change.
+    default = report_on(admin_store, AS_OF)
+    for key in ("hypertension_standardised", "hypertension_controlled", "diabetes_controlled", "coverage"):
+        assert pair(t, key) == pair(default.township, key), key
+    assert t.indicator("diabetes_managed").numerator == default.township.indicator("diabetes_managed").numerator
+
+
+def test_the_prevalence_settings_decide_the_estimate_rounded_half_up(admin_store: Store) -> None:
+    """At 500‰ and 200‰: A 3 × 0.5 = 1.5 → 2 and 0.6 → 1; B 4 × 0.5 = 2 and 0.8 → 1."""
+    build_township(admin_store)
+    _estimated(admin_store, hypertension=500, diabetes=200)
+    report = compute_indicators(admin_store, AS_OF)
+    t, a, b = report.township, village(report, CODE_A), village(report, CODE_B)
+    assert pair(t, "hypertension_managed") == (2, 4, 0.5)
+    assert (pair(a, "hypertension_managed"), pair(b, "hypertension_managed")) == ((1, 2, 0.5), (1, 2, 0.5))
+    assert pair(t, "diabetes_managed") == (1, 2, 0.5)
+    assert (pair(a, "diabetes_managed"), pair(b, "diabetes_managed")) == ((1, 1, 1.0), (0, 1, 0.0))
+    _adds_up(t, list(report.villages), {"hypertension_managed", "diabetes_managed"})
+    # The dashboard's one village gives its row of the report.
+    for code in (CODE_A, CODE_B, CODE_C):
+        with admin_store.read() as session:
+            village_id = session.scalars(select(Village.id).where(Village.code == code)).one()
+        assert village_indicators(admin_store, village_id, AS_OF) == village(report, code)
+
+
+def test_an_adult_is_18_on_the_day(admin_store: Store) -> None:
+    """Someone born on 30 June 2007 is an adult on 30 June 2025, not the day before: at
+    500‰ village C's estimate is 1 (0.5 rounds up), then 0."""
+    ids = build_township(admin_store)
+    with admin_store.write() as session:
+        b = Builder(session, admin_store.info.township_id, ids)
+        h = b.household(session.get_one(Village, ids[CODE_C]))
+        session.flush()
+        b.resident("c1", h, date(2007, 6, 30))
+    _estimated(admin_store, hypertension=500)
+    on_the_day = village(compute_indicators(admin_store, AS_OF), CODE_C)
+    day_before = village(compute_indicators(admin_store, date(2025, 6, 29)), CODE_C)
+    assert [(e.adults, e.estimated) for e in on_the_day.estimates] == [(1, 1), (1, 0)]
+    assert [(e.adults, e.estimated) for e in day_before.estimates] == [(0, 0), (0, 0)]
+
+
+def test_teams_and_doctors_keep_the_registered_patients(admin_store: Store) -> None:
+    build_township(admin_store)
+    _estimated(admin_store, hypertension=500)
+    report = compute_indicators(admin_store, AS_OF)
+    first = _team(report, "第一团队")
+    for unit in (first.team, *first.doctors):
+        assert unit.estimates == ()
+    assert pair(first.team, "hypertension_managed")[:2] == (1, 1)  # a1, registered
+    assert "团队、家庭医生没有辖区人口，不按人口估算" in first.team.indicator("hypertension_managed").formula_zh
+    assert "估算数" not in first.team.indicator("hypertension_managed").formula_zh
+
+
+def test_the_formula_names_the_rule_and_its_sources(admin_store: Store) -> None:
+    build_township(admin_store)
+    _estimated(admin_store)
+    t = compute_indicators(admin_store, AS_OF).township
+    hypertension = t.indicator("hypertension_managed").formula_zh
+    assert "÷ 辖区高血压患者估算数（国家基本公共卫生服务规范（第三版，2017）：辖区常住成年人口总数" in hypertension
+    assert "成年人高血压患病率" in hypertension and "在册18岁及以上居民数" in hypertension
+    assert "252‰（《中国居民营养与慢性病状况报告（2015年）》全国数）" in hypertension
+    assert "97‰（《中国居民营养与慢性病状况报告（2015年）》全国数）" in t.indicator("diabetes_managed").formula_zh
+    # A county's own survey figure is named as such.
+    with admin_store.write() as session:
+        set_setting(session, DIABETES_PREVALENCE, 112)
+    local = compute_indicators(admin_store, AS_OF).township.indicator("diabetes_managed").formula_zh
+    assert "112‰（乡镇设置的本地调查数）" in local and "2015年" not in local
+    # Only the management rate's formula changes.
+    assert "估算" not in t.indicator("hypertension_standardised").formula_zh
+
+
+def test_stats_json_adds_the_estimate_and_keeps_its_keys(admin_store: Store) -> None:
+    build_township(admin_store)
+    _estimated(admin_store, hypertension=500, diabetes=200)
+    report = compute_indicators(admin_store, AS_OF)
+    data = report_to_json(report)
+    assert data["hypertension"] == {
+        "patients": 2,
+        "managed": 2,
+        "standardised": 1,
+        "controlled": 1,
+        "management_rate": 0.5,
+        "standardisation_rate": 0.5,
+        "control_rate": 0.5,
+        "estimated_patients": 4,
+        "adults": 7,
+    }
+    assert data["villages"][0]["diabetes"]["estimated_patients"] == 1
+    team = data["teams"][0]
+    assert "estimated_patients" not in team["hypertension"] and team["hypertension"]["patients"] == 1
+    text = report_to_text(report)
+    assert "估算患者" in text and "团队和医生为在册患者数" in text
+    assert "估算患者" not in report_to_text(report_on(admin_store, AS_OF))
+
+
+def test_a_bad_denominator_setting_is_refused_in_chinese(admin_store: Store) -> None:
+    with admin_store.write() as session, pytest.raises(ValidationError, match="健康管理率的分母") as info:
+        set_setting(session, MANAGEMENT_DENOMINATOR, "population")
+    assert info.value.field == "management_denominator"
+    assert "可选：registered、estimated" in info.value.message
+    with admin_store.write() as session, pytest.raises(ValidationError) as info:
+        set_setting(session, HYPERTENSION_PREVALENCE, 1001)
+    assert "成年人高血压患病率" in info.value.message and "应为 0 到 1000 之间的整数" in info.value.message
+    assert "《中国居民营养与慢性病状况报告（2015年）》" in info.value.message
+    # 25.2% is 252‰, a whole number; a fraction is refused.
+    prevalence: Setting[Any] = SETTINGS["diabetes_prevalence_per_mille"]
+    with admin_store.write() as session, pytest.raises(ValidationError, match="成年人糖尿病患病率"):
+        set_setting(session, prevalence, 9.7)
+    with admin_store.read() as session:
+        assert get_setting(session, MANAGEMENT_DENOMINATOR) == "registered"
+        assert (get_setting(session, HYPERTENSION_PREVALENCE), get_setting(session, DIABETES_PREVALENCE)) == (252, 97)

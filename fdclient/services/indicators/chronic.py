@@ -2,13 +2,16 @@
 cell (village, team, doctor), the patients with at least one follow-up in the period
 (managed), those with enough face-to-face ones (standardised), and those whose latest one
 was on target (controlled). The patients themselves are counted by
-:func:`~fdclient.services.indicators.queries.population`; the rules are in
+:func:`~fdclient.services.indicators.queries.population`, and under the ``estimated``
+denominator of 健康管理率 estimated from each village's adults
+(:func:`estimated_patients`); the rules are in
 :mod:`fdclient.services.indicators.definitions`.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import FromClause, String, case, func, literal_column, select, type_coerce
@@ -16,12 +19,16 @@ from sqlalchemy.orm import Session
 
 from fdclient.domain.codes import VisitKind
 from fdclient.domain.control_targets import BP_TARGETS, GLUCOSE_TARGETS
+from fdclient.domain.management_denominators import estimate_patients
 from fdclient.services.indicators import sql as q
 from fdclient.services.indicators.definitions import IndicatorDefinitions, period_start
 from fdclient.services.indicators.queries import count_if
 from fdclient.services.indicators.tally import Counted, Scope
 
-__all__ = ["followups"]
+__all__ = ["DISEASES", "estimated_patients", "followups"]
+
+#: The diseases whose management is counted, as the counts name them.
+DISEASES = (VisitKind.HYPERTENSION.value, VisitKind.DIABETES.value)
 
 #: Length of a date as SQLAlchemy stores it in SQLite ("2025-06-30").
 _DATE_TEXT_LENGTH = 10
@@ -105,3 +112,14 @@ def followups(
         yield scope, f"{kind}_managed", managed
         yield scope, f"{kind}_standardised", standardised
         yield scope, f"{kind}_controlled", controlled_n
+
+
+def estimated_patients(adults: Mapping[uuid.UUID, int], d: IndicatorDefinitions) -> Counted:
+    """The estimated patients of each village (the ``estimated`` denominator of 健康管理率):
+    its registered adults (*adults*, by village, from
+    :func:`~fdclient.services.indicators.queries.population`) × the adult prevalence,
+    rounded to a whole number per village. Counted for the village and so for the
+    township, whose estimate is the sum of its villages' (never for a team or doctor)."""
+    for village, n in adults.items():
+        for disease in DISEASES:
+            yield Scope(village), f"{disease}_estimated", estimate_patients(n, d.prevalence(disease))

@@ -6,7 +6,9 @@ team and each doctor of a team, as of a date.
 objects or loops over residents in Python (its cost on a 100k-resident demo store is
 measured by ``bench/stats_bench.py``). The township's, villages', teams' and doctors'
 figures are sums of the same cells, so the breakdowns always add up (the per-service-kind
-fulfilment rows exist for the township only). ``village_indicators(store, village_id)``
+fulfilment rows exist for the township only; under the ``estimated`` denominator of
+健康管理率 the township's estimated patients are the sum of its villages', each rounded on
+its own). ``village_indicators(store, village_id)``
 computes one village alone, from its residents (what the dashboard shows on a click).
 
 What is counted is configuration (:mod:`fdclient.services.indicators.definitions`); the
@@ -22,6 +24,8 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +34,7 @@ from fdclient.domain.codes import ServiceKind, VisitKind
 from fdclient.domain.roles import Permission
 from fdclient.models import Village
 from fdclient.services.indicators import chronic, queries
+from fdclient.services.indicators.chronic import DISEASES
 from fdclient.services.indicators.definitions import (
     DEFAULT_DEFINITIONS,
     IndicatorDefinition,
@@ -40,7 +45,13 @@ from fdclient.services.indicators.sql import STAFF, TEAMS, VILLAGES, covered_res
 from fdclient.services.indicators.tally import Count, Counts, Tally
 from fdclient.services.lookup import fetch
 from fdclient.services.township import store_township
-from fdclient.settings import BP_TARGET, get_setting
+from fdclient.settings import (
+    BP_TARGET,
+    DIABETES_PREVALENCE,
+    HYPERTENSION_PREVALENCE,
+    MANAGEMENT_DENOMINATOR,
+    get_setting,
+)
 from fdclient.store import Store
 from fdclient.store.context import require, today
 from fdclient.store.engine import bulk_load_cache
@@ -50,6 +61,7 @@ __all__ = [
     "AreaIndicators",
     "Indicator",
     "IndicatorReport",
+    "PatientEstimate",
     "TeamIndicators",
     "compute_indicators",
     "village_indicators",
@@ -68,6 +80,20 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class PatientEstimate:
+    """The estimated denominator of one area's 健康管理率 for one disease (the
+    ``estimated`` rule): ``estimated`` replaces ``registered`` as the denominator."""
+
+    disease: str
+    #: Registered patients with the diagnosis.
+    registered: int
+    #: Registered residents aged 18 and over on the day.
+    adults: int
+    #: adults × prevalence, rounded per village (the township's: the sum of its villages').
+    estimated: int
+
+
+@dataclass(frozen=True)
 class AreaIndicators:
     """The figures of one unit: the township, a village, a team or a doctor (``code`` is
     the township's or village's code, or the team's or doctor's id)."""
@@ -78,6 +104,9 @@ class AreaIndicators:
     households: int
     contracted_residents: int
     indicators: tuple[Indicator, ...]
+    #: Under the ``estimated`` denominator of 健康管理率, for the township and each village:
+    #: one per disease; otherwise (and for teams and doctors) none.
+    estimates: tuple[PatientEstimate, ...] = ()
 
     def indicator(self, key: str) -> Indicator:
         for item in self.indicators:
@@ -87,6 +116,16 @@ class AreaIndicators:
 
     def value(self, key: str) -> float | None:
         return self.indicator(key).value
+
+    def estimate(self, disease: str) -> PatientEstimate | None:
+        """The estimated denominator of *disease*'s 健康管理率, or None when it divides by the
+        registered patients."""
+        return next((e for e in self.estimates if e.disease == disease), None)
+
+    def patients(self, disease: str) -> int:
+        """The registered patients with *disease* ("hypertension", "diabetes")."""
+        estimate = self.estimate(disease)
+        return estimate.registered if estimate else self.indicator(f"{disease}_managed").denominator
 
 
 @dataclass(frozen=True)
@@ -166,12 +205,26 @@ def _all_counts(store: Store, as_of: date, d: IndicatorDefinitions, side_by_side
 
 
 def _township_definitions(session: Session, definitions: IndicatorDefinitions | None) -> IndicatorDefinitions:
-    """The given definitions, or the defaults with the township's own blood-pressure
-    target (the ``bp_target`` setting), so the control rate judges visits as the
-    follow-up forms did."""
+    """The given definitions, or the defaults with the township's own settings: the
+    blood-pressure target (``bp_target``, so the control rate judges visits as the
+    follow-up forms did) and the denominator of 健康管理率 with its prevalence rates."""
     if definitions is not None:
         return definitions
-    return replace(DEFAULT_DEFINITIONS, bp_target=get_setting(session, BP_TARGET))
+    return replace(
+        DEFAULT_DEFINITIONS,
+        bp_target=get_setting(session, BP_TARGET),
+        management_denominator=get_setting(session, MANAGEMENT_DENOMINATOR),
+        hypertension_prevalence=get_setting(session, HYPERTENSION_PREVALENCE),
+        diabetes_prevalence=get_setting(session, DIABETES_PREVALENCE),
+    )
+
+
+def _add_estimates(tally: Tally, d: IndicatorDefinitions) -> None:
+    """Under the ``estimated`` denominator, each village's estimated patients from its
+    adults (and the township's, their sum)."""
+    if d.estimates_patients:
+        adults = {village: counts.get("adults", 0) for village, counts in tally.villages.items()}
+        tally.add_all(chronic.estimated_patients(adults, d))
 
 
 def compute_indicators(
@@ -211,13 +264,16 @@ def compute_indicators(
         staff = dict(session.execute(select(STAFF.c.id, STAFF.c.name)).tuples().all())
     tally = Tally(row.id for row in villages)
     tally.add_all(_all_counts(store, as_of, definitions, side_by_side))
+    _add_estimates(tally, definitions)
 
     kinds = [k for k in ServiceKind if tally.township.get(f"kind_due:{k}")]
     build = _Builder(definitions)
     return IndicatorReport(
         as_of=as_of,
-        township=build.area(township_code, township_name, tally.township, kinds),
-        villages=tuple(build.area(row.code, row.name, tally.villages.get(row.id, {})) for row in villages),
+        township=build.area(township_code, township_name, tally.township, kinds, is_area=True),
+        villages=tuple(
+            build.area(row.code, row.name, tally.villages.get(row.id, {}), is_area=True) for row in villages
+        ),
         teams=tuple(_team(build, tally, team_id, name, staff) for team_id, name in teams),
     )
 
@@ -258,7 +314,9 @@ def village_indicators(
                 tally.add_all(chronic.followups(session, as_of, d, kind, v, covered))
         tally.add_all(queries.households(session, as_of, v))
         tally.add_all(queries.renewals(session, as_of, d, v))
-        return _Builder(definitions).area(village.code, village.name, tally.villages.get(village.id, {}))
+        _add_estimates(tally, d)
+        counts: Counts = tally.villages.get(village.id, {})
+        return _Builder(definitions).area(village.code, village.name, counts, is_area=True)
 
 
 # --- assembling ----------------------------------------------------------------------
@@ -268,26 +326,38 @@ class _Builder:
     def __init__(self, definitions: IndicatorDefinitions) -> None:
         self.d = definitions
         self.params = definitions.params()
+        #: For a team or doctor: 健康管理率 divides by the registered patients whatever the rule.
+        self.unit_params = {
+            **self.params,
+            **{f"{disease}_denominator": definitions.denominator_text(disease, area=False) for disease in DISEASES},
+        }
 
-    def area(self, code: str, name: str, c: Counts, kinds: list[ServiceKind] | None = None) -> AreaIndicators:
+    def area(
+        self, code: str, name: str, c: Counts, kinds: list[ServiceKind] | None = None, *, is_area: bool = False
+    ) -> AreaIndicators:
         """The indicators of one unit; *kinds* are the service kinds shown with a row of
-        their own (the township only)."""
+        their own (the township only). With *is_area* the unit is the township or a
+        village (an area with a population: the estimated denominator applies), otherwise
+        a team or doctor."""
         d = self.d
+        estimated = is_area and d.estimates_patients
+        params = self.params if is_area else self.unit_params
+        make = partial(self._make, params, c)
         rows = [
-            self._make(d.coverage, c, "contracted", "residents"),
-            self._make(d.key_population_coverage, c, "kp_contracted", "kp"),
+            make(d.coverage, "contracted", "residents"),
+            make(d.key_population_coverage, "kp_contracted", "kp"),
         ]
         if d.per_population_rows:
             rows += [
-                self._make(d.tag_coverage, c, f"tag_contracted:{tag}", f"tag:{tag}", tag=tag.label, tag_key=tag.value)
+                make(d.tag_coverage, f"tag_contracted:{tag}", f"tag:{tag}", tag=tag.label, tag_key=tag.value)
                 for tag in d.key_populations
             ]
         rows += [
-            self._make(d.renewal_rate, c, "renewed", "expired"),
-            self._make(d.fulfilment_rate, c, "fulfilled", "with_due"),
+            make(d.renewal_rate, "renewed", "expired"),
+            make(d.fulfilment_rate, "fulfilled", "with_due"),
         ]
         rows += [
-            self._make(d.kind_fulfilment, c, f"kind_done:{k}", f"kind_due:{k}", kind=k.label, kind_key=k.value)
+            make(d.kind_fulfilment, f"kind_done:{k}", f"kind_due:{k}", kind=k.label, kind_key=k.value)
             for k in kinds or ()
         ]
         for disease, (managed, standardised, controlled) in (
@@ -295,11 +365,21 @@ class _Builder:
             ("diabetes", (d.diabetes_managed, d.diabetes_standardised, d.diabetes_controlled)),
         ):
             rows += [
-                self._make(managed, c, f"{disease}_managed", f"{disease}_patients"),
-                self._make(standardised, c, f"{disease}_standardised", f"{disease}_managed"),
-                self._make(controlled, c, f"{disease}_controlled", f"{disease}_managed"),
+                make(managed, f"{disease}_managed", f"{disease}_estimated" if estimated else f"{disease}_patients"),
+                make(standardised, f"{disease}_standardised", f"{disease}_managed"),
+                make(controlled, f"{disease}_controlled", f"{disease}_managed"),
             ]
-        rows.append(self._make(d.satisfaction, c, "satisfied", "surveys"))
+        rows.append(make(d.satisfaction, "satisfied", "surveys"))
+        estimates = (
+            tuple(
+                PatientEstimate(
+                    disease, c.get(f"{disease}_patients", 0), c.get("adults", 0), c.get(f"{disease}_estimated", 0)
+                )
+                for disease in DISEASES
+            )
+            if estimated
+            else ()
+        )
         return AreaIndicators(
             code=code,
             name=name,
@@ -307,10 +387,14 @@ class _Builder:
             households=c.get("households", 0),
             contracted_residents=c.get("contracted", 0),
             indicators=tuple(rows),
+            estimates=estimates,
         )
 
-    def _make(self, definition: IndicatorDefinition, c: Counts, num: str, den: str, **extra: str) -> Indicator:
-        name, formula = definition.render(self.params, **extra)
-        key = definition.key.format_map({**self.params, **extra})
+    @staticmethod
+    def _make(
+        params: dict[str, Any], c: Counts, definition: IndicatorDefinition, num: str, den: str, **extra: str
+    ) -> Indicator:
+        name, formula = definition.render(params, **extra)
+        key = definition.key.format_map({**params, **extra})
         numerator, denominator = c.get(num, 0), c.get(den, 0)
         return Indicator(key, name, formula, numerator, denominator, numerator / denominator if denominator else None)

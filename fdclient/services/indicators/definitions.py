@@ -11,9 +11,11 @@ every formula with its source.
 
 Formula texts may contain ``{placeholders}`` filled from :meth:`IndicatorDefinitions.params`
 (``{period_months}``, ``{min_followups}``, ``{followup_modes}``, ``{bp_target}``,
-``{glucose_target}``, ``{management_source}``, ``{satisfied_min_score}``, and ``{tag}`` /
-``{kind}`` for the per-population and per-service rows), so the text shown always matches
-the parameters used.
+``{glucose_target}``, ``{management_source}``, ``{hypertension_denominator}``,
+``{diabetes_denominator}``, ``{satisfied_min_score}``, and ``{tag}`` / ``{kind}`` for the
+per-population and per-service rows), so the text shown always matches the parameters
+used. The township's ``management_denominator`` and prevalence settings are applied by
+``compute_indicators`` like ``bp_target``.
 
 What the counts mean (the choices made where the national texts leave room):
 
@@ -63,6 +65,12 @@ What the counts mean (the choices made where the national texts leave room):
     target.
 
   健康管理率 = managed ÷ patients; 规范管理率 and the control rate = ... ÷ managed.
+  With ``management_denominator = "estimated"`` (the specification's own denominator),
+  健康管理率 of the township and of each village divides by the estimated patients
+  instead: the village's registered residents aged 18 and over on D × the adult
+  prevalence (``hypertension_prevalence`` / ``diabetes_prevalence``, per mille), rounded
+  to a whole number per village; the township's is the sum of its villages'. A team or
+  doctor has no population to estimate from and keeps the registered patients.
 * **Satisfaction:** non-voided surveys dated in the period, by the surveyed resident's
   village (and team and doctor on D, when registered and covered then); the satisfied
   answer when there is one, otherwise the score.
@@ -83,6 +91,14 @@ from fdclient.domain.control_targets import (
     GLUCOSE_TARGETS,
 )
 from fdclient.domain.key_populations import KeyPopulation
+from fdclient.domain.management_denominators import (
+    ADULT_MIN_AGE,
+    DEFAULT_DIABETES_PREVALENCE,
+    DEFAULT_HYPERTENSION_PREVALENCE,
+    DEFAULT_MANAGEMENT_DENOMINATOR,
+    MANAGEMENT_DENOMINATORS,
+    PREVALENCE_SOURCE,
+)
 from fdclient.text import CHINESE
 
 __all__ = [
@@ -124,7 +140,7 @@ def _managed(disease: str) -> IndicatorDefinition:
         f"{disease}_managed",
         f"{_DISEASE[disease]}患者健康管理率",
         f"已管理的{_DISEASE[disease]}患者数（近{{period_months}}个月内至少随访1次，随访方式不限；"
-        f"只计现行版本、未作废的随访记录）÷ 在册{_DISEASE[disease]}患者数（{{management_source}}）",
+        f"只计现行版本、未作废的随访记录）÷ {{{disease}_denominator}}",
     )
 
 
@@ -138,6 +154,9 @@ def _standardised(disease: str) -> IndicatorDefinition:
 
 
 _DISEASE = {"hypertension": "高血压", "diabetes": "2型糖尿病"}
+#: The diseases as their prevalence is published (糖尿病: all types, as the survey counts).
+_PREVALENCE_OF = {"hypertension": "高血压", "diabetes": "糖尿病"}
+_NATIONAL_PREVALENCE = {"hypertension": DEFAULT_HYPERTENSION_PREVALENCE, "diabetes": DEFAULT_DIABETES_PREVALENCE}
 
 
 @dataclass(frozen=True)
@@ -224,6 +243,40 @@ class IndicatorDefinitions:
     glucose_target: str = DEFAULT_GLUCOSE_TARGET
     #: A survey with only a score counts as satisfied from this score (0-100).
     satisfied_min_score: int = 80
+    #: A key of management_denominators.MANAGEMENT_DENOMINATORS: what 健康管理率 divides by.
+    management_denominator: str = DEFAULT_MANAGEMENT_DENOMINATOR
+    #: Adult prevalence, per mille, for the ``estimated`` denominator.
+    hypertension_prevalence: int = DEFAULT_HYPERTENSION_PREVALENCE
+    diabetes_prevalence: int = DEFAULT_DIABETES_PREVALENCE
+
+    @property
+    def estimates_patients(self) -> bool:
+        """Whether 健康管理率 of the township and villages divides by the estimated patients
+        (adults × prevalence) rather than the registered ones."""
+        return MANAGEMENT_DENOMINATORS[self.management_denominator].estimated
+
+    def prevalence(self, disease: str) -> int:
+        """The adult prevalence of *disease* ("hypertension", "diabetes"), per mille."""
+        return self.hypertension_prevalence if disease == "hypertension" else self.diabetes_prevalence
+
+    def denominator_text(self, disease: str, area: bool) -> str:
+        """What 健康管理率 of *disease* divides by, with its source: for an *area* (the
+        township, a village) as the rule says; for a team or doctor always the registered
+        patients (an area estimate makes no sense for them)."""
+        name = _DISEASE[disease]
+        if not self.estimates_patients:
+            return f"在册{name}患者数（{self.management_source}）"
+        if not area:
+            return f"在册{name}患者数（团队、家庭医生没有辖区人口，不按人口估算；{self.management_source}）"
+        rule = MANAGEMENT_DENOMINATORS[self.management_denominator]
+        per_mille = self.prevalence(disease)
+        national = per_mille == _NATIONAL_PREVALENCE[disease]
+        prevalence_source = f"{PREVALENCE_SOURCE.render(CHINESE)}全国数" if national else "乡镇设置的本地调查数"
+        return (
+            f"辖区{name}患者估算数（{rule.source.render(CHINESE)}：辖区常住成年人口总数 × 成年人"
+            f"{_PREVALENCE_OF[disease]}患病率；成年人口取在册{ADULT_MIN_AGE}岁及以上居民数，患病率取"
+            f"{per_mille}‰（{prevalence_source}）；各村分别四舍五入取整，乡镇为各村之和）"
+        )
 
     @property
     def counted_modes(self) -> tuple[str, ...]:
@@ -246,6 +299,8 @@ class IndicatorDefinitions:
             "glucose_target": f"<{glucose.fasting_below:.1f} mmol/L，{glucose.source.render(CHINESE)}",
             "satisfied_min_score": self.satisfied_min_score,
             "key_populations": "、".join(tag.label for tag in self.key_populations),
+            "hypertension_denominator": self.denominator_text("hypertension", area=True),
+            "diabetes_denominator": self.denominator_text("diabetes", area=True),
         }
 
 

@@ -20,7 +20,8 @@ from sqlalchemy import ColumnElement, FromClause, and_, case, exists, func, or_,
 from sqlalchemy.orm import Session
 
 from fdclient.domain.codes import PlannedServiceStatus, ServiceKind
-from fdclient.domain.key_populations import KeyPopulation
+from fdclient.domain.key_populations import KeyPopulation, birth_date_bounds
+from fdclient.domain.management_denominators import ADULT_MIN_AGE
 from fdclient.services.indicators import sql as q
 from fdclient.services.indicators.definitions import DEFAULT_DEFINITIONS, IndicatorDefinitions, period_start
 from fdclient.services.indicators.tally import Counted, Scope
@@ -52,8 +53,9 @@ def population(
     definitions: IndicatorDefinitions = DEFAULT_DEFINITIONS,
     village: uuid.UUID | None = None,
 ) -> Counted:
-    """Registered residents, key populations and chronic patients per cell: one scan of
-    ``residents``, each looked up in *covered* (the table of
+    """Registered residents, key populations and chronic patients per cell (and the
+    adults, when the definitions estimate the patients): one scan of ``residents``, each
+    looked up in *covered* (the table of
     :func:`~fdclient.services.indicators.sql.covered_residents`). A cell with a team is
     covered, so its counts are also the contracted ones."""
     r = q.RESIDENTS
@@ -62,6 +64,11 @@ def population(
     chosen = list(definitions.key_populations)
     # Patients are counted whether or not the county counts them as key populations.
     counted = list(dict.fromkeys([*chosen, KeyPopulation.HYPERTENSION, KeyPopulation.DIABETES]))
+    # The adults, only for the estimated denominator of 健康管理率 (nothing added otherwise).
+    adults = []
+    if definitions.estimates_patients:
+        _, adult_latest = birth_date_bounds(as_of, min_age=ADULT_MIN_AGE)
+        adults.append(count_if(r.c.birth_date <= adult_latest).label("adults"))
     stmt = (
         select(
             village_id,
@@ -70,6 +77,7 @@ def population(
             func.count().label("n"),
             count_if(q.any_of([tags[t] for t in chosen])).label("kp"),
             *(count_if(tags[t]).label(t.value) for t in counted),
+            *adults,
         )
         .select_from(r.outerjoin(covered, covered.c.resident_id == r.c.id))
         .where(q.registered(r, as_of), *_in_village(r.c.village_id, village))
@@ -84,6 +92,8 @@ def population(
             "diabetes_patients": m[KeyPopulation.DIABETES.value],
             **{f"tag:{t}": m[t.value] for t in chosen},
         }
+        if adults:
+            figures["adults"] = row.adults
         if row.team_id is not None:
             figures.update({"contracted": row.n, "kp_contracted": row.kp})
             figures.update({f"tag_contracted:{t}": m[t.value] for t in chosen})

@@ -22,6 +22,13 @@ denominator is 0::
 
 A team's or doctor's residents are those it covers on the day (its coverage rates are 1 by
 construction); residents without a contract are in the township and village figures only.
+
+Under the township setting ``management_denominator = "estimated"``, the ``hypertension``
+and ``diabetes`` objects of the township and of each village also have
+``estimated_patients`` (adults × prevalence, the denominator of ``management_rate``) and
+``adults`` (registered residents aged 18 and over); ``patients`` stays the registered
+patients. Teams and doctors keep the registered patients as the denominator and have
+neither key.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from fdclient.domain.management_denominators import ADULT_MIN_AGE
 from fdclient.services.indicators.compute import AreaIndicators, Indicator, IndicatorReport, TeamIndicators
 
 __all__ = ["JSON_FORMAT", "format_percent", "display_width", "report_to_json", "report_to_text"]
@@ -50,7 +58,6 @@ _HEADLINE = {
 #: The chronic-disease objects: JSON key → {JSON key: (indicator key, part)}, with
 #: ``{d}`` the disease ("hypertension", "diabetes").
 _CHRONIC = {
-    "patients": ("{d}_managed", "denominator"),
     "managed": ("{d}_managed", "numerator"),
     "standardised": ("{d}_standardised", "numerator"),
     "controlled": ("{d}_controlled", "numerator"),
@@ -90,7 +97,13 @@ def _area_json(area: AreaIndicators) -> dict[str, Any]:
     for name, (key, part) in _HEADLINE.items():
         data[name] = _part(area, key, part)
     for disease in DISEASES:
-        data[disease] = {name: _part(area, key.format(d=disease), part) for name, (key, part) in _CHRONIC.items()}
+        data[disease] = {
+            "patients": area.patients(disease),
+            **{name: _part(area, key.format(d=disease), part) for name, (key, part) in _CHRONIC.items()},
+        }
+        estimate = area.estimate(disease)
+        if estimate is not None:
+            data[disease].update(estimated_patients=estimate.estimated, adults=estimate.adults)
     data["indicators"] = [_indicator_json(item) for item in area.indicators]
     return data
 
@@ -189,12 +202,17 @@ def _team_rows(teams: tuple[TeamIndicators, ...]) -> list[list[str]]:
     return rows
 
 
-def _chronic_row(area: AreaIndicators, name: str) -> list[str]:
+def _chronic_row(area: AreaIndicators, name: str, estimated: bool) -> list[str]:
+    """One row of the chronic-disease table; with *estimated*, a column of the estimated
+    patients (the denominator of 健康管理率; "—" for a team or doctor, which has none)."""
     cells = [name]
     for disease in DISEASES:
         managed = area.indicator(f"{disease}_managed")
+        estimate = area.estimate(disease)
+        cells.append(str(area.patients(disease)))
+        if estimated:
+            cells.append(str(estimate.estimated) if estimate else "—")
         cells += [
-            str(managed.denominator),
             str(managed.numerator),
             format_percent(managed.value),
             format_percent(area.value(f"{disease}_standardised")),
@@ -204,14 +222,22 @@ def _chronic_row(area: AreaIndicators, name: str) -> list[str]:
 
 
 def _chronic_table(report: IndicatorReport) -> list[str]:
-    rows = [_chronic_row(report.township, report.township.name)]
-    rows += [_chronic_row(v, v.name) for v in report.villages]
+    estimated = bool(report.township.estimates)
+    rows = [_chronic_row(report.township, report.township.name, estimated)]
+    rows += [_chronic_row(v, v.name, estimated) for v in report.villages]
     for team in report.teams:
-        rows.append(_chronic_row(team.team, team.team.name))
-        rows += [_chronic_row(d, _DOCTOR_INDENT + d.name) for d in team.doctors]
+        rows.append(_chronic_row(team.team, team.team.name, estimated))
+        rows += [_chronic_row(d, _DOCTOR_INDENT + d.name, estimated) for d in team.doctors]
     headers = ["乡镇／村／团队／医生"]
     for disease, control in (("高血压", "血压控制率"), ("糖尿病", "血糖控制率")):
-        headers += [f"{disease}患者", "已管理", "健康管理率", "规范管理率", control]
+        headers += [
+            f"{disease}患者",
+            *(["估算患者"] if estimated else []),
+            "已管理",
+            "健康管理率",
+            "规范管理率",
+            control,
+        ]
     return _table(headers, rows, right=set(range(1, len(headers))))
 
 
@@ -241,6 +267,11 @@ def report_to_text(report: IndicatorReport) -> str:
         headers = ["团队／家庭医生", "户数", "签约人数", "重点人群签约人数", *(h for h, _ in _TEAM_COLUMNS)]
         lines += _table(headers, _team_rows(report.teams), right=set(range(1, len(headers))))
     lines += ["", "高血压、2型糖尿病患者管理（公式见上表）"]
+    if t.estimates:
+        lines.append(
+            f"健康管理率的分母：乡镇和各村为估算患者数（在册{ADULT_MIN_AGE}岁及以上居民数 × 成年人患病率），"
+            "团队和医生为在册患者数"
+        )
     lines += _chronic_table(report)
     lines += ["", "注：“无”表示分母为 0，无法计算。"]
     return "\n".join(lines)
