@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fdclient import i18n
@@ -23,7 +23,11 @@ from fdclient.errors import FdError
 from fdclient.services.indicators.summary import TownshipSummary
 from fdclient.ui.dialogs.sign_in import SignInDialog
 from fdclient.ui.fonts import apply_application_font
-from fdclient.ui.main_window import MainWindow, app_title
+from fdclient.ui.main_window import MainWindow, StatusFacts
+from fdclient.ui.pages.base import Page, PlaceholderPage
+from fdclient.ui.pages.dashboard import DashboardPage
+from fdclient.ui.session import UiSession
+from fdclient.ui.texts import app_title
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +87,62 @@ def _save_screenshot(window: MainWindow, path: Path) -> bool:
     return window.grab().save(str(path), "PNG")
 
 
+#: The pages whose issues have not landed yet: name, title and what will be there.
+_COMING: tuple[tuple[str, str, str], ...] = (
+    (
+        "residents",
+        str(QT_TRANSLATE_NOOP("Pages", "Residents")),
+        str(
+            QT_TRANSLATE_NOOP(
+                "MainWindow", "Households and residents by village: register, edit, move out, record a death."
+            )
+        ),
+    ),
+    (
+        "contracts",
+        str(QT_TRANSLATE_NOOP("Pages", "Contracts")),
+        str(QT_TRANSLATE_NOOP("Pages", "Sign, renew and terminate family-doctor contracts.")),
+    ),
+    (
+        "visits",
+        str(QT_TRANSLATE_NOOP("Pages", "Visits")),
+        str(QT_TRANSLATE_NOOP("Pages", "Follow-ups, elderly health checks and other services.")),
+    ),
+    (
+        "worklists",
+        str(QT_TRANSLATE_NOOP("Pages", "Work lists")),
+        str(QT_TRANSLATE_NOOP("Pages", "Follow-ups due, contracts expiring, key populations not signed.")),
+    ),
+    (
+        "reports",
+        str(QT_TRANSLATE_NOOP("Pages", "Reports")),
+        str(QT_TRANSLATE_NOOP("Pages", "Contract forms, cards, walking lists and Excel rosters.")),
+    ),
+    (
+        "sync",
+        str(QT_TRANSLATE_NOOP("Pages", "Sync")),
+        str(QT_TRANSLATE_NOOP("Pages", "Synchronisation with the county server.")),
+    ),
+    (
+        "settings",
+        str(QT_TRANSLATE_NOOP("Pages", "Settings")),
+        str(QT_TRANSLATE_NOOP("Pages", "Language, font size, idle lock, the township's rules, staff and teams.")),
+    ),
+)
+
+
+def build_pages(summary: TownshipSummary, session: UiSession | None) -> list[Page]:
+    """The pages of the main window in navigation order."""
+    return [DashboardPage(summary), *(PlaceholderPage(*coming) for coming in _COMING)]
+
+
+def status_facts(summary: TownshipSummary, session: UiSession | None) -> StatusFacts:
+    if session is None:
+        return StatusFacts(summary.township_name)
+    actor = session.actor
+    return StatusFacts(summary.township_name, actor.name, actor.role.label, today=session.today())
+
+
 class SignIn(Protocol):
     """How the GUI signs in (the command line provides it: fdclient.cli.gui)."""
 
@@ -106,6 +166,7 @@ def run_gui(
     language: str | None = None,
     screenshot: str | os.PathLike[str] | None = None,
     sign_in: SignIn | None = None,
+    session_loader: Callable[[], UiSession] | None = None,
 ) -> int:
     """Start the GUI and return its exit status.
 
@@ -164,7 +225,12 @@ def run_gui(
         remove_translators(app, translators)
         return exc.exit_code
 
-    window = MainWindow(summary)
+    session = session_loader() if session_loader is not None else None
+    window = MainWindow(
+        build_pages(summary, session),
+        status_facts(summary, session),
+        preferences=session.preferences if session is not None else None,
+    )
     window.show()
 
     status: dict[str, int] = {}
@@ -181,5 +247,7 @@ def run_gui(
         QTimer.singleShot(0, take_screenshot)
 
     code = app.exec()
+    if session is not None:
+        session.runner.shutdown()
     remove_translators(app, translators)
     return status.get("code", code)

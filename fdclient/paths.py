@@ -31,6 +31,7 @@ BACKUP_DIR = "backups"
 LOG_DIR = "logs"
 LOCK_FILE = ".lock"
 SWAP_JOURNAL = ".swap.json"
+UI_PREFERENCES_FILE = "ui.ini"
 #: Prefix of files being built (a new store, a restore, a conversion): leftovers of a
 #: crash carry it and are removed by the next init/demo/restore.
 PARTIAL_PREFIX = ".partial-"
@@ -116,6 +117,12 @@ class StorePaths:
     @property
     def swap_journal(self) -> Path:
         return self.folder / SWAP_JOURNAL
+
+    @property
+    def ui_preferences(self) -> Path:
+        """This laptop's GUI preferences (window, page, font size, idle lock), kept apart
+        from the township's settings in the store."""
+        return self.folder / UI_PREFERENCES_FILE
 
     def companions(self, database: Path | None = None) -> tuple[Path, ...]:
         """SQLite's -wal, -shm and -journal files of ``database`` (the store's by default)."""

@@ -83,16 +83,21 @@ def literal(node: ast.expr) -> str | None:
 
 
 def translate_calls() -> Iterator[tuple[str, ast.Call]]:
+    """``QCoreApplication.translate(context, text)`` calls, and the ``QT_TRANSLATE_NOOP(context,
+    text)`` markers of texts translated later from a variable (page titles)."""
     for path in sorted((REPO / "fdclient").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "translate"
-                and isinstance(node.func.value, ast.Name)
-                and node.func.value.id in TRANSLATE_OWNERS
-            ):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            translate = (
+                isinstance(f, ast.Attribute)
+                and f.attr == "translate"
+                and isinstance(f.value, ast.Name)
+                and f.value.id in TRANSLATE_OWNERS
+            )
+            if translate or (isinstance(f, ast.Name) and f.id == "QT_TRANSLATE_NOOP"):
                 yield f"{path.relative_to(REPO)}:{node.lineno}", node
 
 
@@ -101,12 +106,14 @@ def code_strings() -> dict[Key, str]:
     bad = []
     for where, call in translate_calls():
         args = [literal(a) for a in call.args[:3]]
-        if len(call.args) < 2 or args[0] is None or args[1] is None:
+        if len(call.args) < 2 or args[0] is None:
             bad.append(where)
+            continue
+        if args[1] is None:  # a text from a variable: marked with QT_TRANSLATE_NOOP where written
             continue
         comment = args[2] if len(args) > 2 and args[2] is not None else ""
         found[(args[0], args[1], comment)] = where
-    assert not bad, f"translate() needs literal context and text (for lupdate): {bad}"
+    assert not bad, f"translate() needs a literal context and a literal or marked text (for lupdate): {bad}"
     return found
 
 

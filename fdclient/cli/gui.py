@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
 
 from fdclient.cli import signin
 from fdclient.cli.commands import data_dir
@@ -15,6 +16,9 @@ from fdclient.services.indicators.summary import TownshipSummary
 from fdclient.store import Store
 from fdclient.store.keyring import Keyring
 from fdclient.store.opening import no_store_error
+
+if TYPE_CHECKING:
+    from fdclient.ui.session import UiSession
 
 
 class _GuiSignIn:
@@ -46,6 +50,15 @@ class _GuiSignIn:
             return False
         return self.attempt(self.username, password)
 
+    def ui_session(self) -> UiSession:
+        """The signed-in session the pages work with (after the QApplication exists)."""
+        from fdclient.ui.preferences import Preferences
+        from fdclient.ui.session import UiSession
+        from fdclient.ui.tasks import TaskRunner
+
+        assert self.store is not None
+        return UiSession(self.store, TaskRunner(), Preferences(StorePaths(self.folder).ui_preferences))
+
     def load_summary(self) -> TownshipSummary:
         from fdclient.services.indicators.summary import load_summary
 
@@ -63,7 +76,12 @@ def cmd_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
 
     try:
         return run_gui(
-            flow.load_summary, ["fdclient", *qt_args], language=args.lang, screenshot=args.screenshot, sign_in=flow
+            flow.load_summary,
+            ["fdclient", *qt_args],
+            language=args.lang,
+            screenshot=args.screenshot,
+            sign_in=flow,
+            session_loader=flow.ui_session,
         )
     finally:
         if flow.store is not None:

@@ -1,228 +1,265 @@
-"""The main window: for now a shell showing the township summary.
+"""The main window: a thin shell around the pages.
 
-Pages (households, residents, contracts, visits, sync) are added to it later; it stays a
-shell that hosts them and holds no business logic. It takes plain dataclasses, never ORM
-objects, and re-translates itself when the application language changes.
+It holds the navigation (工作台, 居民档案, 签约管理, 随访服务, 工作清单, 报表导出, 数据同步,
+设置; Ctrl+1 … Ctrl+8), the search box every page shares (Ctrl+F from anywhere), the status
+bar (who is signed in, today by the store's clock, connectivity and unsynced changes) and
+the window's remembered geometry and page. It holds no business logic: the pages do their
+work through the operations and the task runner, and are given plain dataclasses.
+
+Before it closes, or moves to another page, it asks the page whether it holds unsaved
+input, and the user whether to discard it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt
-from PySide6.QtGui import QAction, QFont, QKeySequence, QPalette
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QProgressBar,
-    QSizePolicy,
-    QVBoxLayout,
+    QMessageBox,
+    QStackedWidget,
     QWidget,
 )
 
-from fdclient.services.indicators.summary import TownshipSummary
+from fdclient.ui.pages.base import Page
+from fdclient.ui.preferences import LAST_PAGE, WINDOW_GEOMETRY, Preferences
+from fdclient.ui.texts import app_title
 
-# Order and object names of the summary figures.
-FIGURES: tuple[str, ...] = ("villages", "households", "residents", "contracted", "coverage")
+__all__ = ["MainWindow", "StatusFacts", "app_title"]
 
-
-def app_title() -> str:
-    """The application title, translated (家庭医生签约服务)."""
-    return QCoreApplication.translate("MainWindow", "Family doctor contract service")
-
-
-def format_count(value: int) -> str:
-    """A count with the current locale's digit grouping (12,345)."""
-    return QLocale().toString(value)
+#: The smallest screen the window must work on (old village laptops).
+SMALLEST_SCREEN = QSize(1366, 768)
 
 
-def format_coverage(coverage: float | None) -> str:
-    """A share from 0.0 to 1.0 as a percentage with one decimal, or "n/a" (暂无) when unknown."""
-    if coverage is None:
-        return QCoreApplication.translate("MainWindow", "n/a")
-    return QLocale().toString(coverage * 100.0, "f", 1) + "%"
+@dataclass(frozen=True)
+class StatusFacts:
+    """What the status bar says about the session."""
 
-
-def _scaled_font(base: QFont, factor: float, *, bold: bool = False) -> QFont:
-    font = QFont(base)
-    if font.pointSizeF() > 0:
-        font.setPointSizeF(font.pointSizeF() * factor)
-    else:
-        font.setPixelSize(round(font.pixelSize() * factor))
-    font.setBold(bold)
-    return font
-
-
-class StatCard(QFrame):
-    """One figure: a large value above its caption (and an optional detail line)."""
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"{name}Card")
-        self.setProperty("statCard", True)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(150)
-
-        self.value_label = QLabel(self)
-        self.value_label.setObjectName(f"{name}Value")
-        self.value_label.setFont(_scaled_font(self.font(), 2.0, bold=True))
-        self.value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        self.caption_label = QLabel(self)
-        self.caption_label.setObjectName(f"{name}Caption")
-
-        self.detail_label = QLabel(self)
-        self.detail_label.setObjectName(f"{name}Detail")
-        self.detail_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.detail_label.hide()
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 14)
-        layout.setSpacing(4)
-        layout.addWidget(self.value_label)
-        layout.addWidget(self.caption_label)
-        layout.addWidget(self.detail_label)
-        layout.addStretch(1)
-        self.content_layout = layout
-
-    def set_content(self, value: str, caption: str, detail: str = "") -> None:
-        self.value_label.setText(value)
-        self.caption_label.setText(caption)
-        self.detail_label.setText(detail)
-        self.detail_label.setVisible(bool(detail))
-        self.setAccessibleName(f"{caption}: {value}")
+    township_name: str
+    staff_name: str = ""
+    role_label: str = ""
+    team_name: str = ""
+    today: date | None = None
 
 
 class MainWindow(QMainWindow):
-    """The application window, showing the summary of one township."""
+    #: The search box's text as the user types (the resident search listens).
+    search_requested = Signal(str)
+    #: The page now shown (its index).
+    page_changed = Signal(int)
 
-    def __init__(self, summary: TownshipSummary, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        pages: Sequence[Page],
+        status: StatusFacts,
+        *,
+        preferences: Preferences | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self._summary = summary
+        self.pages = list(pages)
+        self.status = status
+        self.preferences = preferences
+
+        self.navigation = QListWidget(self)
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(150)
+        self.navigation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("pages")
+        for page in self.pages:
+            self.navigation.addItem(QListWidgetItem())
+            self.stack.addWidget(page)
+        self.navigation.currentRowChanged.connect(self._navigate)
+
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("globalSearch")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(360)
+        self.search_box.textEdited.connect(self.search_requested)
 
         central = QWidget(self)
-        central.setObjectName("centralWidget")
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.title_label = QLabel(central)
-        self.title_label.setObjectName("titleLabel")
-        self.title_label.setFont(_scaled_font(self.font(), 1.8, bold=True))
+        toolbar = self.addToolBar("")
+        toolbar.setObjectName("searchBar")
+        toolbar.setMovable(False)
+        self.search_label = QLabel(self)
+        self.search_label.setBuddy(self.search_box)
+        toolbar.addWidget(self.search_label)
+        toolbar.addWidget(self.search_box)
+        self.search_bar = toolbar
 
-        self.township_label = QLabel(central)
-        self.township_label.setObjectName("townshipLabel")
-        self.township_label.setFont(_scaled_font(self.font(), 1.2))
-        self.township_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        self.section_label = QLabel(central)
-        self.section_label.setObjectName("summaryHeading")
-        self.section_label.setFont(_scaled_font(self.font(), 1.1, bold=True))
-
-        # Three figures on the first row; contracted residents and the coverage (twice as
-        # wide, with a bar) on the second.
-        self.summary_panel = QWidget(central)
-        self.summary_panel.setObjectName("summaryPanel")
-        grid = QGridLayout(self.summary_panel)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(16)
-        self.cards: dict[str, StatCard] = {name: StatCard(name, self.summary_panel) for name in FIGURES}
-        grid.addWidget(self.cards["villages"], 0, 0)
-        grid.addWidget(self.cards["households"], 0, 1)
-        grid.addWidget(self.cards["residents"], 0, 2)
-        grid.addWidget(self.cards["contracted"], 1, 0)
-        grid.addWidget(self.cards["coverage"], 1, 1, 1, 2)
-        for column in range(3):
-            grid.setColumnStretch(column, 1)
-
-        self.coverage_bar = QProgressBar(self.cards["coverage"])
-        self.coverage_bar.setObjectName("coverageBar")
-        self.coverage_bar.setRange(0, 1000)
-        self.coverage_bar.setTextVisible(False)
-        self.coverage_bar.setFixedHeight(8)
-        self.cards["coverage"].content_layout.insertWidget(2, self.coverage_bar)
-
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(32, 24, 32, 24)
-        layout.setSpacing(8)
-        layout.addWidget(self.title_label)
-        layout.addWidget(self.township_label)
-        layout.addSpacing(20)
-        layout.addWidget(self.section_label)
-        layout.addSpacing(4)
-        layout.addWidget(self.summary_panel)
-        layout.addStretch(1)
-
+        self.find_action = QAction(self)
+        self.find_action.setObjectName("findAction")
+        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        self.find_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.find_action.triggered.connect(self.focus_search)
         self.quit_action = QAction(self)
         self.quit_action.setObjectName("quitAction")
         self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.quit_action.triggered.connect(self.close)
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.setObjectName("fileMenu")
+        self.file_menu.addAction(self.find_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
-        self.setStyleSheet(
-            'QFrame[statCard="true"] { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }'
-        )
-        self.resize(960, 600)
+        self.go_menu = self.menuBar().addMenu("")
+        self.go_menu.setObjectName("goMenu")
+        self.page_actions: list[QAction] = []
+        for index, page in enumerate(self.pages):
+            action = QAction(self)
+            action.setObjectName(f"go{page.NAME.capitalize()}Action")
+            if index < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            action.triggered.connect(lambda _checked=False, i=index: self.show_page(i))
+            self.go_menu.addAction(action)
+            self.page_actions.append(action)
+
+        self.staff_label = QLabel(self)
+        self.staff_label.setObjectName("staffStatus")
+        self.today_label = QLabel(self)
+        self.today_label.setObjectName("todayStatus")
+        self.connectivity_label = QLabel(self)
+        self.connectivity_label.setObjectName("connectivityStatus")
+        self.unsynced_label = QLabel(self)
+        self.unsynced_label.setObjectName("unsyncedStatus")
+        for label in (self.staff_label, self.today_label, self.connectivity_label, self.unsynced_label):
+            self.statusBar().addPermanentWidget(label)
+
+        self.resize(SMALLEST_SCREEN)
+        self._restore()
         self.retranslate_ui()
 
-    @property
-    def summary(self) -> TownshipSummary:
-        return self._summary
+    # --- pages --------------------------------------------------------------------------------
 
-    def set_summary(self, summary: TownshipSummary) -> None:
-        """Show the figures of ``summary``."""
-        self._summary = summary
-        self._show_summary()
+    def current_page(self) -> Page:
+        return self.pages[self.stack.currentIndex()]
+
+    def show_page(self, index: int) -> bool:
+        """Show page ``index``; False when the user chose to stay (unsaved input)."""
+        if not 0 <= index < len(self.pages):
+            return False
+        if index == self.stack.currentIndex() and self.navigation.currentRow() == index:
+            return True
+        if not self._may_leave(self.current_page()):
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(self.stack.currentIndex())
+            self.navigation.blockSignals(False)
+            return False
+        self.stack.setCurrentIndex(index)
+        self.navigation.blockSignals(True)
+        self.navigation.setCurrentRow(index)
+        self.navigation.blockSignals(False)
+        self.pages[index].activated()
+        self.page_changed.emit(index)
+        return True
+
+    def page_named(self, name: str) -> Page:
+        return next(p for p in self.pages if p.NAME == name)
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _navigate(self, row: int) -> None:
+        self.show_page(row)
+
+    # --- unsaved input --------------------------------------------------------------------------
+
+    def _may_leave(self, page: Page) -> bool:
+        if not page.has_unsaved_changes():
+            return True
+        answer = QMessageBox.question(
+            self,
+            app_title(),
+            QCoreApplication.translate(
+                "MainWindow", "This page has input that is not saved. Leave it and discard the input?"
+            ),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Discard:
+            return False
+        page.discard_changes()
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if not all(self._may_leave(page) for page in self.pages):
+            event.ignore()
+            return
+        self._remember()
+        event.accept()
+
+    # --- what the window remembers ---------------------------------------------------------------
+
+    def _restore(self) -> None:
+        page = 0
+        if self.preferences is not None:
+            geometry = self.preferences.get(WINDOW_GEOMETRY)
+            if geometry:
+                self.restoreGeometry(geometry)
+            page = min(self.preferences.get(LAST_PAGE), len(self.pages) - 1)
+        self.stack.setCurrentIndex(page)
+        self.navigation.setCurrentRow(page)
+
+    def _remember(self) -> None:
+        if self.preferences is None:
+            return
+        self.preferences.set(WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
+        self.preferences.set(LAST_PAGE, self.stack.currentIndex())
+        self.preferences.sync()
+
+    # --- texts ----------------------------------------------------------------------------------
 
     def retranslate_ui(self) -> None:
         """Set every user-visible text in the current language."""
-        self.title_label.setText(app_title())
-        self.section_label.setText(QCoreApplication.translate("MainWindow", "Township overview"))
+        self.setWindowTitle(f"{self.status.township_name} — {app_title()}")
+        for index, page in enumerate(self.pages):
+            title = page.title()
+            self.navigation.item(index).setText(title)
+            shortcut = self.page_actions[index].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            self.navigation.item(index).setToolTip(f"{title} ({shortcut})")
+            self.page_actions[index].setText(title)
         self.file_menu.setTitle(QCoreApplication.translate("MainWindow", "&File"))
+        self.go_menu.setTitle(QCoreApplication.translate("MainWindow", "&Go"))
+        self.find_action.setText(QCoreApplication.translate("MainWindow", "&Find a resident"))
         self.quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
-        self.statusBar().showMessage(QCoreApplication.translate("MainWindow", "Ready"))
-        self._show_summary()
+        self.search_label.setText(QCoreApplication.translate("MainWindow", "&Search:") + " ")
+        self.search_box.setPlaceholderText(
+            QCoreApplication.translate(
+                "MainWindow", "Name, pinyin, initials, ID number, phone or record number (Ctrl+F)"
+            )
+        )
+        s = self.status
+        who = " · ".join(part for part in (s.staff_name, s.role_label, s.team_name) if part)
+        self.staff_label.setText(who)
+        self.today_label.setText(
+            QCoreApplication.translate("MainWindow", "Today: {date}").format(date=s.today.isoformat())
+            if s.today is not None
+            else ""
+        )
+        self.connectivity_label.setText(QCoreApplication.translate("MainWindow", "Offline"))
+        self.unsynced_label.setText(QCoreApplication.translate("MainWindow", "Unsynced changes: —"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)
-
-    def _show_summary(self) -> None:
-        s = self._summary
-        self.setWindowTitle(f"{s.township_name} — {app_title()}")
-        code_line = QCoreApplication.translate("MainWindow", "{name} (division code {code})")
-        self.township_label.setText(code_line.format(name=s.township_name, code=s.township_code))
-
-        captions = {
-            "villages": QCoreApplication.translate("MainWindow", "Villages"),
-            "households": QCoreApplication.translate("MainWindow", "Households"),
-            "residents": QCoreApplication.translate("MainWindow", "Residents"),
-            "contracted": QCoreApplication.translate("MainWindow", "Contracted residents"),
-        }
-        counts = {
-            "villages": s.villages,
-            "households": s.households,
-            "residents": s.residents,
-            "contracted": s.contracted_residents,
-        }
-        for name, caption in captions.items():
-            self.cards[name].set_content(format_count(counts[name]), caption)
-
-        detail = QCoreApplication.translate("MainWindow", "{contracted} of {residents} residents")
-        self.cards["coverage"].set_content(
-            format_coverage(s.coverage),
-            QCoreApplication.translate("MainWindow", "Contract coverage"),
-            detail.format(
-                contracted=format_count(s.contracted_residents),
-                residents=format_count(s.residents),
-            ),
-        )
-        if s.coverage is None:
-            self.coverage_bar.hide()
-        else:
-            self.coverage_bar.setValue(round(min(max(s.coverage, 0.0), 1.0) * 1000))
-            self.coverage_bar.show()

@@ -16,18 +16,6 @@
         <translation>乡镇概况</translation>
     </message>
     <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>Ready</source>
-        <translation>就绪</translation>
-    </message>
-    <message>
         <source>{name} (division code {code})</source>
         <translation>{name}（区划代码 {code}）</translation>
     </message>
@@ -44,6 +32,10 @@
         <translation>居民人数</translation>
     </message>
     <message>
+        <source>Households and residents by village: register, edit, move out, record a death.</source>
+        <translation>按村查看家庭和居民：建档、修改、迁出、登记死亡。</translation>
+    </message>
+    <message>
         <source>Contracted residents</source>
         <translation>已签约居民</translation>
     </message>
@@ -54,6 +46,107 @@
     <message>
         <source>{contracted} of {residents} residents</source>
         <translation>{residents} 名居民中已签约 {contracted} 名</translation>
+    </message>
+    <message>
+        <source>This page has input that is not saved. Leave it and discard the input?</source>
+        <extracomment>The smallest screen the window must work on (old village laptops). The search box&apos;s text as the user types (the resident search listens). The page now shown (its index).</extracomment>
+        <translation>本页有尚未保存的内容。离开本页并放弃这些内容吗？</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>转到(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Find a resident</source>
+        <translation>查找居民(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Search:</source>
+        <translation>搜索(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Name, pinyin, initials, ID number, phone or record number (Ctrl+F)</source>
+        <translation>姓名、拼音、首字母、身份证号、电话或档案号（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Today: {date}</source>
+        <translation>今天：{date}</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Unsynced changes: —</source>
+        <translation>未同步的修改：—</translation>
+    </message>
+</context>
+<context>
+    <name>Pages</name>
+    <message>
+        <source>Residents</source>
+        <extracomment>The pages whose issues have not landed yet: name, title and what will be there.</extracomment>
+        <translation>居民档案</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>签约管理</translation>
+    </message>
+    <message>
+        <source>Sign, renew and terminate family-doctor contracts.</source>
+        <translation>签订、续约和解除家庭医生签约协议。</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>随访服务</translation>
+    </message>
+    <message>
+        <source>Follow-ups, elderly health checks and other services.</source>
+        <translation>随访、老年人健康体检和其他服务。</translation>
+    </message>
+    <message>
+        <source>Work lists</source>
+        <translation>工作清单</translation>
+    </message>
+    <message>
+        <source>Follow-ups due, contracts expiring, key populations not signed.</source>
+        <translation>到期随访、即将到期的协议、未签约的重点人群。</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表导出</translation>
+    </message>
+    <message>
+        <source>Contract forms, cards, walking lists and Excel rosters.</source>
+        <translation>协议书、联系卡、入户清单和 Excel 花名册。</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>数据同步</translation>
+    </message>
+    <message>
+        <source>Synchronisation with the county server.</source>
+        <translation>与县级服务器同步数据。</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Language, font size, idle lock, the township&apos;s rules, staff and teams.</source>
+        <translation>界面语言、字号、空闲锁屏、乡镇规则、工作人员和团队。</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>工作台</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,4 @@
-"""The main window shell: title, township figures, language."""
+"""The main window shell and the dashboard page: title, township figures, language."""
 
 from __future__ import annotations
 
@@ -14,21 +14,28 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from fdclient import i18n
-from fdclient.app import run_gui
+from fdclient.app import build_pages, run_gui, status_facts
 from fdclient.errors import StoreNotFoundError
 from fdclient.services.indicators.summary import TownshipSummary
 from fdclient.ui.fonts import PREFERRED_FAMILIES, choose_cjk_family
-from fdclient.ui.main_window import FIGURES, MainWindow
+from fdclient.ui.main_window import MainWindow
+from fdclient.ui.pages.dashboard import FIGURES, DashboardPage
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def make_window(qtbot: QtBot, summary: TownshipSummary) -> MainWindow:
-    window = MainWindow(summary)
+    window = MainWindow(build_pages(summary, None), status_facts(summary, None))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+def dashboard(window: MainWindow) -> DashboardPage:
+    page = window.page_named("dashboard")
+    assert isinstance(page, DashboardPage)
+    return page
 
 
 def value(window: MainWindow, name: str) -> str:
@@ -46,10 +53,10 @@ def caption(window: MainWindow, name: str) -> str:
 def test_shows_chinese_title_and_township(qtbot: QtBot, summary: TownshipSummary) -> None:
     window = make_window(qtbot, summary)
 
-    assert window.title_label.text() == "家庭医生签约服务"
+    assert dashboard(window).title_label.text() == "家庭医生签约服务"
     assert window.windowTitle() == "罗家集镇 — 家庭医生签约服务"
-    assert window.township_label.text() == "罗家集镇（区划代码 360111101）"
-    assert window.section_label.text() == "乡镇概况"
+    assert dashboard(window).township_label.text() == "罗家集镇（区划代码 360111101）"
+    assert dashboard(window).section_label.text() == "乡镇概况"
     assert window.file_menu.title() == "文件(&F)"
 
 
@@ -72,19 +79,19 @@ def test_shows_the_figures_of_the_summary(qtbot: QtBot, summary: TownshipSummary
     ]
     detail = window.findChild(QLabel, "coverageDetail")
     assert detail is not None and detail.text() == "12,345 名居民中已签约 8,024 名"
-    assert window.coverage_bar.isVisible() and window.coverage_bar.value() == 650
+    assert dashboard(window).coverage_bar.isVisible() and dashboard(window).coverage_bar.value() == 650
 
 
 def test_set_summary_updates_the_figures(qtbot: QtBot, summary: TownshipSummary) -> None:
     window = make_window(qtbot, summary)
     empty = dataclasses.replace(summary, villages=0, households=0, residents=0, contracted_residents=0, coverage=None)
 
-    window.set_summary(empty)
+    dashboard(window).set_summary(empty)
 
-    assert window.summary is empty
+    assert dashboard(window).summary is empty
     assert value(window, "residents") == "0"
     assert value(window, "coverage") == "暂无"
-    assert not window.coverage_bar.isVisible()
+    assert not dashboard(window).coverage_bar.isVisible()
 
 
 def test_english_when_fdclient_lang_is_en(
@@ -94,8 +101,8 @@ def test_english_when_fdclient_lang_is_en(
     ui_language(i18n.resolve_language())
     window = make_window(qtbot, summary)
 
-    assert window.title_label.text() == "Family doctor contract service"
-    assert window.township_label.text() == "罗家集镇 (division code 360111101)"
+    assert dashboard(window).title_label.text() == "Family doctor contract service"
+    assert dashboard(window).township_label.text() == "罗家集镇 (division code 360111101)"
     assert caption(window, "coverage") == "Contract coverage"
     assert value(window, "households") == "3,456"
     assert value(window, "coverage") == "65.0%"
@@ -107,12 +114,12 @@ def test_switching_language_retranslates_the_open_window(qtbot: QtBot, summary: 
 
     ui_language("en")
     qtbot.waitUntil(lambda: caption(window, "villages") == "Villages")
-    assert window.statusBar().currentMessage() == "Ready"
+    assert window.connectivity_label.text() == "Offline"
     assert window.windowTitle() == "罗家集镇 — Family doctor contract service"
 
     ui_language("zh_CN")
     qtbot.waitUntil(lambda: caption(window, "villages") == "村（居）")
-    assert window.statusBar().currentMessage() == "就绪"
+    assert window.connectivity_label.text() == "离线"
 
 
 def test_application_font_is_an_installed_cjk_font(qapp: QApplication) -> None:

@@ -1,0 +1,1 @@
+"""The pages of the main window, in the order of the navigation (Ctrl+1 … Ctrl+8)."""
