@@ -25,7 +25,12 @@ from fdclient.ui.dialogs.sign_in import SignInDialog
 from fdclient.ui.fonts import apply_application_font
 from fdclient.ui.main_window import MainWindow, StatusFacts
 from fdclient.ui.pages.base import Page, PlaceholderPage
+from fdclient.ui.pages.contracts import ContractsPage
 from fdclient.ui.pages.dashboard import DashboardPage
+from fdclient.ui.pages.residents import ResidentsPage
+from fdclient.ui.pages.settings import SettingsPage
+from fdclient.ui.pages.visits import VisitsPage
+from fdclient.ui.pages.worklists import WorklistsPage
 from fdclient.ui.session import UiSession
 from fdclient.ui.texts import app_title
 
@@ -87,32 +92,8 @@ def _save_screenshot(window: MainWindow, path: Path) -> bool:
     return window.grab().save(str(path), "PNG")
 
 
-#: The pages whose issues have not landed yet: name, title and what will be there.
+#: The pages of later issues: name, title and what will be there.
 _COMING: tuple[tuple[str, str, str], ...] = (
-    (
-        "residents",
-        str(QT_TRANSLATE_NOOP("Pages", "Residents")),
-        str(
-            QT_TRANSLATE_NOOP(
-                "MainWindow", "Households and residents by village: register, edit, move out, record a death."
-            )
-        ),
-    ),
-    (
-        "contracts",
-        str(QT_TRANSLATE_NOOP("Pages", "Contracts")),
-        str(QT_TRANSLATE_NOOP("Pages", "Sign, renew and terminate family-doctor contracts.")),
-    ),
-    (
-        "visits",
-        str(QT_TRANSLATE_NOOP("Pages", "Visits")),
-        str(QT_TRANSLATE_NOOP("Pages", "Follow-ups, elderly health checks and other services.")),
-    ),
-    (
-        "worklists",
-        str(QT_TRANSLATE_NOOP("Pages", "Work lists")),
-        str(QT_TRANSLATE_NOOP("Pages", "Follow-ups due, contracts expiring, key populations not signed.")),
-    ),
     (
         "reports",
         str(QT_TRANSLATE_NOOP("Pages", "Reports")),
@@ -123,17 +104,22 @@ _COMING: tuple[tuple[str, str, str], ...] = (
         str(QT_TRANSLATE_NOOP("Pages", "Sync")),
         str(QT_TRANSLATE_NOOP("Pages", "Synchronisation with the county server.")),
     ),
-    (
-        "settings",
-        str(QT_TRANSLATE_NOOP("Pages", "Settings")),
-        str(QT_TRANSLATE_NOOP("Pages", "Language, font size, idle lock, the township's rules, staff and teams.")),
-    ),
 )
 
 
 def build_pages(summary: TownshipSummary, session: UiSession | None) -> list[Page]:
     """The pages of the main window in navigation order."""
-    return [DashboardPage(summary), *(PlaceholderPage(*coming) for coming in _COMING)]
+    reports, sync = (PlaceholderPage(*coming) for coming in _COMING)
+    return [
+        DashboardPage(summary),
+        ResidentsPage(session),
+        ContractsPage(session),
+        VisitsPage(session),
+        WorklistsPage(session),
+        reports,
+        sync,
+        SettingsPage(session),
+    ]
 
 
 def status_facts(summary: TownshipSummary, session: UiSession | None) -> StatusFacts:

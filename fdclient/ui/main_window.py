@@ -12,6 +12,7 @@ input, and the user whether to discard it.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             self.navigation.addItem(QListWidgetItem())
             self.stack.addWidget(page)
+            page.navigator = self
         self.navigation.currentRowChanged.connect(self._navigate)
 
         self.search_box = QLineEdit(self)
@@ -174,6 +176,17 @@ class MainWindow(QMainWindow):
 
     def page_named(self, name: str) -> Page:
         return next(p for p in self.pages if p.NAME == name)
+
+    def show_page_named(self, name: str) -> bool:
+        return self.show_page(self.pages.index(self.page_named(name)))
+
+    def open_resident(self, resident_id: uuid.UUID) -> None:
+        """Show a resident's record (from the search, a work list, the dashboard …)."""
+        page = self.page_named("residents")
+        if self.show_page(self.pages.index(page)):
+            opener = getattr(page, "open_resident", None)
+            if opener is not None:
+                opener(resident_id)
 
     def focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)

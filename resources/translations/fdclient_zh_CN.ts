@@ -32,10 +32,6 @@
         <translation>居民人数</translation>
     </message>
     <message>
-        <source>Households and residents by village: register, edit, move out, record a death.</source>
-        <translation>按村查看家庭和居民：建档、修改、迁出、登记死亡。</translation>
-    </message>
-    <message>
         <source>Contracted residents</source>
         <translation>已签约居民</translation>
     </message>
@@ -93,8 +89,11 @@
     <name>Pages</name>
     <message>
         <source>Residents</source>
-        <extracomment>The pages whose issues have not landed yet: name, title and what will be there.</extracomment>
         <translation>居民档案</translation>
+    </message>
+    <message>
+        <source>Households and residents by village: register, edit, move out, record a death.</source>
+        <translation>按村查看家庭和居民：建档、修改、迁出、登记死亡。</translation>
     </message>
     <message>
         <source>Contracts</source>
@@ -122,6 +121,7 @@
     </message>
     <message>
         <source>Reports</source>
+        <extracomment>The pages of later issues: name, title and what will be there.</extracomment>
         <translation>报表导出</translation>
     </message>
     <message>

@@ -4,10 +4,23 @@ to another page."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Protocol
+
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-__all__ = ["Page", "PlaceholderPage"]
+__all__ = ["Navigator", "Page", "PlaceholderPage"]
+
+
+class Navigator(Protocol):
+    """How a page sends the user elsewhere (the main window implements it)."""
+
+    def show_page(self, index: int) -> bool: ...
+
+    def show_page_named(self, name: str) -> bool: ...
+
+    def open_resident(self, resident_id: uuid.UUID) -> None: ...
 
 
 class Page(QWidget):
@@ -18,6 +31,8 @@ class Page(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"{self.NAME}Page")
+        #: Set by the main window that hosts the page.
+        self.navigator: Navigator | None = None
 
     def title(self) -> str:
         return QCoreApplication.translate("Pages", self.TITLE)
