@@ -1,0 +1,1 @@
+"""Widgets the pages share (search popup, resident record, signature pad, charts …)."""
