@@ -18,14 +18,19 @@ from fdclient.store.keyring import Keyring
 from fdclient.store.opening import no_store_error
 
 if TYPE_CHECKING:
+    from fdclient.ui.preferences import Preferences
     from fdclient.ui.session import UiSession
 
 
 class _GuiSignIn:
     def __init__(self, args: argparse.Namespace) -> None:
+        from fdclient.ui.preferences import Preferences  # Qt, but not before the GUI starts
+
         self.folder = data_dir(args)
         self.args = args
-        self.username = args.user or os.environ.get(signin.USER_ENV, "")
+        #: This laptop's GUI preferences (language, font size, the last user name …).
+        self.preferences: Preferences = Preferences(StorePaths(self.folder).ui_preferences)
+        self.username = args.user or os.environ.get(signin.USER_ENV, "") or self._last_username()
         keyring = Keyring.load(StorePaths(self.folder).keyring) if StorePaths(self.folder).keyring.exists() else None
         self.township = keyring.township_name if keyring else ""
         self.store: Store | None = None
@@ -42,7 +47,27 @@ class _GuiSignIn:
             self.store = open_store(self.folder, key)
         except FdError as exc:
             return exc.message
+        self._remember_username()
         return None
+
+    def _last_username(self) -> str:
+        from fdclient.ui.preferences import LAST_USERNAME
+
+        return self.preferences.get(LAST_USERNAME)
+
+    def _remember_username(self) -> None:
+        from fdclient.ui.preferences import LAST_USERNAME
+
+        assert self.store is not None and self.store.actor is not None
+        self.username = self.store.actor.username
+        self.preferences.set(LAST_USERNAME, self.username)
+        self.preferences.sync()
+
+    def sign_out(self) -> None:
+        """Close the store: the next sign-in opens it again (perhaps as someone else)."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
     def attempt_from_environment(self) -> str | None | bool:
         password = os.environ.get(signin.PASSWORD_ENV)
@@ -52,12 +77,11 @@ class _GuiSignIn:
 
     def ui_session(self) -> UiSession:
         """The signed-in session the pages work with (after the QApplication exists)."""
-        from fdclient.ui.preferences import Preferences
         from fdclient.ui.session import UiSession
         from fdclient.ui.tasks import TaskRunner
 
         assert self.store is not None
-        return UiSession(self.store, TaskRunner(), Preferences(StorePaths(self.folder).ui_preferences))
+        return UiSession(self.store, TaskRunner(), self.preferences)
 
     def load_summary(self) -> TownshipSummary:
         from fdclient.services.indicators.summary import load_summary
@@ -82,6 +106,7 @@ def cmd_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
             screenshot=args.screenshot,
             sign_in=flow,
             session_loader=flow.ui_session,
+            preferences=flow.preferences,
         )
     finally:
         if flow.store is not None:
