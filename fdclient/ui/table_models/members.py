@@ -1,0 +1,136 @@
+"""The members of one household (a handful of rows: kept in memory), with age, masked ID
+number, status and key-population tags."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from fdclient.domain.codes import ResidentStatus
+from fdclient.domain.key_populations import KeyPopulation
+from fdclient.services.registry.village_lists import MemberRow
+
+__all__ = ["MembersTableModel", "key_population_text", "masked_number", "resident_status_text"]
+
+Index = QModelIndex | QPersistentModelIndex
+
+_HEADERS = (
+    str(QT_TRANSLATE_NOOP("MembersTable", "Name")),
+    str(QT_TRANSLATE_NOOP("MembersTable", "Relationship")),
+    str(QT_TRANSLATE_NOOP("MembersTable", "Sex")),
+    str(QT_TRANSLATE_NOOP("MembersTable", "Birth date")),
+    str(QT_TRANSLATE_NOOP("MembersTable", "Age")),
+    str(QT_TRANSLATE_NOOP("MembersTable", "ID number")),
+    str(QT_TRANSLATE_NOOP("MembersTable", "Status")),
+    str(QT_TRANSLATE_NOOP("MembersTable", "Key populations")),
+)
+_KEY_POPULATION = {
+    KeyPopulation.ELDERLY: str(QT_TRANSLATE_NOOP("KeyPopulations", "Elderly 65+")),
+    KeyPopulation.CHILD: str(QT_TRANSLATE_NOOP("KeyPopulations", "Child 0-6")),
+    KeyPopulation.MATERNAL: str(QT_TRANSLATE_NOOP("KeyPopulations", "Pregnant or postpartum")),
+    KeyPopulation.DISABLED: str(QT_TRANSLATE_NOOP("KeyPopulations", "Disabled")),
+    KeyPopulation.POVERTY: str(QT_TRANSLATE_NOOP("KeyPopulations", "Poverty relief")),
+    KeyPopulation.FAMILY_PLANNING_SPECIAL: str(QT_TRANSLATE_NOOP("KeyPopulations", "Family-planning special family")),
+    KeyPopulation.HYPERTENSION: str(QT_TRANSLATE_NOOP("KeyPopulations", "Hypertension")),
+    KeyPopulation.DIABETES: str(QT_TRANSLATE_NOOP("KeyPopulations", "Type 2 diabetes")),
+    KeyPopulation.TUBERCULOSIS: str(QT_TRANSLATE_NOOP("KeyPopulations", "Tuberculosis")),
+    KeyPopulation.SEVERE_MENTAL: str(QT_TRANSLATE_NOOP("KeyPopulations", "Severe mental disorder")),
+}
+_STATUS = {
+    ResidentStatus.ACTIVE: str(QT_TRANSLATE_NOOP("MembersTable", "Registered")),
+    ResidentStatus.MOVED_OUT: str(QT_TRANSLATE_NOOP("MembersTable", "Moved out")),
+    ResidentStatus.DECEASED: str(QT_TRANSLATE_NOOP("MembersTable", "Deceased")),
+}
+
+
+def key_population_text(tag: KeyPopulation) -> str:
+    return QCoreApplication.translate("KeyPopulations", _KEY_POPULATION[tag])
+
+
+def key_populations_text(tags: frozenset[KeyPopulation]) -> str:
+    separator = QCoreApplication.translate("KeyPopulations", ", ")
+    return separator.join(key_population_text(t) for t in KeyPopulation if t in tags)
+
+
+def resident_status_text(status: ResidentStatus, since: Any = None) -> str:
+    text = QCoreApplication.translate("MembersTable", _STATUS[status])
+    return f"{text} {since.isoformat()}" if since is not None else text
+
+
+def masked_number(number: str | None) -> str:
+    """An ID number with the birth date and sequence hidden (lists show no whole number)."""
+    if not number:
+        return ""
+    if len(number) == 18:
+        return number[:6] + "*" * 10 + number[16:]
+    return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:] if len(number) > 4 else "*" * len(number)
+
+
+class MembersTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._members: list[MemberRow] = []
+
+    def set_members(self, members: Sequence[MemberRow]) -> None:
+        self.beginResetModel()
+        self._members = list(members)
+        self.endResetModel()
+
+    def member_at(self, row: int) -> MemberRow | None:
+        return self._members[row] if 0 <= row < len(self._members) else None
+
+    def row_of(self, resident_id: uuid.UUID) -> int | None:
+        return next((i for i, m in enumerate(self._members) if m.id == resident_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._members)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        m = self.member_at(index.row()) if index.isValid() else None
+        if m is None or index.column() >= len(_HEADERS):
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return str(m.id)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#757575")) if m.status != ResidentStatus.ACTIVE else None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        values = (
+            m.name,
+            m.relationship_label,
+            m.sex_label,
+            m.birth_date.isoformat(),
+            str(m.age),
+            masked_number(m.id_number),
+            resident_status_text(m.status, m.status_changed_on),
+            key_populations_text(m.key_populations),
+        )
+        return values[index.column()]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return (
+                QCoreApplication.translate("MembersTable", _HEADERS[section]) if 0 <= section < len(_HEADERS) else None
+            )
+        return str(section + 1)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
