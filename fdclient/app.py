@@ -18,26 +18,34 @@ from typing import Protocol
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fdclient import i18n
+from fdclient import i18n, text
 from fdclient.errors import FdError
 from fdclient.services.indicators.summary import TownshipSummary
 from fdclient.ui.dialogs.sign_in import SignInDialog
 from fdclient.ui.fonts import apply_application_font
+from fdclient.ui.lock import IdleLock
 from fdclient.ui.main_window import MainWindow, StatusFacts
+from fdclient.ui.operations.session import check_password, sign_out
 from fdclient.ui.pages.base import Page, PlaceholderPage
 from fdclient.ui.pages.contracts import ContractsPage
 from fdclient.ui.pages.dashboard import DashboardPage
 from fdclient.ui.pages.residents import ResidentsPage
-from fdclient.ui.pages.settings import SettingsPage
+from fdclient.ui.pages.settings import SettingsPage, apply_font_size
 from fdclient.ui.pages.visits import VisitsPage
 from fdclient.ui.pages.worklists import WorklistsPage
+from fdclient.ui.preferences import FONT_SIZE, IDLE_LOCK_MINUTES, LANGUAGE, Preferences
 from fdclient.ui.session import UiSession
 from fdclient.ui.texts import app_title
+from fdclient.ui.widgets.search_popup import install_search_popup
 
 log = logging.getLogger(__name__)
 
 # Environment variable for the screenshot mode (same as ``--screenshot PATH``).
 SCREENSHOT_ENV = "FDCLIENT_SCREENSHOT"
+#: How long the screenshot mode waits for the page to load its figures.
+SCREENSHOT_WAIT_MS = 20_000
+#: … and at least this long, for the reads a page makes as it is shown.
+SCREENSHOT_SETTLE_MS = 1_000
 
 # Qt's own catalogues (standard buttons and dialogs), loaded when present.
 _QT_CATALOGS = ("qtbase",)
@@ -111,7 +119,7 @@ def build_pages(summary: TownshipSummary, session: UiSession | None) -> list[Pag
     """The pages of the main window in navigation order."""
     reports, sync = (PlaceholderPage(*coming) for coming in _COMING)
     return [
-        DashboardPage(summary),
+        DashboardPage(summary, session),
         ResidentsPage(session),
         ContractsPage(session),
         VisitsPage(session),
@@ -132,7 +140,7 @@ def status_facts(summary: TownshipSummary, session: UiSession | None) -> StatusF
 class SignIn(Protocol):
     """How the GUI signs in (the command line provides it: fdclient.cli.gui)."""
 
-    username: str  # the user name to fill in (--user, FDCLIENT_USER)
+    username: str  # the user name to fill in (--user, FDCLIENT_USER, the last one)
     township: str  # shown above the fields
 
     def attempt_from_environment(self) -> str | None | bool:
@@ -144,6 +152,65 @@ class SignIn(Protocol):
         """Sign in; None on success, else the message to show."""
         ...
 
+    def sign_out(self) -> None:
+        """Close what the sign-in opened (the sign-in dialog comes next)."""
+        ...
+
+
+class LanguageSwitch:
+    """The interface language of a running application: its translators, and switching
+    them without a restart (the settings page asks; open windows retranslate themselves
+    on the LanguageChange event). Service messages (:mod:`fdclient.text`) follow."""
+
+    def __init__(self, app: QCoreApplication, language: str) -> None:
+        self.app = app
+        self.language = language
+        self._previous_text_language = text.current_language()
+        self.translators = install_language(app, language)
+        text.set_language(language)
+
+    def switch(self, language: str) -> None:
+        if language == self.language:
+            return
+        remove_translators(self.app, self.translators)
+        self.translators = install_language(self.app, language)
+        self.language = language
+        text.set_language(language)
+        if isinstance(self.app, QApplication):
+            self.app.setApplicationDisplayName(app_title())
+
+    def close(self) -> None:
+        remove_translators(self.app, self.translators)
+        self.translators = []
+        text.set_language(self._previous_text_language)
+
+
+def start_session_controls(
+    window: MainWindow, session: UiSession, languages: LanguageSwitch, signing_out: Callable[[bool], None]
+) -> IdleLock:
+    """Wire what a signed-in window has beyond its pages: the idle lock (and Lock now,
+    Ctrl+L), Sign out, and the settings page's language and idle-lock choices."""
+    actor = session.actor
+
+    def check(password: str, accepted: Callable[[], None], refused: Callable[[str], None]) -> None:
+        check_password(session, password, accepted=accepted, refused=refused, owner=window)
+
+    lock = IdleLock(
+        window,
+        check,
+        who=f"{actor.name}（{actor.role.label}）",
+        minutes=session.preferences.get(IDLE_LOCK_MINUTES),
+    )
+    window.lock_action.triggered.connect(lock.lock)
+    window.lock_action.setEnabled(True)
+    window.sign_out_action.triggered.connect(lambda: sign_out(window, signing_out))
+    window.sign_out_action.setEnabled(True)
+    for page in window.pages:
+        if isinstance(page, SettingsPage):
+            page.language_chosen.connect(languages.switch)
+            page.idle_lock_changed.connect(lock.set_minutes)
+    return lock
+
 
 def run_gui(
     summary_loader: Callable[[], TownshipSummary],
@@ -153,6 +220,7 @@ def run_gui(
     screenshot: str | os.PathLike[str] | None = None,
     sign_in: SignIn | None = None,
     session_loader: Callable[[], UiSession] | None = None,
+    preferences: Preferences | None = None,
 ) -> int:
     """Start the GUI and return its exit status.
 
@@ -161,14 +229,21 @@ def run_gui(
     ``sys.argv`` (the default): the program name, then arguments; ``--lang LANG`` and
     ``--screenshot PATH`` are taken from them, the rest goes to Qt (``-platform ...``).
     ``language`` and ``screenshot`` override the arguments, which override the environment
-    (``FDCLIENT_LANG``, ``FDCLIENT_SCREENSHOT``).
+    (``FDCLIENT_LANG``, ``FDCLIENT_SCREENSHOT``), which overrides the language saved in
+    ``preferences`` (this laptop's, which also give the font size).
+
+    Signing out closes the window (after the unsaved-input prompt) and shows the sign-in
+    dialog again; cancelling it ends the program.
 
     Screenshot mode shows the window, saves it as a PNG and exits (status 0, or 1 when the
     file could not be written); errors are printed instead of shown in a dialog.
     """
     command_line = list(sys.argv if argv is None else argv) or ["fdclient"]
     args, qt_args = _parse_gui_args(command_line[1:])
-    language = i18n.resolve_language(language if language is not None else args.lang)
+    chosen = language if language is not None else args.lang
+    if chosen is None and preferences is not None and not os.environ.get(i18n.LANGUAGE_ENV, "").strip():
+        chosen = preferences.get(LANGUAGE)
+    language = i18n.resolve_language(chosen)
     shot_value = screenshot or args.screenshot or os.environ.get(SCREENSHOT_ENV) or None
     shot = Path(shot_value) if shot_value else None
 
@@ -179,61 +254,99 @@ def run_gui(
     app.setApplicationName("fdclient")
     app.setOrganizationName("fdclient")
 
-    translators = install_language(app, language)
+    languages = LanguageSwitch(app, language)
     apply_application_font(app)
+    if preferences is not None:
+        apply_font_size(preferences.get(FONT_SIZE))
     app.setApplicationDisplayName(app_title())
-
-    if sign_in is not None:
-        outcome = sign_in.attempt_from_environment()
-        if isinstance(outcome, str) or (outcome is False and shot is not None):
-            message = (
-                outcome
-                if isinstance(outcome, str)
-                else QCoreApplication.translate(
-                    "SignInDialog", "Sign-in needed: set FDCLIENT_USER and FDCLIENT_PASSWORD."
-                )
-            )
-            print(message, file=sys.stderr)
-            remove_translators(app, translators)
-            return 2
-        if outcome is False:
-            dialog = SignInDialog(sign_in.attempt, username=sign_in.username, township=sign_in.township)
-            if dialog.exec() != SignInDialog.DialogCode.Accepted:
-                remove_translators(app, translators)
-                return 0
-
     try:
-        summary = summary_loader()
-    except FdError as exc:
-        print(exc.message, file=sys.stderr)
-        if shot is None:
-            QMessageBox.critical(None, app_title(), exc.message)
-        remove_translators(app, translators)
-        return exc.exit_code
+        return _run_sessions(app, languages, summary_loader, shot, sign_in, session_loader)
+    finally:
+        languages.close()
 
-    session = session_loader() if session_loader is not None else None
-    window = MainWindow(
-        build_pages(summary, session),
-        status_facts(summary, session),
-        preferences=session.preferences if session is not None else None,
-    )
-    window.show()
 
-    status: dict[str, int] = {}
-    if shot is not None:
+def _run_sessions(
+    app: QApplication,
+    languages: LanguageSwitch,
+    summary_loader: Callable[[], TownshipSummary],
+    shot: Path | None,
+    sign_in: SignIn | None,
+    session_loader: Callable[[], UiSession] | None,
+) -> int:
+    """Sign in, run the window; again after each sign-out."""
+    first = True
+    while True:
+        if sign_in is not None:
+            outcome = sign_in.attempt_from_environment() if first else False
+            if isinstance(outcome, str) or (outcome is False and shot is not None):
+                message = (
+                    outcome
+                    if isinstance(outcome, str)
+                    else QCoreApplication.translate(
+                        "SignInDialog", "Sign-in needed: set FDCLIENT_USER and FDCLIENT_PASSWORD."
+                    )
+                )
+                print(message, file=sys.stderr)
+                return 2
+            if outcome is False:
+                dialog = SignInDialog(sign_in.attempt, username=sign_in.username, township=sign_in.township)
+                if dialog.exec() != SignInDialog.DialogCode.Accepted:
+                    return 0
+        first = False
 
-        def take_screenshot() -> None:
-            ok = _save_screenshot(window, shot)
-            if not ok:
-                print(f"无法保存截图：{shot}", file=sys.stderr)
-            status["code"] = 0 if ok else 1
-            window.close()
-            app.exit(status["code"])
+        try:
+            summary = summary_loader()
+        except FdError as exc:
+            print(exc.message, file=sys.stderr)
+            if shot is None:
+                QMessageBox.critical(None, app_title(), exc.message)
+            return exc.exit_code
 
-        QTimer.singleShot(0, take_screenshot)
+        session = session_loader() if session_loader is not None else None
+        window = MainWindow(
+            build_pages(summary, session),
+            status_facts(summary, session),
+            preferences=session.preferences if session is not None else None,
+        )
+        if session is not None:
+            install_search_popup(window, session)
+        signed_out: list[bool] = [False]
 
-    code = app.exec()
-    if session is not None:
-        session.runner.shutdown()
-    remove_translators(app, translators)
-    return status.get("code", code)
+        def signing_out(yes: bool, flag: list[bool] = signed_out) -> None:
+            flag[0] = yes
+
+        controls = None
+        if session is not None and shot is None:
+            controls = start_session_controls(window, session, languages, signing_out)
+        window.show()
+
+        status: dict[str, int] = {}
+        if shot is not None:
+            waited: list[int] = [0]
+
+            def take_screenshot(
+                window: MainWindow = window, status: dict[str, int] = status, waited: list[int] = waited
+            ) -> None:
+                # The page first shows what it loads in the background (at most 20 s).
+                busy = window.current_page().is_busy() or waited[0] < SCREENSHOT_SETTLE_MS
+                if busy and waited[0] < SCREENSHOT_WAIT_MS:
+                    waited[0] += 100
+                    QTimer.singleShot(100, take_screenshot)
+                    return
+                ok = _save_screenshot(window, shot)
+                if not ok:
+                    print(f"无法保存截图：{shot}", file=sys.stderr)
+                status["code"] = 0 if ok else 1
+                window.close()
+                app.exit(status["code"])
+
+            QTimer.singleShot(0, take_screenshot)
+
+        code = app.exec()
+        del controls
+        if session is not None:
+            session.runner.shutdown()
+        window.deleteLater()
+        if not signed_out[0] or sign_in is None:
+            return status.get("code", code)
+        sign_in.sign_out()

@@ -176,7 +176,7 @@ cmd_demo() {
         say "no display (DISPLAY/WAYLAND_DISPLAY unset): running under xvfb-run, window invisible"
         say "(FDCLIENT_SCREENSHOT=/tmp/shot.png saves a picture of the window and exits)"
         ensure_packages "${XVFB_PACKAGES[@]}" "${XCB_PACKAGES[@]}"
-        gui=(xvfb-run -a -s "-screen 0 1280x800x24")
+        gui=(xvfb-run -a -s "-screen 0 1366x768x24")
     fi
     setup
 

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(360)
         self.search_box.textEdited.connect(self.search_requested)
+        #: The results under the search box (fdclient.ui.widgets.search_popup.install_search_popup).
+        self.search_popup: QWidget | None = None
 
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -116,10 +118,21 @@ class MainWindow(QMainWindow):
         self.quit_action.setObjectName("quitAction")
         self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.quit_action.triggered.connect(self.close)
+        # Lock now and Sign out: enabled by whoever runs the session (fdclient.app).
+        self.lock_action = QAction(self)
+        self.lock_action.setObjectName("lockAction")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.setEnabled(False)
+        self.sign_out_action = QAction(self)
+        self.sign_out_action.setObjectName("signOutAction")
+        self.sign_out_action.setEnabled(False)
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.setObjectName("fileMenu")
         self.file_menu.addAction(self.find_action)
         self.file_menu.addSeparator()
+        self.file_menu.addAction(self.lock_action)
+        self.file_menu.addAction(self.sign_out_action)
         self.file_menu.addAction(self.quit_action)
 
         self.go_menu = self.menuBar().addMenu("")
@@ -147,6 +160,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
         self.resize(SMALLEST_SCREEN)
+        self._shown = False
         self._restore()
         self.retranslate_ui()
 
@@ -214,6 +228,13 @@ class MainWindow(QMainWindow):
         page.discard_changes()
         return True
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._shown:
+            # The page the window opens on is told it is shown, as a page chosen later is.
+            self._shown = True
+            QTimer.singleShot(0, self, self.current_page().activated)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if not all(self._may_leave(page) for page in self.pages):
             event.ignore()
@@ -255,6 +276,8 @@ class MainWindow(QMainWindow):
         self.go_menu.setTitle(QCoreApplication.translate("MainWindow", "&Go"))
         self.find_action.setText(QCoreApplication.translate("MainWindow", "&Find a resident"))
         self.quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
+        self.lock_action.setText(QCoreApplication.translate("MainWindow", "&Lock now"))
+        self.sign_out_action.setText(QCoreApplication.translate("MainWindow", "Sign &out"))
         self.search_label.setText(QCoreApplication.translate("MainWindow", "&Search:") + " ")
         self.search_box.setPlaceholderText(
             QCoreApplication.translate(

@@ -2,6 +2,446 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Contracts</name>
+    <message>
+        <source>The operation failed; nothing was saved. Please try again.</source>
+        <translation>操作失败，未保存任何内容，请重试。</translation>
+    </message>
+    <message>
+        <source>Contract no.</source>
+        <extracomment>(header, sort key) of each column, in order.</extracomment>
+        <translation>合同编号</translation>
+    </message>
+    <message>
+        <source>Representative</source>
+        <translation>家庭代表</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村（居）</translation>
+    </message>
+    <message>
+        <source>Family doctor</source>
+        <translation>家庭医生</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员数</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始日期</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>到期日期</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>In force</source>
+        <translation>履约中</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>已到期</translation>
+    </message>
+    <message>
+        <source>Renewed</source>
+        <translation>已续约</translation>
+    </message>
+    <message>
+        <source>Terminated</source>
+        <translation>已解约</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <extracomment>Rows loaded at once.</extracomment>
+        <translation>已作废</translation>
+    </message>
+</context>
+<context>
+    <name>ContractsPage</name>
+    <message>
+        <source>In force</source>
+        <translation>履约中</translation>
+    </message>
+    <message>
+        <source>Expiring within 30 days</source>
+        <translation>30 天内到期</translation>
+    </message>
+    <message>
+        <source>Expiring within 60 days</source>
+        <translation>60 天内到期</translation>
+    </message>
+    <message>
+        <source>Drafts</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <source>Expired, renewed or terminated</source>
+        <translation>已到期、已续约或已解约</translation>
+    </message>
+    <message>
+        <source>Discarded drafts</source>
+        <translation>已作废的草稿</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Moved out of the area</source>
+        <translation>迁出本辖区</translation>
+    </message>
+    <message>
+        <source>Unreachable for a year</source>
+        <translation>连续一年无法联系</translation>
+    </message>
+    <message>
+        <source>Refused service for a year</source>
+        <translation>连续一年拒绝服务</translation>
+    </message>
+    <message>
+        <source>At the resident&apos;s request</source>
+        <translation>本人申请解约</translation>
+    </message>
+    <message>
+        <source>Death</source>
+        <translation>死亡</translation>
+    </message>
+    <message>
+        <source>Other (explain)</source>
+        <translation>其他（请说明）</translation>
+    </message>
+    <message>
+        <source>Terminate contract {number}</source>
+        <translation>解约合同 {number}</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>原因(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>日期(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Note:</source>
+        <translation>说明(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Terminate</source>
+        <translation>解约(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Discard draft {number}</source>
+        <translation>作废草稿 {number}</translation>
+    </message>
+    <message>
+        <source>&amp;Discard draft</source>
+        <translation>作废草稿(&amp;D)</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>全部村（居）</translation>
+    </message>
+    <message>
+        <source>Sho&amp;w:</source>
+        <translation>显示(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>&amp;Village:</source>
+        <translation>村(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>Searc&amp;h:</source>
+        <translation>查找(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Contract number or name</source>
+        <translation>合同编号或姓名</translation>
+    </message>
+    <message>
+        <source>&amp;New contract…</source>
+        <translation>新签约(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Sign a contract for a household (Alt+N)</source>
+        <translation>为一个家庭签约 (Alt+N)</translation>
+    </message>
+    <message>
+        <source>&amp;Sign draft…</source>
+        <translation>签约草稿(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Sign the chosen draft (Alt+S, or Enter on it)</source>
+        <translation>为选中的草稿签约（Alt+S，或在草稿上按回车）</translation>
+    </message>
+    <message>
+        <source>&amp;Renew</source>
+        <translation>续约(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Renew the chosen contract with the same members, packages and doctor (Alt+R)</source>
+        <translation>按原成员、服务包和家庭医生续约选中的合同 (Alt+R)</translation>
+    </message>
+    <message>
+        <source>&amp;Terminate…</source>
+        <translation>解约(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Terminate the chosen contract with a reason (Alt+T)</source>
+        <translation>填写原因后解约选中的合同 (Alt+T)</translation>
+    </message>
+    <message>
+        <source>Dis&amp;card draft…</source>
+        <translation>作废草稿(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Discard the chosen draft with a reason (Alt+C)</source>
+        <translation>填写原因后作废选中的草稿 (Alt+C)</translation>
+    </message>
+    <message>
+        <source>{count} contracts</source>
+        <translation>共 {count} 份合同</translation>
+    </message>
+    <message>
+        <source>Contract {number} signed.</source>
+        <translation>合同 {number} 已签约。</translation>
+    </message>
+    <message>
+        <source>Draft {number} saved.</source>
+        <translation>草稿 {number} 已保存。</translation>
+    </message>
+    <message>
+        <source>Renewed: the new contract is {number}.</source>
+        <translation>已续约，新合同为 {number}。</translation>
+    </message>
+    <message>
+        <source>Contract {number} terminated.</source>
+        <translation>合同 {number} 已解约。</translation>
+    </message>
+    <message>
+        <source>Draft {number} discarded.</source>
+        <translation>草稿 {number} 已作废。</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <source>Contract coverage</source>
+        <extracomment>The assessment&apos;s indicators and the 2025 targets (DOMAIN.md §6): coverage 50 %, key populations 70 %, 规范管理率 80 %, control 50 %.</extracomment>
+        <translation>签约覆盖率</translation>
+    </message>
+    <message>
+        <source>Key-population coverage</source>
+        <translation>重点人群签约覆盖率</translation>
+    </message>
+    <message>
+        <source>Hypertension standardised management</source>
+        <translation>高血压规范管理率</translation>
+    </message>
+    <message>
+        <source>Hypertension control</source>
+        <translation>高血压血压控制率</translation>
+    </message>
+    <message>
+        <source>Diabetes standardised management</source>
+        <translation>糖尿病规范管理率</translation>
+    </message>
+    <message>
+        <source>Diabetes control</source>
+        <translation>糖尿病血糖控制率</translation>
+    </message>
+    <message>
+        <source>By village</source>
+        <extracomment>The units the chart compares.</extracomment>
+        <translation>按村（居）</translation>
+    </message>
+    <message>
+        <source>By team</source>
+        <translation>按团队</translation>
+    </message>
+    <message>
+        <source>By family doctor</source>
+        <translation>按家庭医生</translation>
+    </message>
+    <message>
+        <source>Computing the indicators…</source>
+        <translation>正在计算指标…</translation>
+    </message>
+    <message>
+        <source>As of {date}</source>
+        <translation>统计日 {date}</translation>
+    </message>
+    <message>
+        <source>Indicators (click a figure for its work list)</source>
+        <translation>考核指标（点击指标打开对应工作清单）</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>分项对比</translation>
+    </message>
+    <message>
+        <source>&amp;Indicator:</source>
+        <translation>指标(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;Compare:</source>
+        <translation>对比(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Click a bar (or Enter) for its work list</source>
+        <translation>点击条形（或按回车）打开其工作清单</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Compute the figures again (F5)</source>
+        <translation>重新计算指标（F5）</translation>
+    </message>
+    <message>
+        <source>Target {target}</source>
+        <translation>目标 {target}</translation>
+    </message>
+    <message>
+        <source>{name}: {formula}</source>
+        <translation>{name}：{formula}</translation>
+    </message>
+    <message>
+        <source>No figures yet</source>
+        <translation>暂无数据</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdForm</name>
+    <message>
+        <source>Register a household</source>
+        <translation>新建家庭档案</translation>
+    </message>
+    <message>
+        <source>Edit the household</source>
+        <translation>修改家庭信息</translation>
+    </message>
+    <message>
+        <source>Village:</source>
+        <translation>所在村（居）：</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>家庭住址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Household p&amp;hone:</source>
+        <translation>家庭电话(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Head of household</source>
+        <translation>户主</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdTable</name>
+    <message>
+        <source>Address</source>
+        <extracomment>(sort key, header) of each column, in order.</extracomment>
+        <translation>家庭住址</translation>
+    </message>
+    <message>
+        <source>Head of household</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Contract</source>
+        <translation>签约状态</translation>
+    </message>
+    <message>
+        <source>Contract ends</source>
+        <translation>协议到期</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>随访</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>已签约</translation>
+    </message>
+    <message>
+        <source>Not signed</source>
+        <translation>未签约</translation>
+    </message>
+    <message>
+        <source>Expiring within 30 days</source>
+        <translation>30天内到期</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <extracomment>A block of rows read at once. The user sorted by a column: (sort key, descending). How many times a block was read (for tests and benchmarks).</extracomment>
+        <translation>待随访</translation>
+    </message>
+</context>
+<context>
+    <name>KeyPopulations</name>
+    <message>
+        <source>Elderly 65+</source>
+        <translation>65岁及以上老年人</translation>
+    </message>
+    <message>
+        <source>Child 0-6</source>
+        <translation>0-6岁儿童</translation>
+    </message>
+    <message>
+        <source>Pregnant or postpartum</source>
+        <translation>孕产妇</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>残疾人</translation>
+    </message>
+    <message>
+        <source>Poverty relief</source>
+        <translation>脱贫人口/低保/特困</translation>
+    </message>
+    <message>
+        <source>Family-planning special family</source>
+        <translation>计划生育特殊家庭</translation>
+    </message>
+    <message>
+        <source>Hypertension</source>
+        <translation>高血压患者</translation>
+    </message>
+    <message>
+        <source>Type 2 diabetes</source>
+        <translation>2型糖尿病患者</translation>
+    </message>
+    <message>
+        <source>Tuberculosis</source>
+        <translation>肺结核患者</translation>
+    </message>
+    <message>
+        <source>Severe mental disorder</source>
+        <translation>严重精神障碍患者</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Family doctor contract service</source>
@@ -45,7 +485,7 @@
     </message>
     <message>
         <source>This page has input that is not saved. Leave it and discard the input?</source>
-        <extracomment>The smallest screen the window must work on (old village laptops). The search box&apos;s text as the user types (the resident search listens). The page now shown (its index).</extracomment>
+        <extracomment>The smallest screen the window must work on (old village laptops). The search box&apos;s text as the user types (the resident search listens). The page now shown (its index). The results under the search box (fdclient.ui.widgets.search_popup.install_search_popup).</extracomment>
         <translation>本页有尚未保存的内容。离开本页并放弃这些内容吗？</translation>
     </message>
     <message>
@@ -63,6 +503,14 @@
     <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Lock now</source>
+        <translation>立即锁定(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>注销(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Search:</source>
@@ -83,6 +531,60 @@
     <message>
         <source>Unsynced changes: —</source>
         <translation>未同步的修改：—</translation>
+    </message>
+</context>
+<context>
+    <name>MembersTable</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Relationship</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Key populations</source>
+        <translation>重点人群</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>在册</translation>
+    </message>
+    <message>
+        <source>Moved out</source>
+        <translation>已迁出</translation>
+    </message>
+    <message>
+        <source>Deceased</source>
+        <translation>已死亡</translation>
+    </message>
+</context>
+<context>
+    <name>Operations</name>
+    <message>
+        <source>Something went wrong; nothing was changed. The log has details.</source>
+        <translation>操作没有完成，数据未作修改。详情见日志。</translation>
     </message>
 </context>
 <context>
@@ -116,10 +618,6 @@
         <translation>工作清单</translation>
     </message>
     <message>
-        <source>Follow-ups due, contracts expiring, key populations not signed.</source>
-        <translation>到期随访、即将到期的协议、未签约的重点人群。</translation>
-    </message>
-    <message>
         <source>Reports</source>
         <extracomment>The pages of later issues: name, title and what will be there.</extracomment>
         <translation>报表导出</translation>
@@ -150,6 +648,1088 @@
     </message>
 </context>
 <context>
+    <name>Registry</name>
+    <message>
+        <source>Could not save: an unexpected error happened.</source>
+        <translation>保存失败：发生了意外错误。</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryDialog</name>
+    <message>
+        <source>&amp;Save (Ctrl+S)</source>
+        <translation>保存(&amp;S)（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>ResidentForm</name>
+    <message>
+        <source>&amp;Relationship to the head:</source>
+        <extracomment>Tags the form edits; the others are derived (age, diagnoses, pregnancies, disabilities).</extracomment>
+        <translation>与户主关系(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>姓名(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>(from the ID number)</source>
+        <translation>（按身份证号）</translation>
+    </message>
+    <message>
+        <source>Se&amp;x:</source>
+        <translation>性别(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD (from the ID number)</source>
+        <translation>年-月-日（可由身份证号带出）</translation>
+    </message>
+    <message>
+        <source>&amp;Birth date:</source>
+        <translation>出生日期(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>Document &amp;type:</source>
+        <translation>证件类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>18 characters; birth date and sex are filled in</source>
+        <translation>18 位，自动带出出生日期和性别</translation>
+    </message>
+    <message>
+        <source>&amp;ID number:</source>
+        <translation>证件号码(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;Confirm the mismatch with the ID number</source>
+        <translation>确认与身份证号不一致(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Phone:</source>
+        <translation>本人电话(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>C&amp;ontact person:</source>
+        <translation>联系人姓名(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Contact&apos;s phon&amp;e:</source>
+        <translation>联系人电话(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Resident t&amp;ype:</source>
+        <translation>常住类型(&amp;Y)：</translation>
+    </message>
+    <message>
+        <source>Key populations:</source>
+        <translation>重点人群：</translation>
+    </message>
+    <message>
+        <source>Assistance:</source>
+        <translation>帮扶类别：</translation>
+    </message>
+    <message>
+        <source>The birth date is not a date: write it as 1960-05-01.</source>
+        <translation>出生日期不是有效日期：请按 1960-05-01 的格式填写。</translation>
+    </message>
+    <message>
+        <source>{age} years</source>
+        <translation>{age} 岁</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>none derived from the birth date or the record</source>
+        <translation>按出生日期和档案无</translation>
+    </message>
+    <message>
+        <source>This person may already have a file:</source>
+        <translation>此人可能已经建档：</translation>
+    </message>
+    <message>
+        <source>the same ID number</source>
+        <translation>身份证号相同</translation>
+    </message>
+    <message>
+        <source>a similar name and the same birth date</source>
+        <translation>姓名相近且出生日期相同</translation>
+    </message>
+    <message>
+        <source>{name}, born {birth}, {village}, record {record} ({why})</source>
+        <translation>{name}，{birth} 出生，{village}，档案号 {record}（{why}）</translation>
+    </message>
+    <message>
+        <source>Add a member</source>
+        <translation>添加家庭成员</translation>
+    </message>
+    <message>
+        <source>Edit a resident</source>
+        <translation>修改居民信息</translation>
+    </message>
+</context>
+<context>
+    <name>ResidentRecord</name>
+    <message>
+        <source>Name</source>
+        <extracomment>The labels of the personal information form, by field (RecordField.key).</extracomment>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Health record number</source>
+        <translation>健康档案号</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <source>Document type</source>
+        <translation>证件类型</translation>
+    </message>
+    <message>
+        <source>Document number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村（居）委会</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>现住址</translation>
+    </message>
+    <message>
+        <source>Relationship to head</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>本人电话</translation>
+    </message>
+    <message>
+        <source>Workplace</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Contact person</source>
+        <translation>联系人及电话</translation>
+    </message>
+    <message>
+        <source>Residence type</source>
+        <translation>常住类型</translation>
+    </message>
+    <message>
+        <source>Ethnicity</source>
+        <translation>民族</translation>
+    </message>
+    <message>
+        <source>Blood type</source>
+        <translation>血型</translation>
+    </message>
+    <message>
+        <source>Education</source>
+        <translation>文化程度</translation>
+    </message>
+    <message>
+        <source>Occupation</source>
+        <translation>职业</translation>
+    </message>
+    <message>
+        <source>Marital status</source>
+        <translation>婚姻状况</translation>
+    </message>
+    <message>
+        <source>Medical payment</source>
+        <translation>医疗费用支付方式</translation>
+    </message>
+    <message>
+        <source>Drug allergies</source>
+        <translation>药物过敏史</translation>
+    </message>
+    <message>
+        <source>Exposures</source>
+        <translation>暴露史</translation>
+    </message>
+    <message>
+        <source>Past diseases</source>
+        <translation>既往史·疾病</translation>
+    </message>
+    <message>
+        <source>Family history: father</source>
+        <translation>家族史·父亲</translation>
+    </message>
+    <message>
+        <source>Family history: mother</source>
+        <translation>家族史·母亲</translation>
+    </message>
+    <message>
+        <source>Family history: siblings</source>
+        <translation>家族史·兄弟姐妹</translation>
+    </message>
+    <message>
+        <source>Family history: children</source>
+        <translation>家族史·子女</translation>
+    </message>
+    <message>
+        <source>Genetic disease</source>
+        <translation>遗传病史</translation>
+    </message>
+    <message>
+        <source>Disabilities</source>
+        <translation>残疾情况</translation>
+    </message>
+    <message>
+        <source>Kitchen exhaust</source>
+        <translation>厨房排风设施</translation>
+    </message>
+    <message>
+        <source>Fuel</source>
+        <translation>燃料类型</translation>
+    </message>
+    <message>
+        <source>Drinking water</source>
+        <translation>饮水</translation>
+    </message>
+    <message>
+        <source>Toilet</source>
+        <translation>厕所</translation>
+    </message>
+    <message>
+        <source>Livestock pen</source>
+        <translation>禽畜栏</translation>
+    </message>
+    <message>
+        <source>Key populations</source>
+        <translation>重点人群</translation>
+    </message>
+    <message>
+        <source>Record status</source>
+        <translation>档案状态</translation>
+    </message>
+    <message>
+        <source>Registered on</source>
+        <translation>建档日期</translation>
+    </message>
+    <message>
+        <source>Registered by</source>
+        <translation>建档人</translation>
+    </message>
+    <message>
+        <source>Responsible doctor</source>
+        <translation>责任医生</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>医生</translation>
+    </message>
+    <message>
+        <source>Blood pressure</source>
+        <translation>血压</translation>
+    </message>
+    <message>
+        <source>Fasting glucose</source>
+        <translation>空腹血糖</translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>Next visit</source>
+        <translation>下次随访</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Contract number</source>
+        <translation>协议编号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Term</source>
+        <translation>服务期</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Family doctor</source>
+        <translation>家庭医生</translation>
+    </message>
+    <message>
+        <source>Packages</source>
+        <translation>服务包</translation>
+    </message>
+    <message>
+        <source>Coverage</source>
+        <translation>本人签约</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务项目</translation>
+    </message>
+    <message>
+        <source>Round</source>
+        <translation>次序</translation>
+    </message>
+    <message>
+        <source>Due period</source>
+        <translation>应服务期间</translation>
+    </message>
+    <message>
+        <source>Loading the record…</source>
+        <extracomment>The record shown (None before the first one arrives).</extracomment>
+        <translation>正在读取档案……</translation>
+    </message>
+    <message>
+        <source>The record could not be read: {error}</source>
+        <translation>无法读取档案：{error}</translation>
+    </message>
+    <message>
+        <source>{age} years</source>
+        <translation>{age}岁</translation>
+    </message>
+    <message>
+        <source>Record number {number}</source>
+        <translation>档案号 {number}</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>{label}:</source>
+        <translation>{label}：</translation>
+    </message>
+    <message>
+        <source>Contract: not signed</source>
+        <translation>签约：未签约</translation>
+    </message>
+    <message>
+        <source>Contract: {number} {status}, {start} to {end} · {team} · {doctor}</source>
+        <translation>签约：{number} {status}，{start} 至 {end} · {team} · {doctor}</translation>
+    </message>
+    <message>
+        <source>Nothing due now.</source>
+        <translation>目前没有应做的服务。</translation>
+    </message>
+    <message>
+        <source>Due now: {due}, overdue: {overdue} ({services})</source>
+        <translation>本期应做 {due} 项，逾期 {overdue} 项（{services}）</translation>
+    </message>
+    <message>
+        <source> (revision {revision})</source>
+        <translation>（第 {revision} 版）</translation>
+    </message>
+    <message>
+        <source>Covered</source>
+        <translation>在约</translation>
+    </message>
+    <message>
+        <source>Left on {day}</source>
+        <translation>{day} 退出</translation>
+    </message>
+    <message>
+        <source>Not covered</source>
+        <translation>未在约</translation>
+    </message>
+    <message>
+        <source>{start} to {end}</source>
+        <translation>{start} 至 {end}</translation>
+    </message>
+    <message>
+        <source>Done on {day}</source>
+        <translation>{day} 已完成</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>Due now</source>
+        <translation>本期应做</translation>
+    </message>
+    <message>
+        <source>Upcoming</source>
+        <translation>待服务</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>No. {n}</source>
+        <translation>第 {n} 次</translation>
+    </message>
+    <message>
+        <source>&amp;Timeline and chart</source>
+        <translation>随访与图表(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Personal information</source>
+        <translation>个人基本信息(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Contracts</source>
+        <translation>签约(&amp;C)</translation>
+    </message>
+    <message>
+        <source>P&amp;lanned services</source>
+        <translation>履约计划(&amp;L)</translation>
+    </message>
+    <message>
+        <source>No resident chosen</source>
+        <translation>未选择居民</translation>
+    </message>
+</context>
+<context>
+    <name>ResidentsPage</name>
+    <message>
+        <source>All households</source>
+        <translation>全部家庭</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>已签约</translation>
+    </message>
+    <message>
+        <source>Not signed</source>
+        <translation>未签约</translation>
+    </message>
+    <message>
+        <source>Expiring within 30 days</source>
+        <translation>30天内到期</translation>
+    </message>
+    <message>
+        <source>Follow-up due</source>
+        <translation>待随访</translation>
+    </message>
+    <message>
+        <source>Your role may not view residents&apos; files.</source>
+        <extracomment>The levels of the stacked area.</extracomment>
+        <translation>您的角色不能查看居民档案。</translation>
+    </message>
+    <message>
+        <source>&amp;Village:</source>
+        <translation>村（居）(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>Sta&amp;tus:</source>
+        <translation>状态(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>New household</source>
+        <translation>新建家庭</translation>
+    </message>
+    <message>
+        <source>&amp;New household (Ctrl+N)</source>
+        <translation>新建家庭(&amp;N)（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>Register a new household in the chosen village (Ctrl+N)</source>
+        <translation>在所选村（居）新建家庭档案（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>← &amp;Back to the list (Esc)</source>
+        <translation>← 返回家庭列表(&amp;B)（Esc）</translation>
+    </message>
+    <message>
+        <source>Back to the village&apos;s households (Esc, Alt+Left)</source>
+        <translation>返回本村的家庭列表（Esc，Alt+←）</translation>
+    </message>
+    <message>
+        <source>← &amp;Back to the household (Esc)</source>
+        <translation>← 返回家庭(&amp;B)（Esc）</translation>
+    </message>
+    <message>
+        <source>Back to the household (Esc, Alt+Left)</source>
+        <translation>返回家庭（Esc，Alt+←）</translation>
+    </message>
+    <message>
+        <source>&amp;Edit household</source>
+        <translation>修改家庭(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Add member</source>
+        <translation>添加成员(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Edit &amp;member</source>
+        <translation>修改成员(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Moved &amp;out</source>
+        <translation>登记迁出(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Record &amp;death</source>
+        <translation>登记死亡(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Vo&amp;id file</source>
+        <translation>作废档案(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Open &amp;record (Enter)</source>
+        <translation>打开档案(&amp;R)（Enter）</translation>
+    </message>
+    <message>
+        <source>{count} households</source>
+        <translation>共 {count} 户</translation>
+    </message>
+    <message>
+        <source>Phone: {phone}</source>
+        <translation>电话：{phone}</translation>
+    </message>
+    <message>
+        <source>contract ends {date}</source>
+        <translation>协议 {date} 到期</translation>
+    </message>
+    <message>
+        <source>follow-up due</source>
+        <translation>待随访</translation>
+    </message>
+    <message>
+        <source>{count} members</source>
+        <translation>{count} 名成员</translation>
+    </message>
+    <message>
+        <source>Contracts terminated: {numbers}</source>
+        <translation>已解约的协议：{numbers}</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPopup</name>
+    <message>
+        <source>Name</source>
+        <extracomment>Rows shown before the list scrolls. Wide enough for the columns at the application font.</extracomment>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村（居）</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Record number</source>
+        <translation>健康档案号</translation>
+    </message>
+    <message>
+        <source>{age} yrs</source>
+        <translation>{age}岁</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>pinyin</source>
+        <translation>拼音</translation>
+    </message>
+    <message>
+        <source>initials</source>
+        <translation>首字母</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>record number</source>
+        <translation>健康档案号</translation>
+    </message>
+    <message>
+        <source>Found by {field}</source>
+        <translation>按{field}找到</translation>
+    </message>
+    <message>
+        <source>No resident found.</source>
+        <extracomment>The query whose answer is awaited (older answers are dropped).</extracomment>
+        <translation>没有找到居民。</translation>
+    </message>
+    <message>
+        <source>The search failed: {error}</source>
+        <translation>搜索失败：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>The resident (party B: the team)</source>
+        <extracomment>The names of coded choices (the code itself is what is saved).</extracomment>
+        <translation>居民（乙方为团队）</translation>
+    </message>
+    <message>
+        <source>The team (party B: the resident)</source>
+        <translation>团队（乙方为居民）</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Nothing to save.</source>
+        <extracomment>The user chose an interface language (``zh_CN`` or ``en``); already saved. The idle lock&apos;s minutes changed (0: never); already saved. The application font&apos;s point size changed (already applied and saved).</extracomment>
+        <translation>没有需要保存的修改。</translation>
+    </message>
+    <message>
+        <source>Not saved: see the message beside the field.</source>
+        <translation>未保存：请看输入框旁的说明。</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>界面语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Takes effect at once; no restart needed.</source>
+        <translation>立即生效，无需重新启动。</translation>
+    </message>
+    <message>
+        <source>&amp;Font size:</source>
+        <translation>字号(&amp;F)：</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> 磅</translation>
+    </message>
+    <message>
+        <source>Lock the screen after &amp;idle minutes:</source>
+        <translation>无操作多少分钟后锁屏(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>0 means never; Ctrl+L locks at once.</source>
+        <translation>0 表示从不锁屏；按 Ctrl+L 立即锁屏。</translation>
+    </message>
+    <message>
+        <source>Township settings</source>
+        <translation>乡镇设置</translation>
+    </message>
+    <message>
+        <source>Rules and contract settings shared by every computer of the township. Ctrl+S saves, Esc undoes the changes.</source>
+        <translation>全乡镇各台电脑共用的规则和签约设置。Ctrl+S 保存，Esc 撤销修改。</translation>
+    </message>
+    <message>
+        <source>Rules and contract settings of the township. Only an administrator can change them.</source>
+        <translation>乡镇的规则和签约设置。只有管理员可以修改。</translation>
+    </message>
+    <message>
+        <source>&amp;Save township settings</source>
+        <translation>保存乡镇设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the changed settings (Ctrl+S)</source>
+        <translation>保存修改过的设置（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>&amp;Undo changes</source>
+        <translation>撤销修改(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Show the saved values again (Esc)</source>
+        <translation>恢复为已保存的值（Esc）</translation>
+    </message>
+    <message>
+        <source>Staff and teams</source>
+        <translation>工作人员和团队</translation>
+    </message>
+    <message>
+        <source>Sign-in &amp;accounts:</source>
+        <translation>登录账号(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Signs in here</source>
+        <translation>本机可登录</translation>
+    </message>
+    <message>
+        <source>Family doctor &amp;teams:</source>
+        <translation>家庭医生团队(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Leader</source>
+        <translation>团队长</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Villages</source>
+        <translation>负责村</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+</context>
+<context>
+    <name>SignContractDialog</name>
+    <message>
+        <source>Elderly 65+</source>
+        <translation>65岁及以上老年人</translation>
+    </message>
+    <message>
+        <source>Child 0-6</source>
+        <translation>0-6岁儿童</translation>
+    </message>
+    <message>
+        <source>Pregnant / postpartum</source>
+        <translation>孕产妇</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>残疾人</translation>
+    </message>
+    <message>
+        <source>Poverty relief</source>
+        <translation>脱贫人口/低保/特困</translation>
+    </message>
+    <message>
+        <source>Family-planning special</source>
+        <translation>计划生育特殊家庭</translation>
+    </message>
+    <message>
+        <source>Hypertension</source>
+        <translation>高血压患者</translation>
+    </message>
+    <message>
+        <source>Diabetes</source>
+        <translation>2型糖尿病患者</translation>
+    </message>
+    <message>
+        <source>Tuberculosis</source>
+        <translation>肺结核患者</translation>
+    </message>
+    <message>
+        <source>Severe mental disorder</source>
+        <translation>严重精神障碍患者</translation>
+    </message>
+    <message>
+        <source>Self</source>
+        <translation>本人</translation>
+    </message>
+    <message>
+        <source>Guardian</source>
+        <translation>监护人</translation>
+    </message>
+    <message>
+        <source>Representative</source>
+        <translation>家庭代表（本人当面同意）</translation>
+    </message>
+    <message>
+        <source>Father</source>
+        <translation>父亲</translation>
+    </message>
+    <message>
+        <source>Mother</source>
+        <translation>母亲</translation>
+    </message>
+    <message>
+        <source>Grandparent</source>
+        <translation>祖父母、外祖父母</translation>
+    </message>
+    <message>
+        <source>Elder sibling</source>
+        <translation>兄、姐</translation>
+    </message>
+    <message>
+        <source>Spouse</source>
+        <translation>配偶</translation>
+    </message>
+    <message>
+        <source>Adult child</source>
+        <translation>成年子女</translation>
+    </message>
+    <message>
+        <source>Other close relative</source>
+        <translation>其他近亲属</translation>
+    </message>
+    <message>
+        <source>Other person or organisation</source>
+        <translation>其他个人或组织</translation>
+    </message>
+    <message>
+        <source>Covered</source>
+        <extracomment>The columns of the members&apos; lines.</extracomment>
+        <translation>签约成员</translation>
+    </message>
+    <message>
+        <source>Key populations</source>
+        <translation>重点人群</translation>
+    </message>
+    <message>
+        <source>Consent by</source>
+        <translation>同意方</translation>
+    </message>
+    <message>
+        <source>Consented</source>
+        <translation>知情同意</translation>
+    </message>
+    <message>
+        <source>Relationship</source>
+        <translation>与被监护人关系</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>监护人身份证号</translation>
+    </message>
+    <message>
+        <source>Sign a family doctor contract</source>
+        <extracomment>Which error label shows a refusal about each field the services name. A contract was signed (the dialog then closes). A draft was saved (the dialog then closes).</extracomment>
+        <translation>家庭医生签约</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>家庭</translation>
+    </message>
+    <message>
+        <source>&amp;Village:</source>
+        <translation>村(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>&amp;Household:</source>
+        <translation>家庭(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Household number, head&apos;s name or address</source>
+        <translation>户号（档案号后几位）、户主姓名或地址</translation>
+    </message>
+    <message>
+        <source>Members and their consent</source>
+        <translation>签约成员与知情同意</translation>
+    </message>
+    <message>
+        <source>Contract</source>
+        <translation>签约信息</translation>
+    </message>
+    <message>
+        <source>&amp;Representative:</source>
+        <translation>家庭代表(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Team:</source>
+        <translation>团队(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Family d&amp;octor:</source>
+        <translation>家庭医生(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Ter&amp;m:</source>
+        <translation>签约期限(&amp;M)：</translation>
+    </message>
+    <message>
+        <source> years</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <source>Service packages and fees</source>
+        <translation>服务包与费用</translation>
+    </message>
+    <message>
+        <source>Signature of the representative</source>
+        <translation>家庭代表签名</translation>
+    </message>
+    <message>
+        <source>The representative (or guardian) signs below with the mouse or a pen.</source>
+        <translation>请家庭代表（或监护人）用鼠标或手写笔在下方签名。</translation>
+    </message>
+    <message>
+        <source>C&amp;lear</source>
+        <translation>清除(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Clear the signature (Delete on the pad)</source>
+        <translation>清除签名（在签名板上按 Delete）</translation>
+    </message>
+    <message>
+        <source>&amp;Sign</source>
+        <translation>签约(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Sign the contract (Ctrl+S or Enter)</source>
+        <translation>签约（Ctrl+S 或回车）</translation>
+    </message>
+    <message>
+        <source>Save as &amp;draft</source>
+        <translation>保存草稿(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Keep the contract as a draft to sign later</source>
+        <translation>保存为草稿，稍后签约</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close without signing (Esc)</source>
+        <translation>不签约，关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>Your role may not sign contracts.</source>
+        <translation>您的角色不能签约。</translation>
+    </message>
+    <message>
+        <source>{name}: {fee} yuan per person and year (insurance {insurance}, public health {health}, resident {own})</source>
+        <translation>{name}：每人每年 {fee} 元（医保 {insurance}，公卫 {health}，个人 {own}）</translation>
+    </message>
+    <message>
+        <source>Sign draft {number}</source>
+        <translation>草稿 {number} 签约</translation>
+    </message>
+    <message>
+        <source>Head {head}, {address}</source>
+        <translation>户主 {head}，{address}</translation>
+    </message>
+    <message>
+        <source>{age} years</source>
+        <translation>{age}岁</translation>
+    </message>
+    <message>
+        <source>Agreed</source>
+        <translation>已同意</translation>
+    </message>
+    <message>
+        <source>Guardian&apos;s name</source>
+        <translation>监护人姓名</translation>
+    </message>
+    <message>
+        <source>Guardian&apos;s ID number</source>
+        <translation>监护人身份证号</translation>
+    </message>
+    <message>
+        <source>Already covered by contract {number}</source>
+        <translation>已有合同 {number}</translation>
+    </message>
+    <message>
+        <source>Contract {number} in force</source>
+        <translation>合同 {number} 履约中</translation>
+    </message>
+    <message>
+        <source>Total: choose members and packages.</source>
+        <translation>合计：请选择成员和服务包。</translation>
+    </message>
+    <message>
+        <source>{package}: {fee} × {count} person-years = {total} yuan</source>
+        <translation>{package}：{fee} × {count} 人年 = {total} 元</translation>
+    </message>
+    <message>
+        <source>Total {total} yuan (insurance {insurance}, public health {health}, resident pays {own}); {each} yuan per person and year</source>
+        <translation>合计 {total} 元（医保基金 {insurance}，公卫经费 {health}，个人支付 {own}）；人均每年 {each} 元</translation>
+    </message>
+    <message>
+        <source>Choose the household first.</source>
+        <translation>请先选择家庭。</translation>
+    </message>
+    <message>
+        <source>Tick at least one member.</source>
+        <translation>请至少勾选一位签约成员。</translation>
+    </message>
+    <message>
+        <source>Each member must agree before signing; not yet agreed: {names}</source>
+        <translation>签约前每位成员都须知情同意，尚未同意：{names}</translation>
+    </message>
+    <message>
+        <source>The representative has not signed on the pad yet.</source>
+        <translation>家庭代表尚未在签名板上签名。</translation>
+    </message>
+    <message>
+        <source>Choose a team with a family doctor.</source>
+        <translation>请选择有家庭医生的团队。</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Sign-in needed: set FDCLIENT_USER and FDCLIENT_PASSWORD.</source>
@@ -166,6 +1746,1152 @@
     <message>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturePad</name>
+    <message>
+        <source>Sign here with the mouse or a pen; Delete clears the pad</source>
+        <extracomment>Width of a stroke at the mouse&apos;s (or a pen&apos;s medium) pressure, in pixels. The drawing changed (a stroke was drawn or the pad cleared).</extracomment>
+        <translation>请用鼠标或手写笔在此签名；按 Delete 清除</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>签名</translation>
+    </message>
+</context>
+<context>
+    <name>StatusDialog</name>
+    <message>
+        <source>Moved out: {name}</source>
+        <translation>登记迁出：{name}</translation>
+    </message>
+    <message>
+        <source>Record a death: {name}</source>
+        <translation>登记死亡：{name}</translation>
+    </message>
+    <message>
+        <source>Void the file of {name}</source>
+        <translation>作废 {name} 的档案</translation>
+    </message>
+    <message>
+        <source>The file stays; a contract goes on until it is terminated or expires.</source>
+        <translation>档案保留；签约协议在解约或到期前继续有效。</translation>
+    </message>
+    <message>
+        <source>The resident leaves their contract on that day; an emptied contract is terminated.</source>
+        <translation>该居民自当日退出签约协议；没有其他成员的协议将被解约。</translation>
+    </message>
+    <message>
+        <source>Only for a file registered by mistake or twice. The file is kept, marked void.</source>
+        <translation>仅用于误建或重复建档的档案。档案不会删除，只标记为作废。</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>作废原因(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>日期(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Write the date as 2026-06-01.</source>
+        <translation>请按 2026-06-01 的格式填写日期。</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockPanel</name>
+    <message>
+        <source>The screen is locked</source>
+        <extracomment>The password typed (Enter or the Unlock button).</extracomment>
+        <translation>屏幕已锁定</translation>
+    </message>
+    <message>
+        <source>{who} is signed in. Enter the password to continue where you left off.</source>
+        <translation>{who} 已登录。请输入密码，继续刚才的工作。</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock</source>
+        <translation>解锁(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Unlock (Enter)</source>
+        <translation>解锁（Enter）</translation>
+    </message>
+    <message>
+        <source>Enter the password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitCodes</name>
+    <message>
+        <source>Clinic</source>
+        <translation>门诊</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>家庭</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>No symptoms</source>
+        <translation>无症状</translation>
+    </message>
+    <message>
+        <source>Headache, dizziness</source>
+        <translation>头痛头晕</translation>
+    </message>
+    <message>
+        <source>Nausea, vomiting</source>
+        <translation>恶心呕吐</translation>
+    </message>
+    <message>
+        <source>Blurred vision, tinnitus</source>
+        <translation>眼花耳鸣</translation>
+    </message>
+    <message>
+        <source>Difficulty breathing</source>
+        <translation>呼吸困难</translation>
+    </message>
+    <message>
+        <source>Palpitations, chest tightness</source>
+        <translation>心悸胸闷</translation>
+    </message>
+    <message>
+        <source>Nosebleed that does not stop</source>
+        <translation>鼻衄出血不止</translation>
+    </message>
+    <message>
+        <source>Numb limbs</source>
+        <translation>四肢发麻</translation>
+    </message>
+    <message>
+        <source>Leg oedema</source>
+        <translation>下肢水肿</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Drinking much</source>
+        <translation>多饮</translation>
+    </message>
+    <message>
+        <source>Eating much</source>
+        <translation>多食</translation>
+    </message>
+    <message>
+        <source>Passing much urine</source>
+        <translation>多尿</translation>
+    </message>
+    <message>
+        <source>Blurred vision</source>
+        <translation>视力模糊</translation>
+    </message>
+    <message>
+        <source>Infection</source>
+        <translation>感染</translation>
+    </message>
+    <message>
+        <source>Numb hands and feet</source>
+        <translation>手脚麻木</translation>
+    </message>
+    <message>
+        <source>Swollen legs</source>
+        <translation>下肢浮肿</translation>
+    </message>
+    <message>
+        <source>Marked weight loss</source>
+        <translation>体重明显下降</translation>
+    </message>
+    <message>
+        <source>Altered consciousness or behaviour</source>
+        <translation>意识或行为改变</translation>
+    </message>
+    <message>
+        <source>Severe headache or dizziness</source>
+        <translation>剧烈头痛或头晕</translation>
+    </message>
+    <message>
+        <source>Nausea and vomiting</source>
+        <translation>恶心呕吐</translation>
+    </message>
+    <message>
+        <source>Blurred vision, eye pain or sudden loss of vision</source>
+        <translation>视力模糊、眼痛或视力骤降</translation>
+    </message>
+    <message>
+        <source>Chest pain, chest tightness or palpitations</source>
+        <translation>胸痛、胸闷或心悸</translation>
+    </message>
+    <message>
+        <source>Breathless, cannot lie flat, or deep rapid breathing</source>
+        <translation>喘憋不能平卧或深大呼吸</translation>
+    </message>
+    <message>
+        <source>Breath smelling of acetone (rotten apples)</source>
+        <translation>呼气有烂苹果样丙酮味</translation>
+    </message>
+    <message>
+        <source>Heart rate persistently above 100/min</source>
+        <translation>心率持续超过100次/分</translation>
+    </message>
+    <message>
+        <source>Temperature above 39 °C</source>
+        <translation>体温超过39℃</translation>
+    </message>
+    <message>
+        <source>Raised blood pressure or glucose in pregnancy or breastfeeding</source>
+        <translation>妊娠期或哺乳期血压或血糖高于正常</translation>
+    </message>
+    <message>
+        <source>Another condition that cannot be treated here</source>
+        <translation>其他不能处理的情况</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>轻</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>Heavy</source>
+        <translation>重</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <source>Fair</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>Poor</source>
+        <translation>差</translation>
+    </message>
+    <message>
+        <source>Regular</source>
+        <translation>规律</translation>
+    </message>
+    <message>
+        <source>Intermittent</source>
+        <translation>间断</translation>
+    </message>
+    <message>
+        <source>Not taking medicine</source>
+        <translation>不服药</translation>
+    </message>
+    <message>
+        <source>Controlled</source>
+        <translation>控制满意</translation>
+    </message>
+    <message>
+        <source>Not controlled</source>
+        <translation>控制不满意</translation>
+    </message>
+    <message>
+        <source>Adverse reaction</source>
+        <translation>不良反应</translation>
+    </message>
+    <message>
+        <source>Complication</source>
+        <translation>并发症</translation>
+    </message>
+    <message>
+        <source>Felt, normal</source>
+        <translation>触及正常</translation>
+    </message>
+    <message>
+        <source>Weak (both sides)</source>
+        <translation>减弱（双侧）</translation>
+    </message>
+    <message>
+        <source>Weak (left)</source>
+        <translation>减弱（左侧）</translation>
+    </message>
+    <message>
+        <source>Weak (right)</source>
+        <translation>减弱（右侧）</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation>消失</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Occasional</source>
+        <translation>偶尔</translation>
+    </message>
+    <message>
+        <source>Frequent</source>
+        <translation>频繁</translation>
+    </message>
+    <message>
+        <source>Signing</source>
+        <translation>签约</translation>
+    </message>
+    <message>
+        <source>Renewal</source>
+        <translation>续约</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>随访</translation>
+    </message>
+    <message>
+        <source>Health education</source>
+        <translation>健康教育</translation>
+    </message>
+    <message>
+        <source>Medication guidance</source>
+        <translation>用药指导</translation>
+    </message>
+    <message>
+        <source>Treatment at home</source>
+        <translation>上门诊疗</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <source>Fairly satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <source>Cannot say</source>
+        <translation>说不清楚</translation>
+    </message>
+    <message>
+        <source>Not very satisfied</source>
+        <translation>不太满意</translation>
+    </message>
+    <message>
+        <source>Dissatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <source>Negative</source>
+        <translation>阴性</translation>
+    </message>
+    <message>
+        <source>Positive</source>
+        <translation>阳性</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Abnormal</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <source>Health assessment</source>
+        <extracomment>Services recorded on the generic service record (those without a form of their own).</extracomment>
+        <translation>健康评估</translation>
+    </message>
+    <message>
+        <source>Health consultation</source>
+        <translation>健康咨询</translation>
+    </message>
+    <message>
+        <source>TCM health management</source>
+        <translation>中医药健康管理</translation>
+    </message>
+    <message>
+        <source>Child health check</source>
+        <translation>儿童健康检查</translation>
+    </message>
+    <message>
+        <source>Maternal health care</source>
+        <translation>孕产妇健康管理</translation>
+    </message>
+    <message>
+        <source>Severe mental disorder follow-up</source>
+        <translation>严重精神障碍患者随访</translation>
+    </message>
+    <message>
+        <source>Tuberculosis follow-up</source>
+        <translation>肺结核患者随访</translation>
+    </message>
+    <message>
+        <source>Long-term prescription</source>
+        <translation>长期处方</translation>
+    </message>
+</context>
+<context>
+    <name>VisitForms</name>
+    <message>
+        <source>Hypertension follow-up</source>
+        <extracomment>The forms, in the order of the form chooser, with their titles.</extracomment>
+        <translation>高血压患者随访</translation>
+    </message>
+    <message>
+        <source>Type 2 diabetes follow-up</source>
+        <translation>2型糖尿病患者随访</translation>
+    </message>
+    <message>
+        <source>Elderly annual health check</source>
+        <translation>老年人健康体检</translation>
+    </message>
+    <message>
+        <source>Home visit</source>
+        <translation>入户服务</translation>
+    </message>
+    <message>
+        <source>Service record</source>
+        <translation>服务记录</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <extracomment>How two editors are joined: &quot;target&quot; (本次 / 目标) or &quot;slash&quot; (收缩压 / 舒张压). Show the 本次 / 目标 column heads.</extracomment>
+        <translation>随访</translation>
+    </message>
+    <message>
+        <source>Visit date</source>
+        <translation>随访日期</translation>
+    </message>
+    <message>
+        <source>Visit mode</source>
+        <translation>随访方式</translation>
+    </message>
+    <message>
+        <source>Blood pressure</source>
+        <translation>血压</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>体重</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>身高</translation>
+    </message>
+    <message>
+        <source>Body-mass index (target)</source>
+        <translation>目标体质指数</translation>
+    </message>
+    <message>
+        <source>Heart rate</source>
+        <translation>心率</translation>
+    </message>
+    <message>
+        <source>beats/min</source>
+        <translation>次/分钟</translation>
+    </message>
+    <message>
+        <source>Dorsalis pedis pulse</source>
+        <translation>足背动脉搏动</translation>
+    </message>
+    <message>
+        <source>Other signs</source>
+        <translation>其他体征</translation>
+    </message>
+    <message>
+        <source>Signs (this visit / target)</source>
+        <translation>体征（本次 / 目标）</translation>
+    </message>
+    <message>
+        <source>Cigarettes a day</source>
+        <translation>日吸烟量</translation>
+    </message>
+    <message>
+        <source>cigarettes</source>
+        <translation>支</translation>
+    </message>
+    <message>
+        <source>Alcohol a day</source>
+        <translation>日饮酒量</translation>
+    </message>
+    <message>
+        <source>liang</source>
+        <translation>两</translation>
+    </message>
+    <message>
+        <source>Exercise</source>
+        <translation>运动</translation>
+    </message>
+    <message>
+        <source>times/week</source>
+        <translation>次/周</translation>
+    </message>
+    <message>
+        <source>Minutes each time</source>
+        <translation>每次运动时间</translation>
+    </message>
+    <message>
+        <source>min/time</source>
+        <translation>分钟/次</translation>
+    </message>
+    <message>
+        <source>Salt intake</source>
+        <translation>摄盐情况（咸淡）</translation>
+    </message>
+    <message>
+        <source>Staple food</source>
+        <translation>主食</translation>
+    </message>
+    <message>
+        <source>g/day</source>
+        <translation>克/天</translation>
+    </message>
+    <message>
+        <source>Psychological adjustment</source>
+        <translation>心理调整</translation>
+    </message>
+    <message>
+        <source>Compliance with advice</source>
+        <translation>遵医行为</translation>
+    </message>
+    <message>
+        <source>Lifestyle guidance (now / target)</source>
+        <translation>生活方式指导（本次 / 目标）</translation>
+    </message>
+    <message>
+        <source>Fasting glucose</source>
+        <translation>空腹血糖</translation>
+    </message>
+    <message>
+        <source>HbA1c</source>
+        <translation>糖化血红蛋白</translation>
+    </message>
+    <message>
+        <source>HbA1c date</source>
+        <translation>糖化血红蛋白检查日期</translation>
+    </message>
+    <message>
+        <source>Other examinations</source>
+        <translation>其他检查</translation>
+    </message>
+    <message>
+        <source>Medication compliance</source>
+        <translation>服药依从性</translation>
+    </message>
+    <message>
+        <source>Adverse drug reaction</source>
+        <translation>药物不良反应</translation>
+    </message>
+    <message>
+        <source>Hypoglycaemic reactions</source>
+        <translation>低血糖反应</translation>
+    </message>
+    <message>
+        <source>Classification of this visit</source>
+        <translation>此次随访分类</translation>
+    </message>
+    <message>
+        <source>Insulin type</source>
+        <translation>胰岛素种类</translation>
+    </message>
+    <message>
+        <source>Insulin dose</source>
+        <translation>胰岛素用法和用量</translation>
+    </message>
+    <message>
+        <source>Danger signs (refer urgently after first aid)</source>
+        <translation>危急情况（处理后紧急转诊）</translation>
+    </message>
+    <message>
+        <source>Danger signs</source>
+        <translation>危急情况</translation>
+    </message>
+    <message>
+        <source>Symptoms</source>
+        <translation>症状</translation>
+    </message>
+    <message>
+        <source>Auxiliary examinations</source>
+        <translation>辅助检查</translation>
+    </message>
+    <message>
+        <source>Treatment</source>
+        <translation>用药与分类</translation>
+    </message>
+    <message>
+        <source>Medicines</source>
+        <translation>用药情况</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>转诊</translation>
+    </message>
+    <message>
+        <source>Referral reason</source>
+        <translation>转诊原因</translation>
+    </message>
+    <message>
+        <source>Institution and department</source>
+        <translation>转诊机构及科别</translation>
+    </message>
+    <message>
+        <source>Next visit</source>
+        <translation>下次随访</translation>
+    </message>
+    <message>
+        <source>Next visit date</source>
+        <translation>下次随访日期</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Visiting doctor</source>
+        <translation>随访医生</translation>
+    </message>
+    <message>
+        <source>Symptoms and general condition</source>
+        <translation>症状与一般状况</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>体温</translation>
+    </message>
+    <message>
+        <source>Pulse</source>
+        <translation>脉率</translation>
+    </message>
+    <message>
+        <source>Respiration</source>
+        <translation>呼吸频率</translation>
+    </message>
+    <message>
+        <source>breaths/min</source>
+        <translation>次/分钟</translation>
+    </message>
+    <message>
+        <source>Blood pressure, left</source>
+        <translation>血压（左侧）</translation>
+    </message>
+    <message>
+        <source>Blood pressure, right</source>
+        <translation>血压（右侧）</translation>
+    </message>
+    <message>
+        <source>Waist</source>
+        <translation>腰围</translation>
+    </message>
+    <message>
+        <source>Self-assessed health</source>
+        <translation>健康状态自我评估</translation>
+    </message>
+    <message>
+        <source>Self-care score</source>
+        <translation>生活自理能力评分</translation>
+    </message>
+    <message>
+        <source>points</source>
+        <translation>分</translation>
+    </message>
+    <message>
+        <source>Cognitive function</source>
+        <translation>认知功能</translation>
+    </message>
+    <message>
+        <source>Emotional state</source>
+        <translation>情感状态</translation>
+    </message>
+    <message>
+        <source>Laboratory tests</source>
+        <translation>辅助检查</translation>
+    </message>
+    <message>
+        <source>Haemoglobin</source>
+        <translation>血红蛋白</translation>
+    </message>
+    <message>
+        <source>Total cholesterol</source>
+        <translation>总胆固醇</translation>
+    </message>
+    <message>
+        <source>Triglycerides</source>
+        <translation>甘油三酯</translation>
+    </message>
+    <message>
+        <source>LDL cholesterol</source>
+        <translation>低密度脂蛋白胆固醇</translation>
+    </message>
+    <message>
+        <source>HDL cholesterol</source>
+        <translation>高密度脂蛋白胆固醇</translation>
+    </message>
+    <message>
+        <source>Serum creatinine</source>
+        <translation>血清肌酐</translation>
+    </message>
+    <message>
+        <source>Serum ALT</source>
+        <translation>血清谷丙转氨酶</translation>
+    </message>
+    <message>
+        <source>Serum AST</source>
+        <translation>血清谷草转氨酶</translation>
+    </message>
+    <message>
+        <source>ECG</source>
+        <translation>心电图</translation>
+    </message>
+    <message>
+        <source>Abdominal ultrasound</source>
+        <translation>腹部B超</translation>
+    </message>
+    <message>
+        <source>Evaluation and guidance</source>
+        <translation>健康评价与指导</translation>
+    </message>
+    <message>
+        <source>Health evaluation</source>
+        <translation>健康评价</translation>
+    </message>
+    <message>
+        <source>Abnormal findings</source>
+        <translation>异常情况</translation>
+    </message>
+    <message>
+        <source>Health guidance</source>
+        <translation>健康指导</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务项目</translation>
+    </message>
+    <message>
+        <source>Services given</source>
+        <translation>服务内容</translation>
+    </message>
+    <message>
+        <source>What was done</source>
+        <translation>服务摘要</translation>
+    </message>
+    <message>
+        <source>Blood glucose</source>
+        <translation>血糖</translation>
+    </message>
+    <message>
+        <source>This visit</source>
+        <extracomment>The sections of each form, in the order of the paper table. A single-choice code or the service kind was chosen (field name). Shown, not typed (the visiting doctor). The message line of each field (shared by the fields of a row). The user set the next visit date: proposals no longer replace it. The field whose message is shown (the last one marked).</extracomment>
+        <translation>本次</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Other:</source>
+        <translation>其他：</translation>
+    </message>
+    <message>
+        <source>Medicine</source>
+        <translation>药物名称</translation>
+    </message>
+    <message>
+        <source>Times a day</source>
+        <translation>每日次数</translation>
+    </message>
+    <message>
+        <source>Dose each time</source>
+        <translation>每次剂量</translation>
+    </message>
+    <message>
+        <source>Enter a number here.</source>
+        <translation>这里请填写数字。</translation>
+    </message>
+    <message>
+        <source>Choose the service.</source>
+        <translation>请选择服务项目。</translation>
+    </message>
+    <message>
+        <source>Enter the visit date.</source>
+        <translation>请填写随访日期。</translation>
+    </message>
+    <message>
+        <source>Times a day must be a whole number.</source>
+        <translation>每日次数应为整数。</translation>
+    </message>
+    <message>
+        <source>BMI {value} kg/m²</source>
+        <translation>体质指数 {value} kg/m²</translation>
+    </message>
+</context>
+<context>
+    <name>VisitLists</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <source>Chronic</source>
+        <translation>慢病</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Revision</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Hypertension</source>
+        <translation>高血压随访</translation>
+    </message>
+    <message>
+        <source>Diabetes</source>
+        <translation>糖尿病随访</translation>
+    </message>
+    <message>
+        <source>Elderly check</source>
+        <translation>老年人体检</translation>
+    </message>
+    <message>
+        <source>Home visit</source>
+        <translation>入户服务</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务记录</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>HT</source>
+        <translation>高血压</translation>
+    </message>
+    <message>
+        <source>DM</source>
+        <translation>糖尿病</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsPage</name>
+    <message>
+        <source>&amp;Village</source>
+        <extracomment>The visit being corrected (its current revision), if any.</extracomment>
+        <translation>村（居）委会(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Find in the village: name, pinyin, initials or number</source>
+        <translation>在本村查找：姓名、拼音、首字母或号码</translation>
+    </message>
+    <message>
+        <source>&amp;Records of this resident</source>
+        <translation>该居民的记录(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Correct the selected record…</source>
+        <translation>更正所选记录(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>A saved record is not edited: a correction is a new revision (Alt+C)</source>
+        <translation>已保存的记录不能修改：更正会生成新的版本（Alt+C）</translation>
+    </message>
+    <message>
+        <source>&amp;Form</source>
+        <translation>表单(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Correcting a saved record.</source>
+        <translation>正在更正已保存的记录。</translation>
+    </message>
+    <message>
+        <source>Correction &amp;reason</source>
+        <translation>更正原因(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the record (Ctrl+S or Enter)</source>
+        <translation>保存记录（Ctrl+S 或回车）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Discard the typed form (Esc)</source>
+        <translation>放弃已填写的表单（Esc）</translation>
+    </message>
+    <message>
+        <source>Choose a resident on the left.</source>
+        <translation>请在左侧选择居民。</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>{name}, {sex}, {age} years</source>
+        <translation>{name}，{sex}，{age} 岁</translation>
+    </message>
+    <message>
+        <source>Classification: {label}</source>
+        <translation>分类：{label}</translation>
+    </message>
+    <message>
+        <source>Next visit proposed by {day}</source>
+        <translation>建议下次随访日期：{day} 之前</translation>
+    </message>
+    <message>
+        <source>Refer urgently: {reason}</source>
+        <translation>应紧急转诊：{reason}</translation>
+    </message>
+    <message>
+        <source>Referral advised: {reason}</source>
+        <translation>建议转诊：{reason}</translation>
+    </message>
+    <message>
+        <source>Say why the record is corrected.</source>
+        <translation>请填写更正原因。</translation>
+    </message>
+    <message>
+        <source>Correction saved: revision {revision} of the record.</source>
+        <translation>更正已保存：该记录的第 {revision} 版。</translation>
+    </message>
+    <message>
+        <source>Saved: {kind} of {day}.</source>
+        <translation>已保存：{day} 的{kind}。</translation>
+    </message>
+    <message>
+        <source>Next visit: {day}.</source>
+        <translation>下次随访：{day}。</translation>
+    </message>
+    <message>
+        <source>Discard the form?</source>
+        <translation>放弃表单？</translation>
+    </message>
+    <message>
+        <source>Discard what was typed in this form?</source>
+        <translation>放弃本表单中已填写的内容吗？</translation>
+    </message>
+    <message>
+        <source>History of the record</source>
+        <translation>记录的修改历史</translation>
+    </message>
+    <message>
+        <source>Revision {revision}: {kind} of {day}</source>
+        <translation>第 {revision} 版：{day} {kind}</translation>
+    </message>
+    <message>
+        <source>corrected because: {reason}</source>
+        <translation>更正原因：{reason}</translation>
+    </message>
+    <message>
+        <source>voided: {reason}</source>
+        <translation>已作废：{reason}</translation>
+    </message>
+    <message>
+        <source>Save or cancel the form being typed first.</source>
+        <translation>请先保存或取消正在填写的表单。</translation>
+    </message>
+    <message>
+        <source>Correcting revision {revision} of {day}.</source>
+        <translation>正在更正 {day} 记录的第 {revision} 版。</translation>
+    </message>
+</context>
+<context>
+    <name>VitalsChart</name>
+    <message>
+        <source>Systolic</source>
+        <extracomment>Controlled below this value.</extracomment>
+        <translation>收缩压</translation>
+    </message>
+    <message>
+        <source>Diastolic</source>
+        <translation>舒张压</translation>
+    </message>
+    <message>
+        <source>Fasting glucose</source>
+        <translation>空腹血糖</translation>
+    </message>
+    <message>
+        <source>No blood pressure or fasting glucose readings yet.</source>
+        <translation>还没有血压或空腹血糖记录。</translation>
+    </message>
+    <message>
+        <source>Control target</source>
+        <translation>控制目标</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistModel</name>
+    <message>
+        <source>Name</source>
+        <extracomment>Rows read at once when the view reaches a row not read yet. (header, the database sort of the column).</extracomment>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村（居）</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>To do</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应办日期</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Family doctor</source>
+        <translation>家庭医生</translation>
+    </message>
+    <message>
+        <source>{subject} (last {date})</source>
+        <extracomment>The user asked for another order (:attr:`sort_column`, :attr:`descending`).</extracomment>
+        <translation>{subject}（上次 {date}）</translation>
+    </message>
+    <message>
+        <source>never followed up</source>
+        <translation>从未随访</translation>
+    </message>
+    <message>
+        <source>{days} days overdue</source>
+        <translation>逾期 {days} 天</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>in {days} days</source>
+        <translation>还有 {days} 天</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistsPage</name>
+    <message>
+        <source>Follow-ups overdue</source>
+        <extracomment>The lists in the order of the chooser.</extracomment>
+        <translation>逾期随访</translation>
+    </message>
+    <message>
+        <source>Follow-ups due this week</source>
+        <translation>本周应随访</translation>
+    </message>
+    <message>
+        <source>Contracts expiring within 30 days</source>
+        <translation>30天内到期的协议</translation>
+    </message>
+    <message>
+        <source>Contracts expiring within 60 days</source>
+        <translation>60天内到期的协议</translation>
+    </message>
+    <message>
+        <source>Key populations not signed</source>
+        <translation>未签约的重点人群</translation>
+    </message>
+    <message>
+        <source>Planned services due</source>
+        <translation>应提供的计划服务</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <extracomment>What show_list asked for before the villages, teams and doctors were read.</extracomment>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>{count} items</source>
+        <translation>共 {count} 项</translation>
+    </message>
+    <message>
+        <source>&amp;List:</source>
+        <translation>清单(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>&amp;Village:</source>
+        <translation>村(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>&amp;Team:</source>
+        <translation>团队(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Doctor:</source>
+        <translation>家庭医生(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>全部村（居）</translation>
+    </message>
+    <message>
+        <source>All teams</source>
+        <translation>全部团队</translation>
+    </message>
+    <message>
+        <source>All doctors</source>
+        <translation>全部家庭医生</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Read the list again (F5)</source>
+        <translation>重新读取清单（F5）</translation>
+    </message>
+    <message>
+        <source>Enter opens the resident; click a header (or F6) to sort by another column</source>
+        <translation>回车打开居民档案；点击列标题（或按 F6）按其他列排序</translation>
     </message>
 </context>
 </TS>

@@ -229,3 +229,26 @@ def test_the_inline_runner_answers_at_once() -> None:
     runner.write(lambda: 1 / 0, got.append, got.append)
     runner.long(lambda p: p.cancelled, got.append)
     assert got[0] == 42 and isinstance(got[1], ZeroDivisionError) and got[2] is False
+
+
+def test_the_page_the_window_opens_on_is_told_it_is_shown(qtbot: QtBot, summary: TownshipSummary) -> None:
+    class Counting(Page):
+        NAME = "counting"
+        TITLE = "Dashboard"
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.shown = 0
+
+        def activated(self) -> None:
+            self.shown += 1
+
+    page = Counting()
+    window = MainWindow([page], status_facts(summary, None))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: page.shown == 1)
+    window.hide()
+    window.show()
+    qtbot.wait(20)
+    assert page.shown == 1

@@ -40,6 +40,10 @@ class Page(QWidget):
     def activated(self) -> None:
         """The page was shown (refresh what may have changed)."""
 
+    def is_busy(self) -> bool:
+        """Whether the page is still loading what it shows (a screenshot waits for it)."""
+        return False
+
     def has_unsaved_changes(self) -> bool:
         """Whether leaving now would lose typed input."""
         return False
