@@ -13,30 +13,26 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fdclient import i18n, text
 from fdclient.errors import FdError
-from fdclient.services.indicators.summary import TownshipSummary
 from fdclient.ui.dialogs.sign_in import SignInDialog
-from fdclient.ui.fonts import apply_application_font
-from fdclient.ui.lock import IdleLock
-from fdclient.ui.main_window import MainWindow, StatusFacts
-from fdclient.ui.operations.session import check_password, sign_out
-from fdclient.ui.pages.base import Page, PlaceholderPage
-from fdclient.ui.pages.contracts import ContractsPage
-from fdclient.ui.pages.dashboard import DashboardPage
-from fdclient.ui.pages.residents import ResidentsPage
-from fdclient.ui.pages.settings import SettingsPage, apply_font_size
-from fdclient.ui.pages.visits import VisitsPage
-from fdclient.ui.pages.worklists import WorklistsPage
+from fdclient.ui.fonts import apply_application_font, apply_font_size
 from fdclient.ui.preferences import FONT_SIZE, IDLE_LOCK_MINUTES, LANGUAGE, Preferences
-from fdclient.ui.session import UiSession
 from fdclient.ui.texts import app_title
-from fdclient.ui.widgets.search_popup import install_search_popup
+
+# The window, its pages and the services they use (SQLAlchemy, the models) load after the
+# sign-in dialog is on the screen: it appears in a fraction of the time (bench/gui_bench.py).
+if TYPE_CHECKING:
+    from fdclient.services.indicators.summary import TownshipSummary
+    from fdclient.ui.lock import IdleLock
+    from fdclient.ui.main_window import MainWindow, StatusFacts
+    from fdclient.ui.pages.base import Page
+    from fdclient.ui.session import UiSession
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +113,14 @@ _COMING: tuple[tuple[str, str, str], ...] = (
 
 def build_pages(summary: TownshipSummary, session: UiSession | None) -> list[Page]:
     """The pages of the main window in navigation order."""
+    from fdclient.ui.pages.base import PlaceholderPage
+    from fdclient.ui.pages.contracts import ContractsPage
+    from fdclient.ui.pages.dashboard import DashboardPage
+    from fdclient.ui.pages.residents import ResidentsPage
+    from fdclient.ui.pages.settings import SettingsPage
+    from fdclient.ui.pages.visits import VisitsPage
+    from fdclient.ui.pages.worklists import WorklistsPage
+
     reports, sync = (PlaceholderPage(*coming) for coming in _COMING)
     return [
         DashboardPage(summary, session),
@@ -131,6 +135,8 @@ def build_pages(summary: TownshipSummary, session: UiSession | None) -> list[Pag
 
 
 def status_facts(summary: TownshipSummary, session: UiSession | None) -> StatusFacts:
+    from fdclient.ui.main_window import StatusFacts
+
     if session is None:
         return StatusFacts(summary.township_name)
     actor = session.actor
@@ -190,6 +196,10 @@ def start_session_controls(
 ) -> IdleLock:
     """Wire what a signed-in window has beyond its pages: the idle lock (and Lock now,
     Ctrl+L), Sign out, and the settings page's language and idle-lock choices."""
+    from fdclient.ui.lock import IdleLock
+    from fdclient.ui.operations.session import check_password, sign_out
+    from fdclient.ui.pages.settings import SettingsPage
+
     actor = session.actor
 
     def check(password: str, accepted: Callable[[], None], refused: Callable[[str], None]) -> None:
@@ -301,6 +311,9 @@ def _run_sessions(
             if shot is None:
                 QMessageBox.critical(None, app_title(), exc.message)
             return exc.exit_code
+
+        from fdclient.ui.main_window import MainWindow
+        from fdclient.ui.widgets.search_popup import install_search_popup
 
         session = session_loader() if session_loader is not None else None
         window = MainWindow(

@@ -12,12 +12,11 @@ from fdclient.cli import signin
 from fdclient.cli.commands import data_dir
 from fdclient.errors import FdError
 from fdclient.paths import StorePaths
-from fdclient.services.indicators.summary import TownshipSummary
-from fdclient.store import Store
 from fdclient.store.keyring import Keyring
-from fdclient.store.opening import no_store_error
 
 if TYPE_CHECKING:
+    from fdclient.services.indicators.summary import TownshipSummary
+    from fdclient.store import Store
     from fdclient.ui.preferences import Preferences
     from fdclient.ui.session import UiSession
 
@@ -94,6 +93,8 @@ class _GuiSignIn:
 def cmd_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
     folder = data_dir(args)
     if not StorePaths(folder).database.exists():
+        from fdclient.store.opening import no_store_error
+
         raise no_store_error(StorePaths(folder))  # before Qt starts: a plain message on the terminal
     flow = _GuiSignIn(args)
     from fdclient.app import run_gui

@@ -10,11 +10,14 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fdclient.domain.accounts import check_new_password
 from fdclient.errors import SignInError, ValidationError
-from fdclient.store import PlainStoreError, Store, StoreKey, open_store, sign_in
 from fdclient.text import msg
+
+if TYPE_CHECKING:
+    from fdclient.store import Store, StoreKey
 
 USER_ENV = "FDCLIENT_USER"
 PASSWORD_ENV = "FDCLIENT_PASSWORD"
@@ -90,6 +93,8 @@ def generated_password() -> str:
 def unlock(data_dir: Path, args: argparse.Namespace) -> StoreKey:
     """Sign in to the store in ``data_dir``; a store from before encryption is encrypted
     first (the account signing in becomes its administrator)."""
+    from fdclient.store import PlainStoreError, sign_in
+
     name = username(args)
     secret = password(name)
     try:
@@ -113,4 +118,6 @@ def unlock(data_dir: Path, args: argparse.Namespace) -> StoreKey:
 
 
 def open_signed_in(data_dir: Path, args: argparse.Namespace, *, read_only: bool = False) -> Store:
+    from fdclient.store import open_store
+
     return open_store(data_dir, unlock(data_dir, args), read_only=read_only)

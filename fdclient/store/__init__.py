@@ -19,10 +19,38 @@ module                 what it holds
 =====================  ============================================================
 """
 
-from fdclient.store.context import Actor
-from fdclient.store.keyring import StoreKey
-from fdclient.store.opening import PlainStoreError, create_store, open_store, sign_in
-from fdclient.store.unit_of_work import Store, StoreInfo
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fdclient.store.context import Actor
+    from fdclient.store.keyring import StoreKey
+    from fdclient.store.opening import PlainStoreError, create_store, open_store, sign_in
+    from fdclient.store.unit_of_work import Store, StoreInfo
+
+#: Where each name lives: loaded on first use, so that a light module of the package (the
+#: key file, the folder's files) is read without SQLAlchemy and the models — the sign-in
+#: window appears before they are loaded.
+_HOMES = {
+    "Actor": "fdclient.store.context",
+    "StoreKey": "fdclient.store.keyring",
+    "PlainStoreError": "fdclient.store.opening",
+    "create_store": "fdclient.store.opening",
+    "open_store": "fdclient.store.opening",
+    "sign_in": "fdclient.store.opening",
+    "Store": "fdclient.store.unit_of_work",
+    "StoreInfo": "fdclient.store.unit_of_work",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'fdclient.store' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)
+
 
 __all__ = [
     "Actor",

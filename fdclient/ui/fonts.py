@@ -92,3 +92,15 @@ def apply_application_font(app: QApplication) -> str | None:
     font.setFamilies(families)
     app.setFont(font)
     return families[0]
+
+
+def apply_font_size(points: int) -> None:
+    """Set the application font's size (every widget without a font of its own follows)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    font = QFont(app.font())
+    if font.pointSize() == points:
+        return
+    font.setPointSize(points)
+    app.setFont(font)

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -47,26 +46,15 @@ from fdclient.domain.roles import Permission
 from fdclient.services.staff.accounts import AccountInfo
 from fdclient.services.staff.directory import TeamSummary
 from fdclient.services.township_settings import SettingInfo
+from fdclient.ui.fonts import apply_font_size
 from fdclient.ui.operations import settings as operations
 from fdclient.ui.pages.base import Page
 from fdclient.ui.preferences import FONT_SIZE, IDLE_LOCK_MINUTES, LANGUAGE
 from fdclient.ui.session import UiSession
 
-__all__ = ["SettingsPage", "apply_font_size"]
+__all__ = ["SettingsPage"]
 
 _ERROR_STYLE = "color: #b00020;"
-
-
-def apply_font_size(points: int) -> None:
-    """Set the application font's size (every widget without a font of its own follows)."""
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        return
-    font = QFont(app.font())
-    if font.pointSize() == points:
-        return
-    font.setPointSize(points)
-    app.setFont(font)
 
 
 def _value_text(value: Any) -> str:
