@@ -619,7 +619,7 @@
     </message>
     <message>
         <source>Reports</source>
-        <extracomment>The pages of later issues: name, title and what will be there.</extracomment>
+        <extracomment>How long the screenshot mode waits for the page to load its figures. … and at least this long, for the reads a page makes as it is shown. The pages of later issues: name, title and what will be there.</extracomment>
         <translation>报表导出</translation>
     </message>
     <message>
@@ -2485,7 +2485,7 @@
     </message>
     <message>
         <source>This visit</source>
-        <extracomment>The sections of each form, in the order of the paper table. A single-choice code or the service kind was chosen (field name). Shown, not typed (the visiting doctor). The message line of each field (shared by the fields of a row). The user set the next visit date: proposals no longer replace it. The field whose message is shown (the last one marked).</extracomment>
+        <extracomment>A single-choice code or the service kind was chosen (field name). Shown, not typed (the visiting doctor). The message line of each field (shared by the fields of a row). The user set the next visit date: proposals no longer replace it. The field whose message is shown (the last one marked).</extracomment>
         <translation>本次</translation>
     </message>
     <message>

@@ -2,9 +2,8 @@
 tables with every field, the elderly annual check, the home visit and the generic service
 record.
 
-A form is built from a table of sections and rows (:data:`LAYOUTS`): each row has its label,
-one or two editors (本次 / 目标, or 收缩压 / 舒张压) and a unit, and a message line under it
-where an error about one of its fields is shown. The fields are those of the form
+A form is built from the tables of :mod:`fdclient.ui.dialogs.visit_layouts` (sections and
+rows), with a message line under each row where an error about one of its fields is shown. The fields are those of the form
 dataclasses of :mod:`fdclient.services.visits.forms`; :meth:`VisitForm.value` builds one
 (a number that is not a number is refused here, beside its field; ranges and codes are
 checked by the service), :meth:`VisitForm.load` shows a stored one (to correct it).
@@ -14,11 +13,11 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,503 +39,20 @@ from fdclient.services.visits.forms import (
     VisitInput,
 )
 from fdclient.text import plain
-
-__all__ = ["KIND_TITLES", "LAYOUTS", "SERVICE_RECORD_KINDS", "VisitForm"]
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("VisitForms", text)
-
-
-def _code_text(label: str) -> str:
-    return QCoreApplication.translate("VisitCodes", label)
-
-
-# --- code tables in English (the Chinese of codes.py is their translation) -----------------
-
-Codes = tuple[tuple[str, str], ...]
-
-VISIT_MODE: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Clinic"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Home"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Phone"))),
-)
-HYPERTENSION_SYMPTOM: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "No symptoms"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Headache, dizziness"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Nausea, vomiting"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Blurred vision, tinnitus"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Difficulty breathing"))),
-    ("6", str(QT_TRANSLATE_NOOP("VisitCodes", "Palpitations, chest tightness"))),
-    ("7", str(QT_TRANSLATE_NOOP("VisitCodes", "Nosebleed that does not stop"))),
-    ("8", str(QT_TRANSLATE_NOOP("VisitCodes", "Numb limbs"))),
-    ("9", str(QT_TRANSLATE_NOOP("VisitCodes", "Leg oedema"))),
-    ("10", str(QT_TRANSLATE_NOOP("VisitCodes", "Other"))),
-)
-DIABETES_SYMPTOM: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "No symptoms"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Drinking much"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Eating much"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Passing much urine"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Blurred vision"))),
-    ("6", str(QT_TRANSLATE_NOOP("VisitCodes", "Infection"))),
-    ("7", str(QT_TRANSLATE_NOOP("VisitCodes", "Numb hands and feet"))),
-    ("8", str(QT_TRANSLATE_NOOP("VisitCodes", "Swollen legs"))),
-    ("9", str(QT_TRANSLATE_NOOP("VisitCodes", "Marked weight loss"))),
-    ("10", str(QT_TRANSLATE_NOOP("VisitCodes", "Other"))),
-)
-DANGER_SIGN: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Altered consciousness or behaviour"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Severe headache or dizziness"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Nausea and vomiting"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Blurred vision, eye pain or sudden loss of vision"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Chest pain, chest tightness or palpitations"))),
-    ("6", str(QT_TRANSLATE_NOOP("VisitCodes", "Breathless, cannot lie flat, or deep rapid breathing"))),
-    ("7", str(QT_TRANSLATE_NOOP("VisitCodes", "Breath smelling of acetone (rotten apples)"))),
-    ("8", str(QT_TRANSLATE_NOOP("VisitCodes", "Heart rate persistently above 100/min"))),
-    ("9", str(QT_TRANSLATE_NOOP("VisitCodes", "Temperature above 39 °C"))),
-    ("10", str(QT_TRANSLATE_NOOP("VisitCodes", "Raised blood pressure or glucose in pregnancy or breastfeeding"))),
-    ("11", str(QT_TRANSLATE_NOOP("VisitCodes", "Another condition that cannot be treated here"))),
-)
-SALT_INTAKE: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Light"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Medium"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Heavy"))),
-)
-ADJUSTMENT: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Good"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Fair"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Poor"))),
-)
-MEDICATION_COMPLIANCE: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Regular"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Intermittent"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Not taking medicine"))),
-)
-CLASSIFICATION: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Controlled"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Not controlled"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Adverse reaction"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Complication"))),
-)
-DORSALIS_PEDIS: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Felt, normal"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Weak (both sides)"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Weak (left)"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Weak (right)"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Absent"))),
-)
-HYPOGLYCAEMIA: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "None"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Occasional"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Frequent"))),
-)
-HOME_VISIT_PURPOSE: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Signing"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Renewal"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Follow-up"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Health education"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Medication guidance"))),
-    ("6", str(QT_TRANSLATE_NOOP("VisitCodes", "Treatment at home"))),
-    ("7", str(QT_TRANSLATE_NOOP("VisitCodes", "Other"))),
-)
-SELF_ASSESSMENT: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Satisfied"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Fairly satisfied"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Cannot say"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Not very satisfied"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Dissatisfied"))),
-)
-SCREEN_RESULT: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Negative"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Positive"))),
-)
-EXAM_RESULT: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Normal"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Abnormal"))),
-)
-#: Services recorded on the generic service record (those without a form of their own).
-SERVICE_RECORD_KINDS: Codes = (
-    (ServiceKind.HEALTH_ASSESSMENT.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Health assessment"))),
-    (ServiceKind.HEALTH_EDUCATION.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Health education"))),
-    (ServiceKind.CONSULTATION.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Health consultation"))),
-    (ServiceKind.TCM.value, str(QT_TRANSLATE_NOOP("VisitCodes", "TCM health management"))),
-    (ServiceKind.CHILD_CHECK.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Child health check"))),
-    (ServiceKind.MATERNAL_CHECK.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Maternal health care"))),
-    (ServiceKind.MENTAL_FOLLOWUP.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Severe mental disorder follow-up"))),
-    (ServiceKind.TB_FOLLOWUP.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Tuberculosis follow-up"))),
-    (ServiceKind.LONG_PRESCRIPTION.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Long-term prescription"))),
-)
-#: The forms, in the order of the form chooser, with their titles.
-KIND_TITLES: tuple[tuple[VisitKind, str], ...] = (
-    (VisitKind.HYPERTENSION, str(QT_TRANSLATE_NOOP("VisitForms", "Hypertension follow-up"))),
-    (VisitKind.DIABETES, str(QT_TRANSLATE_NOOP("VisitForms", "Type 2 diabetes follow-up"))),
-    (VisitKind.ELDERLY_CHECK, str(QT_TRANSLATE_NOOP("VisitForms", "Elderly annual health check"))),
-    (VisitKind.HOME_VISIT, str(QT_TRANSLATE_NOOP("VisitForms", "Home visit"))),
-    (VisitKind.SERVICE, str(QT_TRANSLATE_NOOP("VisitForms", "Service record"))),
+from fdclient.ui.dialogs.visit_layouts import (
+    LAYOUTS,
+    Choices,
+    Field,
+    Medicines,
+    Row,
+    Section,
+    code_text,
+    form_text,
+    text_field,
 )
 
+__all__ = ["VisitForm"]
 
-# --- layout tables ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Field:
-    """One editor: ``kind`` int, float, text, code (one choice), date or optional_date."""
-
-    name: str
-    kind: str
-    codes: Codes = ()
-    width: int = 72
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    fields: tuple[Field, ...]
-    unit: str = ""
-    #: How two editors are joined: "target" (本次 / 目标) or "slash" (收缩压 / 舒张压).
-    pair: str = "target"
-
-
-@dataclass(frozen=True)
-class Choices:
-    """Several codes ticked (symptoms, danger signs), with an optional "other" text field."""
-
-    label: str
-    name: str
-    codes: Codes
-    other: str | None = None
-    columns: int = 3
-
-
-@dataclass(frozen=True)
-class Medicines:
-    """The medicines table (name, times a day, dose per time)."""
-
-    rows: int = 4
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    items: tuple[Row | Choices | Medicines, ...]
-    #: Show the 本次 / 目标 column heads.
-    targets: bool = False
-
-
-def _n(name: str, width: int = 72) -> Field:
-    return Field(name, "int", width=width)
-
-
-def _f(name: str, width: int = 72) -> Field:
-    return Field(name, "float", width=width)
-
-
-def _text(name: str, width: int = 0) -> Field:
-    return Field(name, "text", width=width)
-
-
-def _code(name: str, codes: Codes) -> Field:
-    return Field(name, "code", codes, width=0)
-
-
-def _row(label: str, *editors: Field, unit: str = "", pair: str = "target") -> Row:
-    return Row(label, editors, unit, pair)
-
-
-_HEADER = Section(
-    str(QT_TRANSLATE_NOOP("VisitForms", "Visit")),
-    (
-        _row(str(QT_TRANSLATE_NOOP("VisitForms", "Visit date")), Field("visit_date", "date", width=130)),
-        _row(str(QT_TRANSLATE_NOOP("VisitForms", "Visit mode")), _code("mode", VISIT_MODE)),
-    ),
-)
-
-
-def _chronic_signs(kind: VisitKind) -> Section:
-    rows: list[Row | Choices | Medicines] = [
-        _row(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Blood pressure")),
-            _n("systolic"),
-            _n("diastolic"),
-            unit="mmHg",
-            pair="slash",
-        ),
-        _row(str(QT_TRANSLATE_NOOP("VisitForms", "Weight")), _f("weight_kg"), _f("weight_target_kg"), unit="kg"),
-        _row(str(QT_TRANSLATE_NOOP("VisitForms", "Height")), _f("height_cm"), unit="cm"),
-        _row(str(QT_TRANSLATE_NOOP("VisitForms", "Body-mass index (target)")), _f("bmi_target"), unit="kg/m²"),
-    ]
-    if kind is VisitKind.HYPERTENSION:
-        rows.append(
-            _row(
-                str(QT_TRANSLATE_NOOP("VisitForms", "Heart rate")),
-                _n("heart_rate"),
-                unit=str(QT_TRANSLATE_NOOP("VisitForms", "beats/min")),
-            )
-        )
-    else:
-        rows.append(
-            _row(str(QT_TRANSLATE_NOOP("VisitForms", "Dorsalis pedis pulse")), _code("dorsalis_pedis", DORSALIS_PEDIS))
-        )
-    rows.append(_row(str(QT_TRANSLATE_NOOP("VisitForms", "Other signs")), _text("other_signs")))
-    return Section(str(QT_TRANSLATE_NOOP("VisitForms", "Signs (this visit / target)")), tuple(rows), targets=True)
-
-
-def _lifestyle(kind: VisitKind) -> Section:
-    rows: list[Row | Choices | Medicines] = [
-        _row(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Cigarettes a day")),
-            _n("cigarettes_per_day"),
-            _n("cigarettes_target"),
-            unit=str(QT_TRANSLATE_NOOP("VisitForms", "cigarettes")),
-        ),
-        _row(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Alcohol a day")),
-            _f("alcohol_per_day"),
-            _f("alcohol_target"),
-            unit=str(QT_TRANSLATE_NOOP("VisitForms", "liang")),
-        ),
-        _row(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Exercise")),
-            _n("exercise_times_per_week"),
-            _n("exercise_target_times"),
-            unit=str(QT_TRANSLATE_NOOP("VisitForms", "times/week")),
-        ),
-        _row(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Minutes each time")),
-            _n("exercise_minutes"),
-            _n("exercise_target_minutes"),
-            unit=str(QT_TRANSLATE_NOOP("VisitForms", "min/time")),
-        ),
-    ]
-    if kind is VisitKind.HYPERTENSION:
-        rows.append(
-            _row(
-                str(QT_TRANSLATE_NOOP("VisitForms", "Salt intake")),
-                _code("salt_intake", SALT_INTAKE),
-                _code("salt_target", SALT_INTAKE),
-            )
-        )
-    else:
-        rows.append(
-            _row(
-                str(QT_TRANSLATE_NOOP("VisitForms", "Staple food")),
-                _n("staple_food_g"),
-                _n("staple_food_target_g"),
-                unit=str(QT_TRANSLATE_NOOP("VisitForms", "g/day")),
-            )
-        )
-    rows += [
-        _row(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Psychological adjustment")),
-            _code("psychological_adjustment", ADJUSTMENT),
-        ),
-        _row(str(QT_TRANSLATE_NOOP("VisitForms", "Compliance with advice")), _code("compliance_behaviour", ADJUSTMENT)),
-    ]
-    return Section(str(QT_TRANSLATE_NOOP("VisitForms", "Lifestyle guidance (now / target)")), tuple(rows), targets=True)
-
-
-def _chronic(kind: VisitKind) -> tuple[Section, ...]:
-    symptoms = HYPERTENSION_SYMPTOM if kind is VisitKind.HYPERTENSION else DIABETES_SYMPTOM
-    exams: list[Row | Choices | Medicines] = []
-    if kind is VisitKind.DIABETES:
-        exams += [
-            _row(str(QT_TRANSLATE_NOOP("VisitForms", "Fasting glucose")), _f("fasting_glucose"), unit="mmol/L"),
-            _row(str(QT_TRANSLATE_NOOP("VisitForms", "HbA1c")), _f("hba1c"), unit="%"),
-            _row(str(QT_TRANSLATE_NOOP("VisitForms", "HbA1c date")), Field("hba1c_date", "optional_date", width=130)),
-        ]
-    exams.append(_row(str(QT_TRANSLATE_NOOP("VisitForms", "Other examinations")), _text("auxiliary_exam")))
-    treatment: list[Row | Choices | Medicines] = [
-        _row(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Medication compliance")),
-            _code("medication_compliance", MEDICATION_COMPLIANCE),
-        ),
-        _row(str(QT_TRANSLATE_NOOP("VisitForms", "Adverse drug reaction")), _text("adverse_reaction")),
-    ]
-    if kind is VisitKind.DIABETES:
-        treatment.append(
-            _row(str(QT_TRANSLATE_NOOP("VisitForms", "Hypoglycaemic reactions")), _code("hypoglycaemia", HYPOGLYCAEMIA))
-        )
-    treatment.append(
-        _row(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Classification of this visit")),
-            _code("classification", CLASSIFICATION),
-        )
-    )
-    medicines: list[Row | Choices | Medicines] = [Medicines()]
-    if kind is VisitKind.DIABETES:
-        medicines += [
-            _row(str(QT_TRANSLATE_NOOP("VisitForms", "Insulin type")), _text("insulin_type")),
-            _row(str(QT_TRANSLATE_NOOP("VisitForms", "Insulin dose")), _text("insulin_dose")),
-        ]
-    return (
-        _HEADER,
-        Section(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Danger signs (refer urgently after first aid)")),
-            (Choices(str(QT_TRANSLATE_NOOP("VisitForms", "Danger signs")), "danger_signs", DANGER_SIGN, columns=2),),
-        ),
-        Section(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Symptoms")),
-            (Choices(str(QT_TRANSLATE_NOOP("VisitForms", "Symptoms")), "symptoms", symptoms, other="symptom_other"),),
-        ),
-        _chronic_signs(kind),
-        _lifestyle(kind),
-        Section(str(QT_TRANSLATE_NOOP("VisitForms", "Auxiliary examinations")), tuple(exams)),
-        Section(str(QT_TRANSLATE_NOOP("VisitForms", "Treatment")), tuple(treatment)),
-        Section(str(QT_TRANSLATE_NOOP("VisitForms", "Medicines")), tuple(medicines)),
-        Section(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Referral")),
-            (
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Referral reason")), _text("referral_reason")),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Institution and department")), _text("referral_institution")),
-            ),
-        ),
-        _next_visit(),
-    )
-
-
-def _next_visit() -> Section:
-    return Section(
-        str(QT_TRANSLATE_NOOP("VisitForms", "Next visit")),
-        (
-            _row(
-                str(QT_TRANSLATE_NOOP("VisitForms", "Next visit date")),
-                Field("next_visit_date", "optional_date", width=130),
-            ),
-            _row(str(QT_TRANSLATE_NOOP("VisitForms", "Notes")), _text("notes")),
-            _row(str(QT_TRANSLATE_NOOP("VisitForms", "Visiting doctor")), Field("doctor", "display", width=0)),
-        ),
-    )
-
-
-def _elderly() -> tuple[Section, ...]:
-    return (
-        _HEADER,
-        Section(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Symptoms and general condition")),
-            (
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Symptoms")), _text("symptoms")),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Temperature")), _f("temperature_c"), unit="°C"),
-                _row(
-                    str(QT_TRANSLATE_NOOP("VisitForms", "Pulse")),
-                    _n("pulse"),
-                    unit=str(QT_TRANSLATE_NOOP("VisitForms", "beats/min")),
-                ),
-                _row(
-                    str(QT_TRANSLATE_NOOP("VisitForms", "Respiration")),
-                    _n("respiration"),
-                    unit=str(QT_TRANSLATE_NOOP("VisitForms", "breaths/min")),
-                ),
-                _row(
-                    str(QT_TRANSLATE_NOOP("VisitForms", "Blood pressure, left")),
-                    _n("systolic_left"),
-                    _n("diastolic_left"),
-                    unit="mmHg",
-                    pair="slash",
-                ),
-                _row(
-                    str(QT_TRANSLATE_NOOP("VisitForms", "Blood pressure, right")),
-                    _n("systolic_right"),
-                    _n("diastolic_right"),
-                    unit="mmHg",
-                    pair="slash",
-                ),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Height")), _f("height_cm"), unit="cm"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Weight")), _f("weight_kg"), unit="kg"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Waist")), _f("waist_cm"), unit="cm"),
-                _row(
-                    str(QT_TRANSLATE_NOOP("VisitForms", "Self-assessed health")),
-                    _code("health_self_assessment", SELF_ASSESSMENT),
-                ),
-                _row(
-                    str(QT_TRANSLATE_NOOP("VisitForms", "Self-care score")),
-                    _n("self_care_score"),
-                    unit=str(QT_TRANSLATE_NOOP("VisitForms", "points")),
-                ),
-                _row(
-                    str(QT_TRANSLATE_NOOP("VisitForms", "Cognitive function")), _code("cognition_screen", SCREEN_RESULT)
-                ),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Emotional state")), _code("emotion_screen", SCREEN_RESULT)),
-            ),
-        ),
-        Section(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Laboratory tests")),
-            (
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Haemoglobin")), _f("haemoglobin_g_l"), unit="g/L"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Fasting glucose")), _f("fasting_glucose"), unit="mmol/L"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Total cholesterol")), _f("total_cholesterol"), unit="mmol/L"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Triglycerides")), _f("triglycerides"), unit="mmol/L"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "LDL cholesterol")), _f("ldl_cholesterol"), unit="mmol/L"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "HDL cholesterol")), _f("hdl_cholesterol"), unit="mmol/L"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Serum creatinine")), _f("creatinine_umol_l"), unit="μmol/L"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Serum ALT")), _f("alt_u_l"), unit="U/L"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Serum AST")), _f("ast_u_l"), unit="U/L"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "ECG")), _code("ecg", EXAM_RESULT)),
-                _row(
-                    str(QT_TRANSLATE_NOOP("VisitForms", "Abdominal ultrasound")),
-                    _code("abdominal_ultrasound", EXAM_RESULT),
-                ),
-            ),
-        ),
-        Section(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Evaluation and guidance")),
-            (
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Health evaluation")), _code("evaluation", EXAM_RESULT)),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Abnormal findings")), _text("abnormal_findings")),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Health guidance")), _text("health_guidance")),
-            ),
-        ),
-        _next_visit(),
-    )
-
-
-def _home_visit() -> tuple[Section, ...]:
-    return (
-        _HEADER,
-        Section(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Service")),
-            (
-                Choices(
-                    str(QT_TRANSLATE_NOOP("VisitForms", "Services given")), "purposes", HOME_VISIT_PURPOSE, columns=4
-                ),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "What was done")), _text("summary")),
-                _row(
-                    str(QT_TRANSLATE_NOOP("VisitForms", "Blood pressure")),
-                    _n("systolic"),
-                    _n("diastolic"),
-                    unit="mmHg",
-                    pair="slash",
-                ),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Blood glucose")), _f("blood_glucose"), unit="mmol/L"),
-            ),
-        ),
-        _next_visit(),
-    )
-
-
-def _service() -> tuple[Section, ...]:
-    return (
-        _HEADER,
-        Section(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Service")),
-            (
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Service")), _code("service_kind", SERVICE_RECORD_KINDS)),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "What was done")), _text("summary")),
-            ),
-        ),
-        _next_visit(),
-    )
-
-
-#: The sections of each form, in the order of the paper table.
-LAYOUTS: dict[VisitKind, tuple[Section, ...]] = {
-    VisitKind.HYPERTENSION: _chronic(VisitKind.HYPERTENSION),
-    VisitKind.DIABETES: _chronic(VisitKind.DIABETES),
-    VisitKind.ELDERLY_CHECK: _elderly(),
-    VisitKind.HOME_VISIT: _home_visit(),
-    VisitKind.SERVICE: _service(),
-}
 
 _MEDICINE_ROW = ("name", "times_per_day", "dose")
 _ERROR_STYLE = "color: #b00020;"
@@ -585,7 +101,7 @@ class VisitForm(QWidget):
     # --- building ------------------------------------------------------------------------
 
     def _section(self, section: Section) -> QGroupBox:
-        box = QGroupBox(_t(section.title), self)
+        box = QGroupBox(form_text(section.title), self)
         self.sections.append(box)
         grid = QGridLayout(box)
         grid.setHorizontalSpacing(8)
@@ -623,7 +139,7 @@ class VisitForm(QWidget):
         return label
 
     def _add_row(self, grid: QGridLayout, box: QWidget, row: Row, line: int) -> int:
-        label = QLabel(_t(row.label), box)
+        label = QLabel(form_text(row.label), box)
         grid.addWidget(label, line, 0)
         editors = [self._editor(box, f) for f in row.fields]
         label.setBuddy(editors[0])
@@ -635,7 +151,7 @@ class VisitForm(QWidget):
                 grid.addWidget(QLabel("/" if row.pair == "slash" else "→", box), line, 2, Qt.AlignmentFlag.AlignCenter)
                 grid.addWidget(editors[1], line, 3)
             if row.unit:
-                unit = QLabel(_t(row.unit), box)
+                unit = QLabel(form_text(row.unit), box)
                 grid.addWidget(unit, line, 4)
         if row.fields[0].name == "height_cm" and self.kind in (VisitKind.HYPERTENSION, VisitKind.DIABETES):
             self.bmi_label = QLabel(box)
@@ -666,7 +182,7 @@ class VisitForm(QWidget):
             combo.setMaximumWidth(280)
             combo.addItem("", None)
             for code, label in spec.codes:
-                combo.addItem(f"{code} {_code_text(label)}" if code.isdigit() else _code_text(label), code)
+                combo.addItem(f"{code} {code_text(label)}" if code.isdigit() else code_text(label), code)
             combo.currentIndexChanged.connect(lambda _i, name=spec.name: self._chosen(name))
             editor = combo
         else:
@@ -687,7 +203,7 @@ class VisitForm(QWidget):
         inner.setVerticalSpacing(2)
         boxes: dict[str, QCheckBox] = {}
         for index, (code, label) in enumerate(item.codes):
-            check = QCheckBox(f"{code} {_code_text(label)}", holder)
+            check = QCheckBox(f"{code} {code_text(label)}", holder)
             check.setObjectName(f"{item.name}_{code}")
             check.toggled.connect(lambda _on, name=item.name: self._edited(name))
             boxes[code] = check
@@ -699,7 +215,7 @@ class VisitForm(QWidget):
         if item.other:
             other_label = QLabel(QCoreApplication.translate("VisitForms", "Other:"), box)
             grid.addWidget(other_label, line, 0)
-            other = self._editor(box, _text(item.other))
+            other = self._editor(box, text_field(item.other))
             other_label.setBuddy(other)
             grid.addWidget(other, line, 1, 1, 5)
             names.append(item.other)

@@ -43,7 +43,8 @@ from fdclient.services.visits.desk import ResidentRow, VillageChoice
 from fdclient.services.visits.forms import DiabetesFollowupInput, HypertensionFollowupInput
 from fdclient.services.visits.records import VisitRecord
 from fdclient.text import Text
-from fdclient.ui.dialogs.visit_forms import CLASSIFICATION, KIND_TITLES, VisitForm
+from fdclient.ui.dialogs.visit_forms import VisitForm
+from fdclient.ui.dialogs.visit_layouts import CLASSIFICATION, KIND_TITLES
 from fdclient.ui.operations import visits as ops
 from fdclient.ui.pages.base import Page
 from fdclient.ui.session import UiSession
