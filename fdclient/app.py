@@ -28,6 +28,7 @@ from fdclient.ui.texts import app_title
 # The window, its pages and the services they use (SQLAlchemy, the models) load after the
 # sign-in dialog is on the screen: it appears in a fraction of the time (bench/gui_bench.py).
 if TYPE_CHECKING:
+    from fdclient.services.indicators.snapshot import OpeningFigures
     from fdclient.services.indicators.summary import TownshipSummary
     from fdclient.ui.lock import IdleLock
     from fdclient.ui.main_window import MainWindow, StatusFacts
@@ -111,8 +112,11 @@ _COMING: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def build_pages(summary: TownshipSummary, session: UiSession | None) -> list[Page]:
-    """The pages of the main window in navigation order."""
+def build_pages(
+    summary: TownshipSummary, session: UiSession | None, opening: OpeningFigures | None = None
+) -> list[Page]:
+    """The pages of the main window in navigation order (the dashboard shows the snapshot
+    of *opening* until it has computed today's figures, with its target lines)."""
     from fdclient.ui.pages.base import PlaceholderPage
     from fdclient.ui.pages.contracts import ContractsPage
     from fdclient.ui.pages.dashboard import DashboardPage
@@ -123,7 +127,12 @@ def build_pages(summary: TownshipSummary, session: UiSession | None) -> list[Pag
 
     reports, sync = (PlaceholderPage(*coming) for coming in _COMING)
     return [
-        DashboardPage(summary, session),
+        DashboardPage(
+            summary,
+            session,
+            snapshot=opening.snapshot if opening else None,
+            targets=opening.targets if opening else None,
+        ),
         ResidentsPage(session),
         ContractsPage(session),
         VisitsPage(session),
@@ -210,6 +219,8 @@ def start_session_controls(
         check,
         who=f"{actor.name}（{actor.role.label}）",
         minutes=session.preferences.get(IDLE_LOCK_MINUTES),
+        sign_out=lambda: sign_out(window, signing_out, discard=True),
+        unsaved=window.has_unsaved_input,
     )
     window.lock_action.triggered.connect(lock.lock)
     window.lock_action.setEnabled(True)
@@ -223,7 +234,7 @@ def start_session_controls(
 
 
 def run_gui(
-    summary_loader: Callable[[], TownshipSummary],
+    figures_loader: Callable[[], OpeningFigures],
     argv: Sequence[str] | None = None,
     *,
     language: str | None = None,
@@ -234,8 +245,9 @@ def run_gui(
 ) -> int:
     """Start the GUI and return its exit status.
 
-    ``summary_loader`` is called once the application exists (so its errors can be shown)
-    and returns the summary for the main window. ``argv`` is a command line as in
+    ``figures_loader`` is called once the application exists (so its errors can be shown)
+    and returns the figures the main window opens with (the last snapshot's, or today's
+    summary). ``argv`` is a command line as in
     ``sys.argv`` (the default): the program name, then arguments; ``--lang LANG`` and
     ``--screenshot PATH`` are taken from them, the rest goes to Qt (``-platform ...``).
     ``language`` and ``screenshot`` override the arguments, which override the environment
@@ -270,7 +282,7 @@ def run_gui(
         apply_font_size(preferences.get(FONT_SIZE))
     app.setApplicationDisplayName(app_title())
     try:
-        return _run_sessions(app, languages, summary_loader, shot, sign_in, session_loader)
+        return _run_sessions(app, languages, figures_loader, shot, sign_in, session_loader)
     finally:
         languages.close()
 
@@ -278,7 +290,7 @@ def run_gui(
 def _run_sessions(
     app: QApplication,
     languages: LanguageSwitch,
-    summary_loader: Callable[[], TownshipSummary],
+    figures_loader: Callable[[], OpeningFigures],
     shot: Path | None,
     sign_in: SignIn | None,
     session_loader: Callable[[], UiSession] | None,
@@ -305,7 +317,7 @@ def _run_sessions(
         first = False
 
         try:
-            summary = summary_loader()
+            figures = figures_loader()
         except FdError as exc:
             print(exc.message, file=sys.stderr)
             if shot is None:
@@ -317,8 +329,8 @@ def _run_sessions(
 
         session = session_loader() if session_loader is not None else None
         window = MainWindow(
-            build_pages(summary, session),
-            status_facts(summary, session),
+            build_pages(figures.summary, session, figures),
+            status_facts(figures.summary, session),
             preferences=session.preferences if session is not None else None,
         )
         if session is not None:

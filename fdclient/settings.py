@@ -49,9 +49,15 @@ __all__ = [
     "MANAGEMENT_DENOMINATOR",
     "SERVICE_HOURS",
     "SETTINGS",
+    "TARGET_CONTROLLED",
+    "TARGET_COVERAGE",
+    "TARGET_KEY_POPULATION_COVERAGE",
+    "TARGET_STANDARDISED",
+    "TARGETS",
     "Setting",
     "get_setting",
     "set_setting",
+    "target_percents",
 ]
 
 T = TypeVar("T")
@@ -140,6 +146,51 @@ CONTRACT_RENEWAL_CLOSES_DAYS = Setting(
     msg("到期后多少天内仍可续约", "Renewal stays open this many days after the end date"),
     bounds=(0, 365),
 )
+
+
+def _target_title(indicator_zh: str, indicator_en: str, default: int) -> Text:
+    return msg(
+        "工作台{indicator}目标线（%，默认 {default}%：{source}）",
+        "Dashboard target line for {indicator} (%, default {default}%: {source})",
+        indicator=msg(indicator_zh, indicator_en),
+        default=default,
+        source=TARGET_SOURCE,
+    )
+
+
+#: Where the default targets come from (DOMAIN.md §6).
+TARGET_SOURCE = msg(
+    "2022 年国家家庭医生签约服务高质量发展指导意见及省级方案的 2025 年目标",
+    "the 2025 targets of the 2022 national guidance on family-doctor contracts and the provinces' plans",
+)
+TARGET_COVERAGE = Setting(
+    "target_coverage_percent", 50, _target_title("签约覆盖率", "contract coverage", 50), bounds=(0, 100)
+)
+TARGET_KEY_POPULATION_COVERAGE = Setting(
+    "target_key_population_coverage_percent",
+    70,
+    _target_title("重点人群签约覆盖率", "key-population coverage", 70),
+    bounds=(0, 100),
+)
+TARGET_STANDARDISED = Setting(
+    "target_standardised_percent",
+    80,
+    _target_title("高血压、2型糖尿病规范管理率", "standardised management of hypertension and diabetes", 80),
+    bounds=(0, 100),
+)
+TARGET_CONTROLLED = Setting(
+    "target_controlled_percent",
+    50,
+    _target_title("血压、血糖控制率", "blood-pressure and glucose control", 50),
+    bounds=(0, 100),
+)
+#: The dashboard's target lines.
+TARGETS: tuple[Setting[int], ...] = (
+    TARGET_COVERAGE,
+    TARGET_KEY_POPULATION_COVERAGE,
+    TARGET_STANDARDISED,
+    TARGET_CONTROLLED,
+)
 SERVICE_HOURS = Setting("service_hours", "周一至周五 8:00-17:30，节假日电话预约", msg("服务时间", "Service hours"))
 
 #: Every setting by key (for a settings page and for checks).
@@ -158,6 +209,10 @@ SETTINGS: Mapping[str, Setting[Any]] = MappingProxyType(
             CONTRACT_RENEWAL_OPENS_DAYS,
             CONTRACT_RENEWAL_CLOSES_DAYS,
             SERVICE_HOURS,
+            TARGET_COVERAGE,
+            TARGET_KEY_POPULATION_COVERAGE,
+            TARGET_STANDARDISED,
+            TARGET_CONTROLLED,
         )
     }
 )
@@ -170,6 +225,11 @@ def get_setting(session: Session, setting: Setting[T]) -> T:
         return setting.default
     value: T = row.value
     return value
+
+
+def target_percents(session: Session) -> dict[str, int]:
+    """The dashboard's target lines, in per cent, by setting key."""
+    return {t.key: get_setting(session, t) for t in TARGETS}
 
 
 def set_setting(session: Session, setting: Setting[T], value: T) -> None:

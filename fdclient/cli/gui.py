@@ -15,7 +15,7 @@ from fdclient.paths import StorePaths
 from fdclient.store.keyring import Keyring
 
 if TYPE_CHECKING:
-    from fdclient.services.indicators.summary import TownshipSummary
+    from fdclient.services.indicators.snapshot import OpeningFigures
     from fdclient.store import Store
     from fdclient.ui.preferences import Preferences
     from fdclient.ui.session import UiSession
@@ -82,12 +82,12 @@ class _GuiSignIn:
         assert self.store is not None
         return UiSession(self.store, TaskRunner(), self.preferences)
 
-    def load_summary(self) -> TownshipSummary:
-        from fdclient.services.indicators.summary import load_summary
+    def load_figures(self) -> OpeningFigures:
+        from fdclient.services.indicators.snapshot import opening_figures
 
         assert self.store is not None
         with self.store.read() as session:
-            return load_summary(session)
+            return opening_figures(session)
 
 
 def cmd_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
@@ -101,7 +101,7 @@ def cmd_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
 
     try:
         return run_gui(
-            flow.load_summary,
+            flow.load_figures,
             ["fdclient", *qt_args],
             language=args.lang,
             screenshot=args.screenshot,

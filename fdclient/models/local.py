@@ -20,3 +20,5 @@ class LocalSetting(Base):
 #: Keys used in ``local_settings``.
 TOWNSHIP_ID = "township_id"
 DEVICE_ID = "device_id"
+#: The last indicator report computed on this laptop (fdclient.services.indicators.snapshot).
+INDICATOR_SNAPSHOT = "indicator_snapshot"

@@ -57,6 +57,9 @@ def make_engine(path: Path, key: StoreKey | None, *, busy_timeout_ms: int = BUSY
         hide_parameters=True,
         pool_size=4,
         max_overflow=4,
+        # The connection used last is used next: its page cache is warm, and the others
+        # stay small (each connection has a cache of its own, up to CACHE_KIB).
+        pool_use_lifo=True,
     )
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -87,11 +90,11 @@ def make_engine(path: Path, key: StoreKey | None, *, busy_timeout_ms: int = BUSY
 
 
 @contextlib.contextmanager
-def bulk_load_cache(connection: Connection) -> Iterator[None]:
-    """A large page cache on ``connection`` for the block (its memory is given back after;
-    a connection invalidated in the block, by Ctrl-C inside SQLite, is thrown away
+def bulk_load_cache(connection: Connection, kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+    """A page cache of *kib* KiB on ``connection`` for the block (its memory is given back
+    after; a connection invalidated in the block, by Ctrl-C inside SQLite, is thrown away
     instead, and the interruption goes on undisturbed)."""
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
     try:
         yield
     finally:

@@ -202,9 +202,14 @@ class TaskRunner:
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
             handler = failed or _report_unhandled
             # Bound now: Python unbinds ``exc`` when the except block ends.
-            self._relay.call.emit(lambda error=exc: handler(error) if _alive(owner) else None)
+            self._relay.call.emit(lambda error=exc: handler(error) if self._delivers(owner) else None)
             return
-        self._relay.call.emit(lambda: done(result) if _alive(owner) else None)
+        self._relay.call.emit(lambda: done(result) if self._delivers(owner) else None)
+
+    def _delivers(self, owner: QObject | None) -> bool:
+        """A result reaching the GUI thread is handed over unless its owner was deleted or
+        the runner shut down meanwhile (the session it belongs to has ended)."""
+        return not self._closed and _alive(owner)
 
     def _check_open(self) -> None:
         if self._closed:

@@ -337,3 +337,24 @@ def _resident_in(store: Store) -> None:
     village = _village(store)
     with store.write() as s:
         s.add(_resident(village, "张三"))
+
+
+def test_one_character_reads_in_order_what_the_full_sort_gives(store: Store, village: uuid.UUID) -> None:
+    """One character (a surname, mostly) is read from the pinyin index without sorting
+    every name that holds it; the order is the full sort's (the name itself, the names
+    starting with it, those holding it elsewhere; each by pinyin) — compared with the
+    same search narrowed to the village, which sorts every match. Compound surnames read
+    differently (单于 chan, 长孙 zhang), a shared reading (王 / 汪 wang), a name that is the
+    character alone and names holding it in the middle are all in the mix."""
+    names = [
+        "单", "单雄信", "单于丹", "单于", "简单", "王单", "单单",
+        "长孙无忌", "长江", "长", "家长", "孙长",
+        "王", "王小明", "汪洋", "王汪", "汪王", "三王", "王五", "万刚",
+    ]  # fmt: skip
+    with store.write() as s:
+        s.add_all(_resident(village, name) for name in names)
+    for ch in ("单", "长", "王", "汪", "孙", "简"):
+        for limit in (1, 3, 50):
+            assert _find(store, ch, limit=limit) == _find(store, ch, limit=limit, village_id=village), (ch, limit)
+    assert _names(store, "单")[:4] == ["单", "单于", "单于丹", "单单"]  # chanyu before shan
+    assert set(_names(store, "单")) == {n for n in names if "单" in n}

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from fdclient.models import Household, Staff, Team
+from fdclient.services.indicators.snapshot import opening_figures
 from fdclient.services.indicators.summary import load_summary
+from fdclient.services.township_settings import change_setting
 from fdclient.services.worklists import WorklistKind
 from fdclient.store import Store
 from fdclient.ui.operations import dashboard as dashboard_ops
@@ -196,3 +198,52 @@ def test_without_a_session_only_the_summary(qtbot: QtBot, summary) -> None:
     page.activated()
     assert not page.indicator_panel.isVisible() and not page.chart_area.isVisible()
     assert value(page, "coverage") == "65.0%"
+
+
+def test_the_next_sign_in_opens_on_the_last_figures_then_computes_todays(
+    qtbot: QtBot, store: Store, world: World, tmp_path
+) -> None:
+    first = make_page(qtbot, store, InlineRunner(), tmp_path)
+    first.activated()  # computes the figures and keeps them as this laptop's snapshot
+    sign(store, world)  # meanwhile a contract is signed
+
+    with store.read() as session:
+        opening = opening_figures(session)
+    assert opening.snapshot is not None and opening.snapshot.report == first.report
+    runner = TaskRunner()
+    page = DashboardPage(
+        opening.summary, UiSession(store, runner, Preferences(tmp_path / "p2.ini")), snapshot=opening.snapshot
+    )
+    qtbot.addWidget(page)
+    try:
+        # Before anything is computed: the last figures, not dots.
+        assert page.shows_snapshot()
+        assert value(page, "coverage") == "0.0%"
+        page.activated()
+        assert page.state_label.text().startswith("以下为 ")  # the snapshot's time, computing today's
+        qtbot.waitUntil(lambda: not page.is_busy(), timeout=20_000)
+        assert not page.shows_snapshot()
+        assert value(page, "coverage") == "100.0%"
+        assert page.state_label.text() == "统计日 2026-06-01"
+    finally:
+        runner.shutdown()
+
+
+def test_the_target_lines_are_the_townships_settings(qtbot: QtBot, admin_store: Store, tmp_path) -> None:
+    with admin_store.write() as session:
+        builders.make_village(session, name="西岭村")
+    change_setting(admin_store, "target_coverage_percent", "60")
+    change_setting(admin_store, "target_standardised_percent", "85")
+
+    page = make_page(qtbot, admin_store, InlineRunner(), tmp_path)
+    page.activated()
+
+    lines = {}
+    for i, shown in enumerate(INDICATORS):
+        page.indicator_box.setCurrentIndex(i)
+        lines[shown.key] = page.chart.target()
+    assert lines["coverage"] == 0.6
+    assert lines["key_population_coverage"] == 0.7  # never changed: the default
+    assert lines["hypertension_standardised"] == lines["diabetes_standardised"] == 0.85
+    target = page.findChild(QLabel, "coverageTarget")
+    assert target is not None and target.text().endswith("目标 60%")

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from fdclient import i18n
 from fdclient.app import build_pages, run_gui, status_facts
 from fdclient.errors import StoreNotFoundError
+from fdclient.services.indicators.snapshot import OpeningFigures
 from fdclient.services.indicators.summary import TownshipSummary
 from fdclient.ui.fonts import PREFERRED_FAMILIES, choose_cjk_family
 from fdclient.ui.main_window import MainWindow
@@ -145,7 +146,7 @@ def test_choose_cjk_family_follows_the_preference_order() -> None:
 def test_run_gui_reports_a_store_error_without_a_window(
     qapp: QApplication, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def loader() -> TownshipSummary:
+    def loader() -> OpeningFigures:
         raise StoreNotFoundError("数据目录中还没有数据库")
 
     status = run_gui(loader, ["fdclient"], screenshot=tmp_path / "never.png")
@@ -160,9 +161,10 @@ def test_screenshot_mode_writes_a_png_and_exits(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from fdclient.app import run_gui\n"
+        "from fdclient.services.indicators.snapshot import OpeningFigures\n"
         "from fdclient.services.indicators.summary import TownshipSummary\n"
         "summary = TownshipSummary('360111101', '罗家集镇', 12, 3456, 12345, 8024, 0.65)\n"
-        "sys.exit(run_gui(lambda: summary, sys.argv))\n"
+        "sys.exit(run_gui(lambda: OpeningFigures(summary), sys.argv))\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FDCLIENT_SCREENSHOT=str(shot))
     env.pop(i18n.LANGUAGE_ENV, None)

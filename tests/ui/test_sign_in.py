@@ -53,7 +53,7 @@ def test_a_wrong_password_is_shown_in_the_dialog_which_stays_open(
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert flow.store is not None and flow.store.actor is not None
     assert flow.store.actor.username == "doctor"
-    assert flow.load_summary().township_name == "罗家镇"
+    assert flow.load_figures().summary.township_name == "罗家镇"
     flow.store.close()
 
 

@@ -22,7 +22,7 @@ import unicodedata
 from functools import lru_cache
 from types import MappingProxyType
 
-__all__ = ["SURNAME_READINGS", "pinyin_of_name"]
+__all__ = ["SURNAME_READINGS", "opening_syllables", "pinyin_of_name"]
 
 #: Surnames whose reading differs from what a character-by-character conversion gives.
 #: Keys of more than one character are compound surnames and are matched first.
@@ -171,3 +171,17 @@ def pinyin_of_name(name: str) -> tuple[str, str]:
     """``("zhang san", "zs")`` for 张三: syllables separated by spaces, and their initials."""
     syllables = _syllables(name)
     return " ".join(syllables), "".join(s[0] for s in syllables)
+
+
+def opening_syllables(ch: str) -> tuple[str, ...]:
+    """Every syllable a name starting with the character *ch* can start with in
+    :func:`pinyin_of_name`: its reading as a surname, and the first syllable of each
+    compound surname that starts with it (单 → ``shan``; 单于 → ``chan``). Empty when the
+    character has no reading (a name starting with it starts with the next one's)."""
+    ch = unicodedata.normalize("NFKC", ch)
+    own = SURNAME_READINGS.get(ch)
+    first = own[0] if own else (_char_syllable(ch) if _is_hanzi(ch) else "")
+    if not first:
+        return ()
+    compound = {reading[0] for key, reading in SURNAME_READINGS.items() if len(key) > 1 and key[0] == ch}
+    return tuple(sorted({first} | compound))

@@ -57,7 +57,7 @@ from sqlalchemy.orm import Session
 from fdclient.domain.codes import ResidentStatus
 from fdclient.domain.roles import Permission
 from fdclient.models import Resident
-from fdclient.services.registry.pinyin import pinyin_of_name
+from fdclient.services.registry.pinyin import opening_syllables, pinyin_of_name
 from fdclient.store.context import require
 
 __all__ = [
@@ -167,11 +167,43 @@ def _fts(fts: Any, match: str, village_id: uuid.UUID | None) -> Select[Any]:
 
 
 def _by_characters(session: Session, q: str, limit: int, village_id: uuid.UUID | None) -> list[tuple[Any, str]]:
+    if len(q) == 1 and village_id is None and (syllables := opening_syllables(q)):
+        return _by_first_character(session, q, syllables, limit)
     spaced = " ".join(q)
     chars = func.replace(_MAP.c.chars, " ·", "")  # 买 买 提 · 艾 力 → 买 买 提 艾 力
     rank = case((chars == spaced, 0), (func.substr(chars, 1, len(spaced)) == spaced, 1), else_=2)
     stmt = _fts(_NAMES, f'chars : "{spaced}"', village_id).order_by(rank, *_PINYIN_ORDER)
     return [(row, "name") for row in session.execute(stmt.limit(limit))]
+
+
+def _by_first_character(session: Session, ch: str, syllables: tuple[str, ...], limit: int) -> list[tuple[Any, str]]:
+    """One character typed (a surname, mostly): the order of :func:`_by_characters`
+    (the name itself, names starting with it, names holding it; each by pinyin) without
+    sorting every name that holds it (a common surname: thousands). Names starting with
+    *ch* start with one of its *syllables*, so they are read from the pinyin index in
+    order, stopping at *limit*; the names holding it elsewhere are read only when fewer
+    were found."""
+    py = _MAP.c.pinyin
+    first = func.substr(_MAP.c.chars, 1, 1) == ch
+    exact = _map_rows(None).where(py.in_(syllables), _MAP.c.chars == ch).order_by(*_PINYIN_ORDER)
+    rows = list(session.execute(exact.limit(limit)))
+    seen = {row.rowid for row in rows}
+    starting = [
+        list(
+            session.execute(_map_rows(None).where(py >= s, py < s + _TOP, first).order_by(*_PINYIN_ORDER).limit(limit))
+        )
+        for s in syllables
+    ]
+    for row in heapq.merge(*starting, key=lambda r: (r.pinyin, r.rowid)):
+        if len(rows) >= limit:
+            break
+        if row.rowid not in seen:
+            seen.add(row.rowid)
+            rows.append(row)
+    if len(rows) < limit:
+        inside = _fts(_NAMES, f'chars : "{ch}"', None).where(~first).order_by(*_PINYIN_ORDER)
+        rows += session.execute(inside.limit(limit - len(rows)))
+    return [(row, "name") for row in rows]
 
 
 def _by_pinyin(session: Session, q: str, limit: int, village_id: uuid.UUID | None) -> list[tuple[Any, str]]:

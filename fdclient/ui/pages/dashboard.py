@@ -16,7 +16,9 @@ Clicking a figure (or Enter on it) opens its work list for the township; clickin
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QMouseEvent, QPalette, QShortcut
@@ -34,10 +36,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fdclient.domain.time import CHINA_TIME
 from fdclient.errors import FdError
 from fdclient.services.indicators.compute import AreaIndicators, IndicatorReport
+from fdclient.services.indicators.snapshot import IndicatorSnapshot
 from fdclient.services.indicators.summary import TownshipSummary
 from fdclient.services.worklists import WorklistKind
+from fdclient.settings import (
+    TARGET_CONTROLLED,
+    TARGET_COVERAGE,
+    TARGET_KEY_POPULATION_COVERAGE,
+    TARGET_STANDARDISED,
+    Setting,
+)
 from fdclient.ui.operations import dashboard as ops
 from fdclient.ui.pages.base import Page
 from fdclient.ui.session import UiSession
@@ -58,44 +69,48 @@ class ShownIndicator:
 
     key: str
     caption: str
-    target: float
+    #: The township setting holding its target line (per cent).
+    target: Setting[int]
     worklist: WorklistKind
 
 
-#: The assessment's indicators and the 2025 targets (DOMAIN.md §6): coverage 50 %,
-#: key populations 70 %, 规范管理率 80 %, control 50 %.
+#: The assessment's indicators and the settings of their target lines (by default the 2025
+#: targets, DOMAIN.md §6: coverage 50 %, key populations 70 %, 规范管理率 80 %, control 50 %).
 INDICATORS: tuple[ShownIndicator, ...] = (
     ShownIndicator(
-        "coverage", str(QT_TRANSLATE_NOOP("Dashboard", "Contract coverage")), 0.50, WorklistKind.KEY_NOT_SIGNED
+        "coverage",
+        str(QT_TRANSLATE_NOOP("Dashboard", "Contract coverage")),
+        TARGET_COVERAGE,
+        WorklistKind.KEY_NOT_SIGNED,
     ),
     ShownIndicator(
         "key_population_coverage",
         str(QT_TRANSLATE_NOOP("Dashboard", "Key-population coverage")),
-        0.70,
+        TARGET_KEY_POPULATION_COVERAGE,
         WorklistKind.KEY_NOT_SIGNED,
     ),
     ShownIndicator(
         "hypertension_standardised",
         str(QT_TRANSLATE_NOOP("Dashboard", "Hypertension standardised management")),
-        0.80,
+        TARGET_STANDARDISED,
         WorklistKind.FOLLOWUPS_OVERDUE,
     ),
     ShownIndicator(
         "hypertension_controlled",
         str(QT_TRANSLATE_NOOP("Dashboard", "Hypertension control")),
-        0.50,
+        TARGET_CONTROLLED,
         WorklistKind.FOLLOWUPS_OVERDUE,
     ),
     ShownIndicator(
         "diabetes_standardised",
         str(QT_TRANSLATE_NOOP("Dashboard", "Diabetes standardised management")),
-        0.80,
+        TARGET_STANDARDISED,
         WorklistKind.FOLLOWUPS_OVERDUE,
     ),
     ShownIndicator(
         "diabetes_controlled",
         str(QT_TRANSLATE_NOOP("Dashboard", "Diabetes control")),
-        0.50,
+        TARGET_CONTROLLED,
         WorklistKind.FOLLOWUPS_OVERDUE,
     ),
 )
@@ -119,6 +134,12 @@ def _scaled_font(base: QFont, factor: float, *, bold: bool = False) -> QFont:
         font.setPixelSize(round(font.pixelSize() * factor))
     font.setBold(bold)
     return font
+
+
+def _local_time(moment: datetime) -> str:
+    """A snapshot's time in Beijing time (as the store's dates are), to the minute."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 def _percent(value: float) -> str:
@@ -208,12 +229,22 @@ class DashboardPage(Page):
     NAME = "dashboard"
 
     def __init__(
-        self, summary: TownshipSummary, session: UiSession | None = None, parent: QWidget | None = None
+        self,
+        summary: TownshipSummary,
+        session: UiSession | None = None,
+        parent: QWidget | None = None,
+        *,
+        snapshot: IndicatorSnapshot | None = None,
+        targets: Mapping[str, int] | None = None,
     ) -> None:
         super().__init__(parent)
         self._summary = summary
+        #: The target lines in per cent by setting key (the township's settings).
+        self._targets: dict[str, int] = dict(targets or {})
         self.session = session
-        self._report: IndicatorReport | None = None
+        self._report: IndicatorReport | None = snapshot.report if snapshot is not None else None
+        #: When the figures shown were computed, when they are a snapshot's (not yet today's).
+        self._computed_at: datetime | None = snapshot.computed_at if snapshot is not None else None
         self._task: TaskHandle | None = None
         self._busy = False
         self._again = False
@@ -383,8 +414,9 @@ class DashboardPage(Page):
         self._show_summary()
 
     def set_report(self, report: IndicatorReport) -> None:
-        """Show the indicators of ``report``."""
+        """Show the indicators of ``report`` (computed just now)."""
         self._report = report
+        self._computed_at = None
         self._show_indicators()
         self._show_chart()
 
@@ -393,6 +425,11 @@ class DashboardPage(Page):
 
     def is_computing(self) -> bool:
         return self._busy
+
+    def shows_snapshot(self) -> bool:
+        """Whether the figures shown are the last ones computed on this laptop (today's
+        are being computed, or could not be)."""
+        return self._computed_at is not None
 
     def activated(self) -> None:
         """Shown: compute the figures again (a contract may have been signed meanwhile)."""
@@ -414,10 +451,17 @@ class DashboardPage(Page):
         self._task = handle if self._busy else None
         self._show_state()
 
+    def target_of(self, shown: ShownIndicator) -> float:
+        """The target line of *shown* as a fraction (the township's setting)."""
+        return self._targets.get(shown.target.key, shown.target.default) / 100
+
     def _figures_loaded(self, figures: ops.DashboardFigures) -> None:
         self._finish()
+        self._targets = dict(figures.targets)
         self.set_summary(figures.summary)
         self.set_report(figures.report)
+        if self.session is not None:
+            ops.keep_snapshot(self.session, figures.report)
         self._show_state()
         self._again_if_asked()
 
@@ -445,6 +489,9 @@ class DashboardPage(Page):
     def _show_state(self) -> None:
         if self._error:
             self.state_label.setText(self._error)
+        elif self._busy and self._computed_at is not None:
+            text = QCoreApplication.translate("Dashboard", "Figures of {time}; computing today's…")
+            self.state_label.setText(text.format(time=_local_time(self._computed_at)))
         elif self._busy:
             self.state_label.setText(QCoreApplication.translate("Dashboard", "Computing the indicators…"))
         elif self._report is not None:
@@ -553,7 +600,7 @@ class DashboardPage(Page):
         for shown in INDICATORS:
             card = self.indicator_cards[shown.key]
             caption = QCoreApplication.translate("Dashboard", shown.caption)
-            target = target_text.format(target=_percent(shown.target))
+            target = target_text.format(target=_percent(self.target_of(shown)))
             if township is None:
                 card.set_content("…", caption)
                 card.set_target(target, None)
@@ -561,7 +608,7 @@ class DashboardPage(Page):
             indicator = township.indicator(shown.key)
             detail = f"{format_count(indicator.numerator)} / {format_count(indicator.denominator)}"
             card.set_content(format_coverage(indicator.value), caption, detail)
-            reached = None if indicator.value is None else indicator.value >= shown.target
+            reached = None if indicator.value is None else indicator.value >= self.target_of(shown)
             mark = "" if reached is None else ("✓ " if reached else "✗ ")
             card.set_target(mark + target, reached)
             card.setToolTip(
@@ -600,10 +647,11 @@ class DashboardPage(Page):
             indicator = area.indicator(shown.key)
             detail = f"{format_count(indicator.numerator)}/{format_count(indicator.denominator)}"
             bars.append(Bar(key, area.name, indicator.value, detail))
-        target = QCoreApplication.translate("Dashboard", "Target {target}").format(target=_percent(shown.target))
+        line = self.target_of(shown)
+        target = QCoreApplication.translate("Dashboard", "Target {target}").format(target=_percent(line))
         self.chart.set_bars(
             bars,
-            target=shown.target,
+            target=line,
             target_label=target,
             empty_text=QCoreApplication.translate("Dashboard", "No figures yet"),
             na_text=QCoreApplication.translate("MainWindow", "n/a"),

@@ -51,6 +51,19 @@ VISIBLE_ROWS = 10
 POPUP_WIDTH = 800
 
 
+#: The widest value each column usually shows (name with a status, sex, age, village, masked
+#: ID number, masked phone, record number).
+_WIDEST: tuple[str, ...] = (
+    "欧阳娜娜娜（已迁出）",
+    "男男",
+    "100 岁",
+    "罗家镇东山村村",
+    "360111********1234",
+    "139****9000",
+    "36011110110100002",
+)
+
+
 class ResidentOpener(Protocol):
     def open_resident(self, resident_id: uuid.UUID) -> None: ...
 
@@ -161,8 +174,11 @@ class SearchPopup(QFrame):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the font, not from the rows: sizing to the contents measured every
+        # cell again on each keystroke (a few ms of the 20 ms a keystroke may take).
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self._size_columns()
         self.table.clicked.connect(lambda index: self.open_row(index.row()))
         self.message = QLabel(self)
         self.message.setObjectName("searchMessage")
@@ -176,6 +192,19 @@ class SearchPopup(QFrame):
 
         search_box.installEventFilter(self)
         self.host.installEventFilter(self)
+
+    def _size_columns(self) -> None:
+        """Each column as wide as its widest likely value (or its header) at the current font."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        for column, sample in enumerate(_WIDEST):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            header.resizeSection(column, max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 24)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
+            self._size_columns()
+        super().changeEvent(event)
 
     # --- searching ------------------------------------------------------------------------------
 
