@@ -1,25 +1,19 @@
-"""The township's contracts as a lazy table: the model keeps the ids the list service gives
-(filtered and sorted in SQL) and loads the rows a page at a time when they are shown."""
+"""The township's contracts as a lazy table (:class:`~fdclient.ui.table_models.lazy.LazyRowsModel`):
+the ids the list service gives (filtered and sorted in SQL), the rows read a block at a time
+when they are shown."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt
 
 from fdclient.domain.codes import ContractStatus
 from fdclient.ui.operations import contracts as ops
 from fdclient.ui.operations.contracts import ContractFilter, ContractRow, ContractSort
 from fdclient.ui.session import UiSession
+from fdclient.ui.table_models.lazy import LazyRowsModel, by_id
 
 __all__ = ["COLUMNS", "ContractsTableModel", "status_text"]
 
@@ -53,19 +47,22 @@ def status_text(row: ContractRow) -> str:
     return QCoreApplication.translate("Contracts", str(_STATUS_TEXT[row.status]))
 
 
-class ContractsTableModel(QAbstractTableModel):
-    IdRole = Qt.ItemDataRole.UserRole + 1
+class ContractsTableModel(LazyRowsModel[uuid.UUID, ContractRow]):
+    HEADERS = tuple(str(header) for header, _ in COLUMNS)
+    RIGHT_ALIGNED = frozenset({_MEMBERS, _START, _END})
+    BLOCK = PAGE
 
     def __init__(self, session: UiSession, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(by_id(lambda ids: ops.load_rows(session, ids)), parent)
         self._session = session
-        self._ids: list[uuid.UUID] = []
-        self._rows: dict[uuid.UUID, ContractRow] = {}
         self.which = ContractFilter.ACTIVE
         self.village_id: uuid.UUID | None = None
         self.text = ""
         self.sort_column = 6
         self.descending = False
+
+    def translated(self, text: str) -> str:
+        return QCoreApplication.translate("Contracts", text)
 
     # --- what the page asks -----------------------------------------------------------------
 
@@ -82,66 +79,19 @@ class ContractsTableModel(QAbstractTableModel):
             text=self.text,
             sort=COLUMNS[self.sort_column][1],
             descending=self.descending,
-            done=self._show_ids,
+            done=self.set_ids,
             owner=self,
         )
 
-    def id_at(self, row: int) -> uuid.UUID | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
-
-    def row_at(self, row: int) -> ContractRow | None:
-        contract_id = self.id_at(row)
-        return self._load(row) if contract_id is not None else None
-
-    def row_of(self, contract_id: uuid.UUID) -> int:
-        try:
-            return self._ids.index(contract_id)
-        except ValueError:
-            return -1
-
-    def _show_ids(self, ids: list[uuid.UUID]) -> None:
-        self.beginResetModel()
-        self._ids = ids
-        self._rows = {}
-        self.endResetModel()
-
-    def _load(self, row: int) -> ContractRow | None:
-        contract_id = self._ids[row]
-        if contract_id not in self._rows:
-            first = row - row % PAGE
-            for loaded in ops.load_rows(self._session, self._ids[first : first + PAGE]):
-                self._rows[loaded.id] = loaded
-        return self._rows.get(contract_id)
+    def row_of(self, key: uuid.UUID) -> int:
+        """The position of a contract, -1 when it is not listed."""
+        found = super().row_of(key)
+        return -1 if found is None else found
 
     # --- the model ---------------------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(  # noqa: N802 (Qt override)
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(COLUMNS):
-                return QCoreApplication.translate("Contracts", str(COLUMNS[section][0]))
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
-        if role == self.IdRole:
-            return self._ids[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if index.column() in (_MEMBERS, _START, _END):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        row = self._load(index.row())
-        if row is None:
+    def cell(self, row: ContractRow | None, column: int, role: int) -> Any:
+        if row is None or role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
             row.contract_no,
@@ -152,7 +102,7 @@ class ContractsTableModel(QAbstractTableModel):
             row.start_date.isoformat(),
             row.end_date.isoformat(),
             status_text(row),
-        )[index.column()]
+        )[column]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):

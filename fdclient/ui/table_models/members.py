@@ -7,23 +7,15 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from fdclient.domain.codes import ResidentStatus
 from fdclient.domain.key_populations import KeyPopulation
 from fdclient.services.registry.village_lists import MemberRow
+from fdclient.ui.table_models.base import Index, TranslatedTableModel
 
 __all__ = ["MembersTableModel", "key_population_text", "masked_number", "resident_status_text"]
-
-Index = QModelIndex | QPersistentModelIndex
 
 _HEADERS = (
     str(QT_TRANSLATE_NOOP("MembersTable", "Name")),
@@ -77,10 +69,17 @@ def masked_number(number: str | None) -> str:
     return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:] if len(number) > 4 else "*" * len(number)
 
 
-class MembersTableModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
+class MembersTableModel(TranslatedTableModel):
+    """A household's members (a handful: kept whole)."""
+
+    HEADERS = _HEADERS
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._members: list[MemberRow] = []
+
+    def translated(self, text: str) -> str:
+        return QCoreApplication.translate("MembersTable", text)
 
     def set_members(self, members: Sequence[MemberRow]) -> None:
         self.beginResetModel()
@@ -96,13 +95,10 @@ class MembersTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._members)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(_HEADERS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        m = self.member_at(index.row()) if index.isValid() else None
-        if m is None or index.column() >= len(_HEADERS):
+        if not self.in_range(index):
             return None
+        m = self._members[index.row()]
         if role == Qt.ItemDataRole.UserRole:
             return str(m.id)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -120,17 +116,3 @@ class MembersTableModel(QAbstractTableModel):
             key_populations_text(m.key_populations),
         )
         return values[index.column()]
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return (
-                QCoreApplication.translate("MembersTable", _HEADERS[section]) if 0 <= section < len(_HEADERS) else None
-            )
-        return str(section + 1)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -1,5 +1,6 @@
-"""Lists of the 随访服务 page: the residents of a village (ids kept, rows loaded lazily in
-batches) and the records of one resident (their current revisions)."""
+"""Lists of the 随访服务 page: the residents of a village (ids kept, rows read lazily in
+blocks: :class:`~fdclient.ui.table_models.lazy.LazyRowsModel`) and the records of one
+resident (their current revisions, kept whole)."""
 
 from __future__ import annotations
 
@@ -7,24 +8,16 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QObject, Qt
 
 from fdclient.domain import codes
 from fdclient.domain.codes import VisitKind
 from fdclient.services.visits.desk import ResidentRow
 from fdclient.services.visits.records import VisitRecord
+from fdclient.ui.table_models.base import Index, TranslatedTableModel
+from fdclient.ui.table_models.lazy import LazyRowsModel, by_id
 
 __all__ = ["ResidentListModel", "VisitListModel", "kind_title"]
-
-Index = QModelIndex | QPersistentModelIndex
-_BATCH = 100
 
 _RESIDENT_HEADS = (
     str(QT_TRANSLATE_NOOP("VisitLists", "Name")),
@@ -56,70 +49,44 @@ def kind_title(kind: VisitKind) -> str:
     return _tr(_KIND_SHORT[kind])
 
 
-class ResidentListModel(QAbstractTableModel):
-    """Residents by id; rows are read ``_BATCH`` at a time when first shown."""
+class ResidentListModel(LazyRowsModel[uuid.UUID, ResidentRow]):
+    """Residents by id; rows are read a block at a time when first shown."""
 
-    def __init__(self, fetch: Callable[[Sequence[uuid.UUID]], list[ResidentRow]], parent: Any = None) -> None:
-        super().__init__(parent)
-        self._fetch = fetch
-        self._ids: list[uuid.UUID] = []
-        self._rows: dict[uuid.UUID, ResidentRow] = {}
+    HEADERS = _RESIDENT_HEADS
 
-    def set_ids(self, ids: list[uuid.UUID]) -> None:
-        self.beginResetModel()
-        self._ids = list(ids)
-        self._rows = {}
-        self.endResetModel()
+    def __init__(
+        self, fetch: Callable[[Sequence[uuid.UUID]], list[ResidentRow]], parent: QObject | None = None
+    ) -> None:
+        super().__init__(by_id(fetch), parent)
+
+    def translated(self, text: str) -> str:
+        return _tr(text)
 
     def resident_id(self, row: int) -> uuid.UUID | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
-
-    def row_of(self, resident_id: uuid.UUID) -> int:
-        try:
-            return self._ids.index(resident_id)
-        except ValueError:
-            return -1
+        return self.id_at(row)
 
     def resident(self, row: int) -> ResidentRow | None:
-        resident_id = self.resident_id(row)
-        if resident_id is None:
+        return self.row_at(row)
+
+    def row_of(self, key: uuid.UUID) -> int:
+        """The position of a resident, -1 when not listed."""
+        found = super().row_of(key)
+        return -1 if found is None else found
+
+    def cell(self, row: ResidentRow | None, column: int, role: int) -> Any:
+        if row is None or role != Qt.ItemDataRole.DisplayRole:
             return None
-        if resident_id not in self._rows:
-            start = row - row % _BATCH
-            batch = self._ids[start : start + _BATCH]
-            self._rows.update((r.id, r) for r in self._fetch(batch))
-        return self._rows.get(resident_id)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(_RESIDENT_HEADS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(_RESIDENT_HEADS):
-                return _tr(_RESIDENT_HEADS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        r = self.resident(index.row())
-        if r is None:
-            return None
-        column = index.column()
         if column == 0:
-            return r.name
+            return row.name
         if column == 1:
-            if r.sex == 1:
+            if row.sex == 1:
                 return QCoreApplication.translate("VisitLists", "Male")
-            return QCoreApplication.translate("VisitLists", "Female") if r.sex == 2 else ""
+            return QCoreApplication.translate("VisitLists", "Female") if row.sex == 2 else ""
         if column == 2:
-            return str(r.age)
+            return str(row.age)
         chronic = [
-            QCoreApplication.translate("VisitLists", "HT") if r.has_hypertension else "",
-            QCoreApplication.translate("VisitLists", "DM") if r.has_diabetes else "",
+            QCoreApplication.translate("VisitLists", "HT") if row.has_hypertension else "",
+            QCoreApplication.translate("VisitLists", "DM") if row.has_diabetes else "",
         ]
         return " ".join(c for c in chronic if c)
 
@@ -142,13 +109,18 @@ def _findings(record: VisitRecord) -> str:
     return " · ".join(parts)
 
 
-class VisitListModel(QAbstractTableModel):
+class VisitListModel(TranslatedTableModel):
     """The current revisions of one resident's records, newest first (a resident has tens,
     not thousands: kept whole)."""
 
-    def __init__(self, parent: Any = None) -> None:
+    HEADERS = _VISIT_HEADS
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._records: tuple[VisitRecord, ...] = ()
+
+    def translated(self, text: str) -> str:
+        return _tr(text)
 
     def set_records(self, found: tuple[VisitRecord, ...]) -> None:
         self.beginResetModel()
@@ -167,21 +139,10 @@ class VisitListModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self._records)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(_VISIT_HEADS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(_VISIT_HEADS):
-                return _tr(_VISIT_HEADS[section])
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if role != Qt.ItemDataRole.DisplayRole or not self.in_range(index):
             return None
-        record = self.record(index.row())
-        if record is None:
-            return None
+        record = self._records[index.row()]
         column = index.column()
         if column == 0:
             return record.visit_date.isoformat()
