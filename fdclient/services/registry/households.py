@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from fdclient.domain import codes
 from fdclient.domain.codes import ContractStatus, ResidentStatus
 from fdclient.domain.contract_states import status_text
+from fdclient.domain.relationships import OLD_HEAD, relationship_to_new_head
 from fdclient.domain.roles import Permission
 from fdclient.domain.validation import normalise_phone, required_text
 from fdclient.errors import RuleError, ValidationError
@@ -195,6 +196,90 @@ def add_member(
     return resident_info(r, on=today(session))
 
 
+@dataclass(frozen=True)
+class ProposedRelationship:
+    resident_id: uuid.UUID
+    name: str
+    #: The relationship to the current head.
+    current: str | None
+    #: The proposed relationship to the new head (see fdclient.domain.relationships).
+    proposed: str
+
+
+@dataclass(frozen=True)
+class HeadChangeProposal:
+    """What :func:`change_head` would be given: the former head's and the other members'
+    relationships to the new head, proposed for the user to confirm."""
+
+    household_id: uuid.UUID
+    new_head_id: uuid.UUID
+    #: None when the former head is no longer a member (voided, or moved to another household).
+    old_head: ProposedRelationship | None
+    others: tuple[ProposedRelationship, ...]
+
+
+def _check_new_head(household: Household, new_head: Resident) -> None:
+    if new_head.household_id != household.id or new_head.voided_at is not None:
+        raise RuleError(
+            msg(
+                "{name} 不是该家庭的成员，不能成为户主。请先把他/她加入家庭。",
+                "{name} is not a member of the household and cannot become its head. Add them to the household first.",
+                name=new_head.name,
+            ),
+            field="new_head_id",
+        )
+    if new_head.status != ResidentStatus.ACTIVE:
+        raise RuleError(
+            msg(
+                "{name} 的状态为“{state}”，不能成为户主。",
+                "{name} is “{state}” and cannot become the head.",
+                name=new_head.name,
+                state=STATUS_TEXT[ResidentStatus(new_head.status)],
+            ),
+            field="new_head_id",
+        )
+    if household.head_id == new_head.id:
+        raise RuleError(
+            msg("{name} 已经是户主。", "{name} is already the head.", name=new_head.name), field="new_head_id"
+        )
+
+
+def _former_head(session: Session, household: Household) -> Resident | None:
+    old = session.get(Resident, household.head_id) if household.head_id else None
+    return old if old is not None and old.voided_at is None and old.household_id == household.id else None
+
+
+def propose_head_change(session: Session, household_id: uuid.UUID, new_head_id: uuid.UUID) -> HeadChangeProposal:
+    """The relationships to the new head, proposed from those to the current head."""
+    require(session, Permission.VIEW_RECORDS)
+    household = get_household_row(session, household_id)
+    new_head = get_resident_row(session, new_head_id)
+    _check_new_head(household, new_head)
+    old = _former_head(session, household)
+    new_code = new_head.relationship_to_head
+    old_head = (
+        ProposedRelationship(old.id, old.name, OLD_HEAD, relationship_to_new_head(OLD_HEAD, new_code, old.sex))
+        if old is not None
+        else None
+    )
+    members = session.scalars(
+        select(Resident)
+        .where(Resident.household_id == household.id, Resident.voided_at.is_(None))
+        .order_by(Resident.relationship_to_head, Resident.birth_date)
+    ).all()
+    others = tuple(
+        ProposedRelationship(
+            r.id,
+            r.name,
+            r.relationship_to_head,
+            relationship_to_new_head(r.relationship_to_head, new_code, r.sex),
+        )
+        for r in members
+        if r.id not in (new_head.id, household.head_id)
+    )
+    return HeadChangeProposal(household.id, new_head.id, old_head, others)
+
+
 def change_head(
     session: Session,
     household_id: uuid.UUID,
@@ -208,28 +293,10 @@ def change_head(
     require(session, Permission.REGISTER_RESIDENTS)
     household = get_household_row(session, household_id)
     new_head = get_resident_row(session, new_head_id)
-    if new_head.household_id != household.id or new_head.voided_at is not None:
-        raise RuleError(
-            msg(
-                "{name} 不是该家庭的成员，不能成为户主。请先把他/她加入家庭。",
-                "{name} is not a member of the household and cannot become its head. Add them to the household first.",
-                name=new_head.name,
-            )
-        )
-    if new_head.status != ResidentStatus.ACTIVE:
-        raise RuleError(
-            msg(
-                "{name} 的状态为“{state}”，不能成为户主。",
-                "{name} is “{state}” and cannot become the head.",
-                name=new_head.name,
-                state=STATUS_TEXT[ResidentStatus(new_head.status)],
-            )
-        )
-    if household.head_id == new_head.id:
-        raise RuleError(msg("{name} 已经是户主。", "{name} is already the head.", name=new_head.name))
+    _check_new_head(household, new_head)
     changes = dict(relationships or {})
-    old = session.get(Resident, household.head_id) if household.head_id else None
-    if old is not None and old.voided_at is None and old.household_id == household.id:
+    old = _former_head(session, household)
+    if old is not None:
         if old_head_relationship is None:
             raise ValidationError(
                 msg(

@@ -9,7 +9,8 @@ who made it (建档人) and the responsible doctor (责任医生).
 * 责任医生 is a doctor or specialist of the township (or nobody).
 
 A person named anew must be active; one already on the cover stays when the form is
-saved again, even if their account was disabled since.
+saved again, even if their account was disabled since. :func:`cover_choices` lists who the
+form offers (reading needs ``VIEW_RECORDS``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fdclient.domain.roles import Permission, Role, may
@@ -27,7 +29,7 @@ from fdclient.models import Resident, Staff
 from fdclient.services.registry.resident_forms import ResidentInput
 from fdclient.services.staff.organisation import DOCTOR_ROLES
 from fdclient.services.township import store_township
-from fdclient.store.context import actor_id, today
+from fdclient.store.context import actor_id, require, today
 from fdclient.text import Text, msg
 
 REGISTERED_ON = msg("建档日期", "registration date")
@@ -40,6 +42,43 @@ class Cover:
     registered_on: date
     registered_by_id: uuid.UUID | None
     responsible_doctor_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class StaffChoice:
+    id: uuid.UUID
+    name: str
+    role: Role
+    active: bool
+
+
+@dataclass(frozen=True)
+class CoverChoices:
+    """Who may be named on the cover, by name: 建档人 (staff who register residents) and
+    责任医生 (doctors and specialists); active ones, and whoever the file names already."""
+
+    registrars: tuple[StaffChoice, ...]
+    doctors: tuple[StaffChoice, ...]
+
+
+def cover_choices(session: Session, resident_id: uuid.UUID | None = None) -> CoverChoices:
+    """The staff the cover of a new file (or of ``resident_id``'s) may name."""
+    require(session, Permission.VIEW_RECORDS)
+    named_by = named_doctor = None
+    if resident_id is not None:
+        r = session.get(Resident, resident_id)
+        if r is not None:
+            named_by, named_doctor = r.registered_by_id, r.responsible_doctor_id
+    staff = session.scalars(
+        select(Staff).where(Staff.township_id == store_township(session).id).order_by(Staff.name, Staff.id)
+    ).all()
+    choices = [(s, StaffChoice(s.id, s.name, Role(s.role), s.active)) for s in staff]
+    return CoverChoices(
+        registrars=tuple(
+            c for s, c in choices if (c.active and may(c.role, Permission.REGISTER_RESIDENTS)) or s.id == named_by
+        ),
+        doctors=tuple(c for s, c in choices if (c.active and c.role in DOCTOR_ROLES) or s.id == named_doctor),
+    )
 
 
 def _staff(session: Session, staff_id: uuid.UUID, label: Text, field: str, *, newly_named: bool) -> Staff:

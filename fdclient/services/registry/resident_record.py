@@ -39,6 +39,7 @@ from fdclient.models import (
     ContractMember,
     ContractPackage,
     Diagnosis,
+    HistoryEvent,
     Household,
     PlannedService,
     ServicePackage,
@@ -218,6 +219,21 @@ def _diagnoses(session: Session, resident_id: uuid.UUID) -> str:
     return "；".join(parts)
 
 
+def _events(session: Session, resident_id: uuid.UUID) -> str:
+    """“手术：阑尾切除术 1990-06-01；输血：…”: surgery, trauma and transfusion, oldest first."""
+    rows = session.scalars(
+        select(HistoryEvent)
+        .where(HistoryEvent.resident_id == resident_id, HistoryEvent.voided_at.is_(None))
+        .order_by(HistoryEvent.occurred_on)
+    )
+    parts = []
+    for e in rows:
+        kind = codes.HISTORY_EVENT_KIND.get(e.kind, e.kind)
+        text = f"{kind}：{e.description}"
+        parts.append(f"{text} {e.occurred_on.isoformat()}" if e.occurred_on else text)
+    return "；".join(parts)
+
+
 def _staff_names(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
@@ -374,6 +390,7 @@ def load_resident_record(session: Session, resident_id: uuid.UUID) -> ResidentRe
         RecordField("drug_allergies", _labels(codes.DRUG_ALLERGY, r.drug_allergies, r.drug_allergy_other)),
         RecordField("exposures", _labels(codes.EXPOSURE, r.exposures)),
         RecordField("past_diseases", _diagnoses(session, resident_id)),
+        RecordField("past_events", _events(session, resident_id)),
         RecordField("family_history_father", _labels(codes.FAMILY_HISTORY, r.family_history_father)),
         RecordField("family_history_mother", _labels(codes.FAMILY_HISTORY, r.family_history_mother)),
         RecordField("family_history_siblings", _labels(codes.FAMILY_HISTORY, r.family_history_siblings)),

@@ -1,25 +1,26 @@
-"""Register a household (address, phone and its head, a new resident) or edit its address
-and phone. Ctrl+S or Enter saves, Esc cancels; a failed save keeps the form and shows the
-message beside the field it names."""
+"""Register a household (address, phone and its head, a new resident with the whole personal
+information form and past history) or edit its address and phone. Ctrl+S or Enter saves,
+Esc cancels; a failed save keeps the form and shows the message beside the field it names."""
 
 from __future__ import annotations
 
 import uuid
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from fdclient.domain.validation import normalise_phone
 from fdclient.errors import ValidationError
 from fdclient.services.registry.households import MAX_ADDRESS, HouseholdInfo
-from fdclient.ui.dialogs.resident_form import ResidentFields, _FormDialog, error_label
+from fdclient.ui.dialogs.form_parts import FormDialog, error_label, fit_to_screen
+from fdclient.ui.dialogs.personal_form import PersonalInformationForm
 from fdclient.ui.operations import registry as ops
 from fdclient.ui.session import UiSession
 
 __all__ = ["HouseholdDialog"]
 
 
-class HouseholdDialog(_FormDialog):
+class HouseholdDialog(FormDialog):
     """A new household (``household`` None) with its head, or the address and phone of one."""
 
     def __init__(
@@ -44,8 +45,9 @@ class HouseholdDialog(_FormDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.message_label)
-        form = QFormLayout()
-        form.addRow(QLabel(QCoreApplication.translate("HouseholdForm", "Village:"), self), QLabel(village_name, self))
+        form = QGridLayout()
+        form.addWidget(QLabel(QCoreApplication.translate("HouseholdForm", "Village:"), self), 0, 0)
+        form.addWidget(QLabel(village_name, self), 0, 1)
         self.address_edit = QLineEdit(self)
         self.address_edit.setObjectName("address")
         self.address_edit.setMaxLength(MAX_ADDRESS)
@@ -54,26 +56,44 @@ class HouseholdDialog(_FormDialog):
         self.errors = {"address": error_label(self, "address"), "phone": error_label(self, "householdPhone")}
         address_label = QLabel(QCoreApplication.translate("HouseholdForm", "&Address:"), self)
         address_label.setBuddy(self.address_edit)
-        form.addRow(address_label, self.address_edit)
-        form.addRow("", self.errors["address"])
         phone_label = QLabel(QCoreApplication.translate("HouseholdForm", "Household p&hone:"), self)
         phone_label.setBuddy(self.phone_edit)
-        form.addRow(phone_label, self.phone_edit)
-        form.addRow("", self.errors["phone"])
+        if household is None:  # one line, to leave the height to the head's form
+            form.addWidget(address_label, 1, 0)
+            form.addWidget(self.address_edit, 1, 1)
+            form.addWidget(phone_label, 1, 2)
+            form.addWidget(self.phone_edit, 1, 3)
+            form.addWidget(self.errors["address"], 2, 1)
+            form.addWidget(self.errors["phone"], 2, 3)
+            form.setColumnStretch(1, 3)
+            form.setColumnStretch(3, 1)
+        else:
+            for row, (label, edit, error) in enumerate(
+                (
+                    (address_label, self.address_edit, self.errors["address"]),
+                    (phone_label, self.phone_edit, self.errors["phone"]),
+                )
+            ):
+                form.addWidget(label, 1 + 2 * row, 0)
+                form.addWidget(edit, 1 + 2 * row, 1)
+                form.addWidget(error, 2 + 2 * row, 1)
+            form.setColumnStretch(1, 1)
         layout.addLayout(form)
 
-        self.head_fields: ResidentFields | None = None
+        self.head_fields: PersonalInformationForm | None = None
         if household is None:
             group = QGroupBox(QCoreApplication.translate("HouseholdForm", "Head of household"), self)
             group_layout = QVBoxLayout(group)
-            self.head_fields = ResidentFields(session, village_id, parent=group)
+            group_layout.setContentsMargins(4, 4, 4, 4)
+            self.head_fields = PersonalInformationForm(session, village_id, parent=group)
             group_layout.addWidget(self.head_fields)
-            layout.addWidget(group)
+            layout.addWidget(group, 1)
+            fit_to_screen(self, 1100, 680)
         else:
             self.address_edit.setText(household.address)
             self.phone_edit.setText(household.phone or "")
+            self.setMinimumWidth(560)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(660)
         self._initial = (self.address_edit.text(), self.phone_edit.text())
         self.address_edit.setFocus()
 
@@ -137,4 +157,5 @@ class HouseholdDialog(_FormDialog):
             head=head,
             done=self.finish,
             form=self,
+            history=self.head_fields.history_changes(),
         )

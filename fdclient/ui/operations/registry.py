@@ -5,6 +5,7 @@ names, the form kept as typed."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from collections.abc import Callable, Sequence
@@ -13,11 +14,13 @@ from datetime import date
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject
+from sqlalchemy.orm import Session
 
 from fdclient.errors import FdError
-from fdclient.services.registry import duplicates, households, resident_status, residents, village_lists
+from fdclient.services.registry import duplicates, households, record_cover, resident_status, residents, village_lists
 from fdclient.services.registry.duplicates import DuplicateCandidate
-from fdclient.services.registry.households import HouseholdInfo
+from fdclient.services.registry.households import HeadChangeProposal, HouseholdInfo
+from fdclient.services.registry.record_cover import CoverChoices
 from fdclient.services.registry.resident_forms import ResidentInput
 from fdclient.services.registry.resident_status import StatusChange
 from fdclient.services.registry.residents import ResidentInfo
@@ -28,6 +31,7 @@ from fdclient.services.registry.village_lists import (
     MemberRow,
     VillageChoice,
 )
+from fdclient.ui.operations.medical_history import HistoryChanges, apply_history
 from fdclient.ui.session import UiSession
 
 __all__ = [
@@ -35,14 +39,17 @@ __all__ = [
     "HouseholdDetails",
     "ResidentFormData",
     "add_member",
+    "change_head",
     "fetch_household_rows",
     "find_duplicates",
+    "load_cover_choices",
     "load_household",
     "load_household_ids",
     "load_resident",
     "load_resident_form",
     "load_villages",
     "move_out",
+    "propose_head_change",
     "record_death",
     "register_household",
     "reporter",
@@ -179,6 +186,39 @@ def load_resident_form(
     session.runner.read(work, done, failed, owner=owner)
 
 
+def load_cover_choices(
+    session: UiSession,
+    resident_id: uuid.UUID | None,
+    done: Callable[[CoverChoices], None],
+    failed: Failed = None,
+    *,
+    owner: QObject,
+) -> None:
+    """Who the record cover may name (建档人, 责任医生)."""
+
+    def work() -> CoverChoices:
+        with session.store.read() as s:
+            return record_cover.cover_choices(s, resident_id)
+
+    session.runner.read(work, done, failed, owner=owner)
+
+
+def propose_head_change(
+    session: UiSession,
+    household_id: uuid.UUID,
+    new_head_id: uuid.UUID,
+    done: Callable[[HeadChangeProposal], None],
+    failed: Failed = None,
+    *,
+    owner: QObject,
+) -> None:
+    def work() -> HeadChangeProposal:
+        with session.store.read() as s:
+            return households.propose_head_change(s, household_id, new_head_id)
+
+    session.runner.read(work, done, failed, owner=owner)
+
+
 def find_duplicates(
     session: UiSession,
     *,
@@ -212,10 +252,16 @@ def register_household(
     head: ResidentInput,
     done: Callable[[HouseholdInfo], None],
     form: FieldErrors,
+    history: HistoryChanges | None = None,
 ) -> None:
+    """A household with its head, and the head's past history, in one unit of work."""
+
     def work() -> HouseholdInfo:
         with session.store.write() as s:
-            return households.register_household(s, village_id=village_id, address=address, phone=phone, head=head)
+            info = households.register_household(s, village_id=village_id, address=address, phone=phone, head=head)
+            if info.head_id is not None:
+                apply_history(s, info.head_id, history)
+            return info
 
     session.runner.write(work, done, reporter(form), owner=_owner(form))
 
@@ -244,10 +290,15 @@ def add_member(
     *,
     done: Callable[[ResidentInfo], None],
     form: FieldErrors,
+    history: HistoryChanges | None = None,
 ) -> None:
+    """A new member with their past history, in one unit of work."""
+
     def work() -> ResidentInfo:
         with session.store.write() as s:
-            return households.add_member(s, household_id, data, relationship)
+            info = households.add_member(s, household_id, data, relationship)
+            apply_history(s, info.id, history)
+            return _after_history(s, info, history)
 
     session.runner.write(work, done, reporter(form), owner=_owner(form))
 
@@ -259,10 +310,38 @@ def update_resident(
     *,
     done: Callable[[ResidentInfo], None],
     form: FieldErrors,
+    history: HistoryChanges | None = None,
 ) -> None:
+    """The edited form and the past history's changes, in one unit of work."""
+
     def work() -> ResidentInfo:
         with session.store.write() as s:
-            return residents.update_resident(s, resident_id, data)
+            info = residents.update_resident(s, resident_id, data)
+            apply_history(s, resident_id, history)
+            return _after_history(s, info, history)
+
+    session.runner.write(work, done, reporter(form), owner=_owner(form))
+
+
+def change_head(
+    session: UiSession,
+    household_id: uuid.UUID,
+    new_head_id: uuid.UUID,
+    *,
+    old_head_relationship: str | None,
+    relationships: dict[uuid.UUID, str],
+    done: Callable[[HouseholdInfo], None],
+    form: FieldErrors,
+) -> None:
+    def work() -> HouseholdInfo:
+        with session.store.write() as s:
+            return households.change_head(
+                s,
+                household_id,
+                new_head_id,
+                old_head_relationship=old_head_relationship,
+                relationships=relationships,
+            )
 
     session.runner.write(work, done, reporter(form), owner=_owner(form))
 
@@ -310,6 +389,13 @@ def void_resident(
             return resident_status.void_resident(s, resident_id, reason)
 
     session.runner.write(work, done, reporter(form), owner=_owner(form))
+
+
+def _after_history(s: Session, info: ResidentInfo, history: HistoryChanges | None) -> ResidentInfo:
+    """The resident as saved, with the key populations the new diagnoses give."""
+    if history is None or history.empty:
+        return info
+    return dataclasses.replace(residents.get_resident(s, info.id), warnings=info.warnings)
 
 
 def _owner(form: object) -> QObject | None:

@@ -5,8 +5,10 @@ its households come in a lazy table (ids sorted and filtered in SQL, rows read i
 they are shown). Enter or a double-click opens a household: its members with age, status
 and key populations. Enter on a member opens their record; Esc, Alt+Left or the back
 button goes back one level. Ctrl+N registers a new household in the chosen village; the
-household's and members' buttons edit, add a member, record a move out or a death, or void
-a file. Roles without ``REGISTER_RESIDENTS`` see no registration buttons.
+household's and members' buttons edit, add a member, change the head (户主), record a move
+out or a death, or void a file; the record's buttons edit the whole personal information form
+(Ctrl+E) or its past history and diagnoses (Ctrl+H). Roles without ``REGISTER_RESIDENTS`` see
+no registration buttons.
 """
 
 from __future__ import annotations
@@ -29,14 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from fdclient.domain.roles import Permission
-from fdclient.services.registry.households import HouseholdInfo
-from fdclient.services.registry.resident_status import StatusChange
 from fdclient.services.registry.residents import ResidentInfo
 from fdclient.services.registry.village_lists import HouseholdFilter, HouseholdSort, MemberRow, VillageChoice
-from fdclient.ui.dialogs.household_form import HouseholdDialog
-from fdclient.ui.dialogs.resident_form import ResidentDialog, StatusDialog, _FormDialog
+from fdclient.ui.dialogs.form_parts import FormDialog
+from fdclient.ui.dialogs.personal_form import PersonalInformationForm
+from fdclient.ui.dialogs.resident_form import StatusDialog
 from fdclient.ui.operations import registry as ops
-from fdclient.ui.pages.base import Page
+from fdclient.ui.pages.residents_editing import RegistryEditingPage
 from fdclient.ui.session import UiSession
 from fdclient.ui.table_models.households import HouseholdTableModel, sign_status_text
 from fdclient.ui.table_models.members import MembersTableModel
@@ -57,7 +58,7 @@ _FILTERS = (
 _WARNING_STYLE = "color: #8a4b00;"
 
 
-class ResidentsPage(Page):
+class ResidentsPage(RegistryEditingPage):
     NAME = "residents"
     TITLE = str(QT_TRANSLATE_NOOP("Pages", "Residents"))
 
@@ -67,7 +68,7 @@ class ResidentsPage(Page):
     def __init__(self, session: UiSession | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.dialog: _FormDialog | None = None
+        self.dialog: FormDialog | None = None
         self.villages: list[VillageChoice] = []
         self.household: ops.HouseholdDetails | None = None
         self.sort_key = HouseholdSort.ADDRESS
@@ -190,6 +191,9 @@ class ResidentsPage(Page):
         self.add_member_button.clicked.connect(self.add_member)
         self.edit_member_button = QPushButton(household)
         self.edit_member_button.clicked.connect(self.edit_member)
+        self.change_head_button = QPushButton(household)
+        self.change_head_button.setObjectName("changeHeadButton")
+        self.change_head_button.clicked.connect(self.change_head)
         self.move_out_button = QPushButton(household)
         self.move_out_button.clicked.connect(lambda: self.change_status(StatusDialog.MOVE_OUT))
         self.death_button = QPushButton(household)
@@ -202,6 +206,7 @@ class ResidentsPage(Page):
             self.edit_household_button,
             self.add_member_button,
             self.edit_member_button,
+            self.change_head_button,
             self.move_out_button,
             self.death_button,
             self.void_button,
@@ -225,6 +230,22 @@ class ResidentsPage(Page):
         self.record_back_button.clicked.connect(self.back)
         r_top.addWidget(self.record_back_button)
         r_top.addStretch(1)
+        self.edit_record_button = QPushButton(record)
+        self.edit_record_button.setObjectName("editRecordButton")
+        self.edit_record_button.clicked.connect(lambda: self.edit_record(PersonalInformationForm.BASIC))
+        self.history_button = QPushButton(record)
+        self.history_button.setObjectName("pastHistoryButton")
+        self.history_button.clicked.connect(lambda: self.edit_record(PersonalInformationForm.HISTORY))
+        for button, shortcut_keys, tab in (
+            (self.edit_record_button, "Ctrl+E", PersonalInformationForm.BASIC),
+            (self.history_button, "Ctrl+H", PersonalInformationForm.HISTORY),
+        ):
+            button.setVisible(self.can_register)
+            r_top.addWidget(button)
+            if self.can_register:
+                shortcut = QShortcut(QKeySequence(shortcut_keys), record)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(lambda tab=tab: self.edit_record(tab))
         r_layout.addLayout(r_top)
         self.record_view = ResidentRecordView(session, record)
         r_layout.addWidget(self.record_view, 1)
@@ -280,6 +301,22 @@ class ResidentsPage(Page):
         self.edit_household_button.setText(QCoreApplication.translate("ResidentsPage", "&Edit household"))
         self.add_member_button.setText(QCoreApplication.translate("ResidentsPage", "&Add member"))
         self.edit_member_button.setText(QCoreApplication.translate("ResidentsPage", "Edit &member"))
+        self.change_head_button.setText(QCoreApplication.translate("ResidentsPage", "Change &head"))
+        self.change_head_button.setToolTip(
+            QCoreApplication.translate("ResidentsPage", "Make the selected member the head of the household")
+        )
+        self.edit_record_button.setText(
+            QCoreApplication.translate("ResidentsPage", "&Edit personal information (Ctrl+E)")
+        )
+        self.edit_record_button.setToolTip(
+            QCoreApplication.translate("ResidentsPage", "The whole personal information form (Ctrl+E)")
+        )
+        self.history_button.setText(QCoreApplication.translate("ResidentsPage", "Past &history and diagnoses (Ctrl+H)"))
+        self.history_button.setToolTip(
+            QCoreApplication.translate(
+                "ResidentsPage", "Add a diagnosis (hypertension, diabetes …), surgery, trauma or transfusion (Ctrl+H)"
+            )
+        )
         self.move_out_button.setText(QCoreApplication.translate("ResidentsPage", "Moved &out"))
         self.death_button.setText(QCoreApplication.translate("ResidentsPage", "Record &death"))
         self.void_button.setText(QCoreApplication.translate("ResidentsPage", "Vo&id file"))
@@ -465,98 +502,3 @@ class ResidentsPage(Page):
                 if row is not None:
                     self.households_view.setCurrentIndex(self.households_model.index(row, 0))
             self.households_view.setFocus()
-
-    # --- registering and editing ---------------------------------------------------------------------
-
-    def _open_dialog(self, dialog: _FormDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.reject()
-        self.dialog = dialog
-
-        def closed() -> None:
-            if self.dialog is dialog:
-                self.dialog = None
-            dialog.deleteLater()
-            self.window().activateWindow()  # back to the page's keys
-
-        dialog.finished.connect(closed)
-        dialog.open()
-
-    def start_new_household(self) -> None:
-        village = self.current_village()
-        if not self.can_register or village is None or self.session is None:
-            return
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.raise_()
-            self.dialog.activateWindow()
-            return
-        dialog = HouseholdDialog(self.session, village.id, village.name, parent=self)
-        dialog.saved.connect(self._household_registered)
-        self._open_dialog(dialog)
-
-    def _household_registered(self, info: object) -> None:
-        assert isinstance(info, HouseholdInfo)
-        self._select_after_load = info.id
-        self.reload()
-        self.open_household(info.id)
-
-    def edit_household(self) -> None:
-        village = self.current_village()
-        if not self.can_register or self.household is None or self.session is None:
-            return
-        name = village.name if village else ""
-        dialog = HouseholdDialog(
-            self.session, self.household.info.village_id, name, household=self.household.info, parent=self
-        )
-        dialog.saved.connect(lambda _: self._refresh_household())
-        self._open_dialog(dialog)
-
-    def add_member(self) -> None:
-        if not self.can_register or self.household is None or self.session is None:
-            return
-        dialog = ResidentDialog(
-            self.session, self.household.info.village_id, household_id=self.household.info.id, parent=self
-        )
-        dialog.saved.connect(self._member_saved)
-        self._open_dialog(dialog)
-
-    def edit_member(self) -> None:
-        member = self.current_member()
-        if not self.can_register or member is None or self.household is None or self.session is None:
-            return
-        dialog = ResidentDialog(self.session, self.household.info.village_id, resident_id=member.id, parent=self)
-        dialog.saved.connect(self._member_saved)
-        self._open_dialog(dialog)
-
-    def _member_saved(self, info: object) -> None:
-        assert isinstance(info, ResidentInfo)
-        self._member_after_load = info.id
-        self._refresh_household(member=info.id)
-
-    def change_status(self, kind: str) -> None:
-        member = self.current_member()
-        if not self.can_register or member is None or self.session is None:
-            return
-        dialog = StatusDialog(self.session, member, kind, parent=self)
-        dialog.saved.connect(self._status_changed)
-        self._open_dialog(dialog)
-
-    def _status_changed(self, result: object) -> None:
-        warnings: list[str] = []
-        if isinstance(result, StatusChange):
-            warnings = [w.render() for w in result.warnings]
-            if result.terminated_contracts:
-                warnings.append(
-                    QCoreApplication.translate("ResidentsPage", "Contracts terminated: {numbers}").format(
-                        numbers=", ".join(result.terminated_contracts)
-                    )
-                )
-        self.household_message.setText("\n".join(warnings))
-        self.household_message.setVisible(bool(warnings))
-        self._refresh_household()
-
-    def _refresh_household(self, member: uuid.UUID | None = None) -> None:
-        if self.household is None:
-            return
-        self.open_household(self.household.info.id, member=member, switch=self.stack.currentIndex() == self.HOUSEHOLD)
-        self.reload()

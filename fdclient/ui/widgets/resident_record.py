@@ -75,6 +75,7 @@ PERSONAL_LABELS: dict[str, str] = {
     "drug_allergies": str(QT_TRANSLATE_NOOP("ResidentRecord", "Drug allergies")),
     "exposures": str(QT_TRANSLATE_NOOP("ResidentRecord", "Exposures")),
     "past_diseases": str(QT_TRANSLATE_NOOP("ResidentRecord", "Past diseases")),
+    "past_events": str(QT_TRANSLATE_NOOP("ResidentRecord", "Surgery, trauma, transfusion")),
     "family_history_father": str(QT_TRANSLATE_NOOP("ResidentRecord", "Family history: father")),
     "family_history_mother": str(QT_TRANSLATE_NOOP("ResidentRecord", "Family history: mother")),
     "family_history_siblings": str(QT_TRANSLATE_NOOP("ResidentRecord", "Family history: siblings")),
