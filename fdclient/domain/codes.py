@@ -1,5 +1,11 @@
 """National code tables used by the forms, as ``{code: Chinese label}``.
 
+The code lists of the visit forms are kept with their English labels as well
+(``VISIT_MODE_TEXT = {code: Text(Chinese, English)}``, made by :func:`bilingual`): the
+interface shows the label of its language from there, and the Chinese table of the same
+name (``VISIT_MODE``) is derived from it, so there is one list. A :class:`CodeEnum` member
+may carry its English name too (``ServiceKind``).
+
 Sources: the personal information form and follow-up forms of the national basic public
 health service specification, 3rd edition (2017); GB/T 2261.1 (sex), GB 3304 (ethnicity),
 GB/T 4761 (family relationship, top-level groups). The database stores the codes; the
@@ -11,29 +17,61 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from fdclient.domain.roles import ROLE_LABELS, Role
+from fdclient.text import Text
 
 
 class CodeEnum(StrEnum):
-    """A status or kind: its stored code is the value, ``label`` its Chinese name.
+    """A status or kind: its stored code is the value, ``label`` its Chinese name and
+    ``label_en`` its English one when kept (else "").
 
     ``DRAFT = "draft", "草稿"`` declares both; members compare equal to their codes.
+    ``TCM = "tcm", "中医药健康管理", "TCM health management"`` adds the English.
     """
 
     label: str
+    label_en: str
 
-    def __new__(cls, value: str, label: str = "") -> Any:
+    def __new__(cls, value: str, label: str = "", label_en: str = "") -> Any:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
+        member.label_en = label_en
         return member
+
+    @property
+    def text(self) -> Text:
+        """The name in both languages (the Chinese when no English is kept)."""
+        return Text(self.label, self.label_en or self.label)
 
 
 def labels_of(enum: type[CodeEnum]) -> dict[Any, str]:
     """``{member: label}`` of a CodeEnum, in declaration order (for CHECKs and forms)."""
     return {member: member.label for member in enum}
+
+
+def bilingual(*rows: tuple[str, str, str]) -> Mapping[str, Text]:
+    """A code list with its labels in both languages, from ``(code, Chinese, English)``
+    rows, in that order. The English is written as a form's label (“Headache, dizziness”);
+    :func:`in_sentence` makes it fit inside a message."""
+    return MappingProxyType({code: Text(zh, en) for code, zh, en in rows})
+
+
+def chinese(table: Mapping[str, Text]) -> dict[str, str]:
+    """``{code: Chinese label}`` of a :func:`bilingual` list (for CHECKs and documents)."""
+    return {code: text.zh for code, text in table.items()}
+
+
+def in_sentence(label: Text) -> Text:
+    """A label to use inside an English sentence: its first letter in lower case unless
+    the first word is an abbreviation (“TCM …”)."""
+    en = label.en
+    if len(en) > 1 and en[0].isupper() and not en[1].isupper():
+        en = en[0].lower() + en[1:]
+    return Text(label.zh, en)
 
 
 SEX = {"0": "未知的性别", "1": "男", "2": "女", "9": "未说明的性别"}
@@ -265,19 +303,19 @@ PACKAGE_KIND = labels_of(PackageKind)
 
 #: What a package item delivers; a visit of the matching kind fulfils it.
 class ServiceKind(CodeEnum):
-    HEALTH_ASSESSMENT = "health_assessment", "健康评估"
-    HEALTH_EDUCATION = "health_education", "健康教育"
-    CONSULTATION = "consultation", "健康咨询"
-    HYPERTENSION_FOLLOWUP = "hypertension_followup", "高血压随访"
-    DIABETES_FOLLOWUP = "diabetes_followup", "糖尿病随访"
-    ELDERLY_CHECK = "elderly_check", "老年人健康体检"
-    HOME_VISIT = "home_visit", "上门服务"
-    TCM = "tcm", "中医药健康管理"
-    CHILD_CHECK = "child_check", "儿童健康检查"
-    MATERNAL_CHECK = "maternal_check", "孕产妇健康管理"
-    MENTAL_FOLLOWUP = "mental_followup", "严重精神障碍患者随访"
-    TB_FOLLOWUP = "tb_followup", "肺结核患者随访"
-    LONG_PRESCRIPTION = "long_prescription", "长期处方"
+    HEALTH_ASSESSMENT = "health_assessment", "健康评估", "Health assessment"
+    HEALTH_EDUCATION = "health_education", "健康教育", "Health education"
+    CONSULTATION = "consultation", "健康咨询", "Health consultation"
+    HYPERTENSION_FOLLOWUP = "hypertension_followup", "高血压随访", "Hypertension follow-up"
+    DIABETES_FOLLOWUP = "diabetes_followup", "糖尿病随访", "Type 2 diabetes follow-up"
+    ELDERLY_CHECK = "elderly_check", "老年人健康体检", "Elderly health check"
+    HOME_VISIT = "home_visit", "上门服务", "Home visit"
+    TCM = "tcm", "中医药健康管理", "TCM health management"
+    CHILD_CHECK = "child_check", "儿童健康检查", "Child health check"
+    MATERNAL_CHECK = "maternal_check", "孕产妇健康管理", "Maternal health care"
+    MENTAL_FOLLOWUP = "mental_followup", "严重精神障碍患者随访", "Severe mental disorder follow-up"
+    TB_FOLLOWUP = "tb_followup", "肺结核患者随访", "Tuberculosis follow-up"
+    LONG_PRESCRIPTION = "long_prescription", "长期处方", "Long-term prescription"
 
 
 SERVICE_KIND = labels_of(ServiceKind)
@@ -376,64 +414,98 @@ class VisitKind(CodeEnum):
 
 
 VISIT_KIND = labels_of(VisitKind)
-VISIT_MODE = {"1": "门诊", "2": "家庭", "3": "电话"}
-HYPERTENSION_SYMPTOM = {
-    "1": "无症状",
-    "2": "头痛头晕",
-    "3": "恶心呕吐",
-    "4": "眼花耳鸣",
-    "5": "呼吸困难",
-    "6": "心悸胸闷",
-    "7": "鼻衄出血不止",
-    "8": "四肢发麻",
-    "9": "下肢水肿",
-    "10": "其他",
-}
-DIABETES_SYMPTOM = {
-    "1": "无症状",
-    "2": "多饮",
-    "3": "多食",
-    "4": "多尿",
-    "5": "视力模糊",
-    "6": "感染",
-    "7": "手脚麻木",
-    "8": "下肢浮肿",
-    "9": "体重明显下降",
-    "10": "其他",
-}
+VISIT_MODE_TEXT = bilingual(("1", "门诊", "Clinic"), ("2", "家庭", "Home"), ("3", "电话", "Phone"))
+HYPERTENSION_SYMPTOM_TEXT = bilingual(
+    ("1", "无症状", "No symptoms"),
+    ("2", "头痛头晕", "Headache, dizziness"),
+    ("3", "恶心呕吐", "Nausea, vomiting"),
+    ("4", "眼花耳鸣", "Blurred vision, tinnitus"),
+    ("5", "呼吸困难", "Difficulty breathing"),
+    ("6", "心悸胸闷", "Palpitations, chest tightness"),
+    ("7", "鼻衄出血不止", "Nosebleed that does not stop"),
+    ("8", "四肢发麻", "Numb limbs"),
+    ("9", "下肢水肿", "Leg oedema"),
+    ("10", "其他", "Other"),
+)
+DIABETES_SYMPTOM_TEXT = bilingual(
+    ("1", "无症状", "No symptoms"),
+    ("2", "多饮", "Drinking much"),
+    ("3", "多食", "Eating much"),
+    ("4", "多尿", "Passing much urine"),
+    ("5", "视力模糊", "Blurred vision"),
+    ("6", "感染", "Infection"),
+    ("7", "手脚麻木", "Numb hands and feet"),
+    ("8", "下肢浮肿", "Swollen legs"),
+    ("9", "体重明显下降", "Marked weight loss"),
+    ("10", "其他", "Other"),
+)
 #: Danger conditions (危急情况) the hypertension and diabetes follow-ups check first: any one
 #: means urgent referral after first aid (2017 specification; see domain.followup_rules).
-DANGER_SIGN = {
-    "1": "意识或行为改变",
-    "2": "剧烈头痛或头晕",
-    "3": "恶心呕吐",
-    "4": "视力模糊、眼痛或视力骤降",
-    "5": "胸痛、胸闷或心悸",
-    "6": "喘憋不能平卧或深大呼吸",
-    "7": "呼气有烂苹果样丙酮味",
-    "8": "心率持续超过100次/分",
-    "9": "体温超过39℃",
-    "10": "妊娠期或哺乳期血压或血糖高于正常",
-    "11": "其他不能处理的情况",
-}
-SALT_INTAKE = {"1": "轻", "2": "中", "3": "重"}
-ADJUSTMENT = {"1": "良好", "2": "一般", "3": "差"}
-MEDICATION_COMPLIANCE = {"1": "规律", "2": "间断", "3": "不服药"}
-FOLLOWUP_CLASSIFICATION = {"1": "控制满意", "2": "控制不满意", "3": "不良反应", "4": "并发症"}
-DORSALIS_PEDIS = {"1": "触及正常", "2": "减弱（双侧）", "3": "减弱（左侧）", "4": "减弱（右侧）", "5": "消失"}
-HYPOGLYCAEMIA = {"1": "无", "2": "偶尔", "3": "频繁"}
-HOME_VISIT_PURPOSE = {
-    "1": "签约",
-    "2": "续约",
-    "3": "随访",
-    "4": "健康教育",
-    "5": "用药指导",
-    "6": "上门诊疗",
-    "7": "其他",
-}
-SELF_ASSESSMENT = {"1": "满意", "2": "基本满意", "3": "说不清楚", "4": "不太满意", "5": "不满意"}
-SCREEN_RESULT = {"1": "阴性", "2": "阳性"}
-EXAM_RESULT = {"1": "正常", "2": "异常"}
+DANGER_SIGN_TEXT = bilingual(
+    ("1", "意识或行为改变", "Altered consciousness or behaviour"),
+    ("2", "剧烈头痛或头晕", "Severe headache or dizziness"),
+    ("3", "恶心呕吐", "Nausea and vomiting"),
+    ("4", "视力模糊、眼痛或视力骤降", "Blurred vision, eye pain or sudden loss of vision"),
+    ("5", "胸痛、胸闷或心悸", "Chest pain, chest tightness or palpitations"),
+    ("6", "喘憋不能平卧或深大呼吸", "Breathless, cannot lie flat, or deep rapid breathing"),
+    ("7", "呼气有烂苹果样丙酮味", "Breath smelling of acetone (rotten apples)"),
+    ("8", "心率持续超过100次/分", "Heart rate persistently above 100/min"),
+    ("9", "体温超过39℃", "Temperature above 39 °C"),
+    ("10", "妊娠期或哺乳期血压或血糖高于正常", "Raised blood pressure or glucose in pregnancy or breastfeeding"),
+    ("11", "其他不能处理的情况", "Another condition that cannot be treated here"),
+)
+SALT_INTAKE_TEXT = bilingual(("1", "轻", "Light"), ("2", "中", "Medium"), ("3", "重", "Heavy"))
+ADJUSTMENT_TEXT = bilingual(("1", "良好", "Good"), ("2", "一般", "Fair"), ("3", "差", "Poor"))
+MEDICATION_COMPLIANCE_TEXT = bilingual(
+    ("1", "规律", "Regular"), ("2", "间断", "Intermittent"), ("3", "不服药", "Not taking medicine")
+)
+FOLLOWUP_CLASSIFICATION_TEXT = bilingual(
+    ("1", "控制满意", "Controlled"),
+    ("2", "控制不满意", "Not controlled"),
+    ("3", "不良反应", "Adverse reaction"),
+    ("4", "并发症", "Complication"),
+)
+DORSALIS_PEDIS_TEXT = bilingual(
+    ("1", "触及正常", "Felt, normal"),
+    ("2", "减弱（双侧）", "Weak (both sides)"),
+    ("3", "减弱（左侧）", "Weak (left)"),
+    ("4", "减弱（右侧）", "Weak (right)"),
+    ("5", "消失", "Absent"),
+)
+HYPOGLYCAEMIA_TEXT = bilingual(("1", "无", "None"), ("2", "偶尔", "Occasional"), ("3", "频繁", "Frequent"))
+HOME_VISIT_PURPOSE_TEXT = bilingual(
+    ("1", "签约", "Signing"),
+    ("2", "续约", "Renewal"),
+    ("3", "随访", "Follow-up"),
+    ("4", "健康教育", "Health education"),
+    ("5", "用药指导", "Medication guidance"),
+    ("6", "上门诊疗", "Treatment at home"),
+    ("7", "其他", "Other"),
+)
+SELF_ASSESSMENT_TEXT = bilingual(
+    ("1", "满意", "Satisfied"),
+    ("2", "基本满意", "Fairly satisfied"),
+    ("3", "说不清楚", "Cannot say"),
+    ("4", "不太满意", "Not very satisfied"),
+    ("5", "不满意", "Dissatisfied"),
+)
+SCREEN_RESULT_TEXT = bilingual(("1", "阴性", "Negative"), ("2", "阳性", "Positive"))
+EXAM_RESULT_TEXT = bilingual(("1", "正常", "Normal"), ("2", "异常", "Abnormal"))
+
+VISIT_MODE = chinese(VISIT_MODE_TEXT)
+HYPERTENSION_SYMPTOM = chinese(HYPERTENSION_SYMPTOM_TEXT)
+DIABETES_SYMPTOM = chinese(DIABETES_SYMPTOM_TEXT)
+DANGER_SIGN = chinese(DANGER_SIGN_TEXT)
+SALT_INTAKE = chinese(SALT_INTAKE_TEXT)
+ADJUSTMENT = chinese(ADJUSTMENT_TEXT)
+MEDICATION_COMPLIANCE = chinese(MEDICATION_COMPLIANCE_TEXT)
+FOLLOWUP_CLASSIFICATION = chinese(FOLLOWUP_CLASSIFICATION_TEXT)
+DORSALIS_PEDIS = chinese(DORSALIS_PEDIS_TEXT)
+HYPOGLYCAEMIA = chinese(HYPOGLYCAEMIA_TEXT)
+HOME_VISIT_PURPOSE = chinese(HOME_VISIT_PURPOSE_TEXT)
+SELF_ASSESSMENT = chinese(SELF_ASSESSMENT_TEXT)
+SCREEN_RESULT = chinese(SCREEN_RESULT_TEXT)
+EXAM_RESULT = chinese(EXAM_RESULT_TEXT)
 
 
 class ReferralDirection(CodeEnum):

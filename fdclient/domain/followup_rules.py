@@ -45,7 +45,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
-from fdclient.domain.codes import DANGER_SIGN, HYPERTENSION_SYMPTOM, VisitKind
+from fdclient.domain.codes import DANGER_SIGN_TEXT, HYPERTENSION_SYMPTOM, VisitKind, in_sentence
 from fdclient.domain.control_targets import (
     BP_TARGETS,
     DEFAULT_BP_TARGET,
@@ -347,22 +347,6 @@ def next_followup_due(last_visit_date: date, assessment: Assessment) -> date:
     return last_visit_date + timedelta(days=UNCONTROLLED_FOLLOWUP_DAYS)
 
 
-#: Danger signs (codes.DANGER_SIGN) in English.
-_DANGER_SIGN_EN: Mapping[str, str] = MappingProxyType(
-    {
-        "1": "altered consciousness or behaviour",
-        "2": "severe headache or dizziness",
-        "3": "nausea and vomiting",
-        "4": "blurred vision, eye pain or sudden loss of vision",
-        "5": "chest pain, chest tightness or palpitations",
-        "6": "breathlessness unable to lie flat, or deep rapid breathing",
-        "7": "breath smelling of acetone (rotten apples)",
-        "8": "heart rate persistently above 100 per minute",
-        "9": "temperature above 39 °C",
-        "10": "raised blood pressure or glucose in pregnancy or breastfeeding",
-        "11": "another condition that cannot be treated here",
-    }
-)
 #: Symptoms of the hypertension form that are danger signs: each set counts when all its
 #: codes are ticked (codes.HYPERTENSION_SYMPTOM).
 HYPERTENSION_DANGER_SYMPTOMS: tuple[frozenset[str], ...] = (
@@ -385,7 +369,7 @@ _HYPERTENSION_SYMPTOM_EN: Mapping[str, str] = MappingProxyType(
 def danger_findings(kind: VisitKind, symptoms: Iterable[str], danger_signs: Iterable[str]) -> tuple[Text, ...]:
     """The danger signs a follow-up of ``kind`` shows: the ticked ``danger_signs`` (codes of
     codes.DANGER_SIGN) and the ticked ``symptoms`` that count as one (see the module text)."""
-    found = [msg(DANGER_SIGN[code], _DANGER_SIGN_EN[code]) for code in danger_signs]
+    found = [in_sentence(DANGER_SIGN_TEXT[code]) for code in danger_signs]
     if kind is VisitKind.HYPERTENSION:
         chosen = set(symptoms)
         for rule in HYPERTENSION_DANGER_SYMPTOMS:

@@ -45,3 +45,14 @@ def test_a_nurse_is_told_before_typing(session: Session) -> None:
         refusal = desk.start_refusal(session, patient.head_id, VisitKind.HYPERTENSION)
         assert refusal is not None and "角色" in refusal.render()
         assert desk.start_refusal(session, patient.head_id, VisitKind.SERVICE, ServiceKind.HEALTH_EDUCATION) is None
+
+
+def test_all_villages_list_every_resident_of_the_township_by_pinyin(session: Session) -> None:
+    patient = make_patient(session)
+    other_village = builders.make_village(session)
+    far = builders.make_household(session, other_village, members=[("安宁", date(1990, 5, 5), 2, "01")])
+    near = builders.make_household(session, patient.village, members=[("李四", date(1985, 1, 1), 1, "01")])
+    ids = desk.village_resident_ids(session, None)
+    assert ids == [far.head_id, near.head_id, patient.head_id]  # an, li, zhang: across villages
+    assert desk.village_resident_ids(session, other_village.id) == [far.head_id]
+    assert desk.village_resident_ids(session, None, "ls") == [near.head_id]  # the search box, township-wide

@@ -4,14 +4,12 @@ before typing, corrections as revisions with their history, errors beside the fi
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from helpers import builders
-from helpers.visit_world import make_patient
+from helpers.visit_page import World, make_page, make_world, typed
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
@@ -19,46 +17,22 @@ from pytestqt.qtbot import QtBot
 from fdclient.domain.codes import ServiceKind, VisitKind
 from fdclient.services.visits import desk, records
 from fdclient.store import Store
-from fdclient.ui.dialogs.visit_forms import VisitForm
-from fdclient.ui.pages.visits import VisitsPage, _index_of
-from fdclient.ui.preferences import Preferences
-from fdclient.ui.session import UiSession
+from fdclient.ui.pages.visits import VisitsPage
 from fdclient.ui.table_models.visits import ResidentListModel, VisitListModel
-from fdclient.ui.tasks import InlineRunner
+from fdclient.ui.widgets.visit_records import VoidedMarks
+from fdclient.ui.widgets.visit_residents import index_of
 
 TODAY = builders.TODAY  # 2026-06-01, the scene's clock
 
 
-@dataclass(frozen=True)
-class World:
-    patient: uuid.UUID  # 张三, 76, hypertension and diabetes, signed
-    young: uuid.UUID  # 李四, 41, no diagnosis
-    village: uuid.UUID
-
-
 @pytest.fixture
 def world(store: Store) -> World:
-    with store.write() as s:
-        patient = make_patient(s)
-        village = patient.village
-        other = builders.make_household(s, village, members=[("李四", date(1985, 1, 1), 1, "01")])
-        return World(patient.head_id, other.head_id or uuid.uuid4(), village.id)
+    return make_world(store)
 
 
 @pytest.fixture
 def page(qtbot: QtBot, store: Store, tmp_path: Path) -> VisitsPage:
-    session = UiSession(store, InlineRunner(), Preferences(tmp_path / "ui.ini"))
-    page = VisitsPage(session)
-    qtbot.addWidget(page)
-    page.resize(1366, 768)
-    page.show()
-    page.activated()
-    return page
-
-
-def typed(form: VisitForm, **values: str) -> None:
-    for name, text in values.items():
-        form.set_text(name, text)
+    return make_page(qtbot, store, tmp_path)
 
 
 def test_an_uncontrolled_follow_up_proposes_the_next_visit_in_two_weeks_then_referral(
@@ -66,30 +40,30 @@ def test_an_uncontrolled_follow_up_proposes_the_next_visit_in_two_weeks_then_ref
 ) -> None:
     page.start_visit(world.patient, VisitKind.HYPERTENSION)
     assert page.resident is not None and page.resident.name == "张三"
-    assert page.village_combo.currentData() == world.village
+    assert page.chooser.village_combo.currentData() == world.village
     form = page.form
-    assert form.isEnabled() and page.refusal_label.isHidden()
+    assert form.isEnabled() and page.panel.refusal_label.isHidden()
     first_day = date(2026, 5, 18)
     form.editors["visit_date"].setDate(QDate(2026, 5, 18))  # type: ignore[attr-defined]
     typed(form, systolic="165", diastolic="100")
     assert form.date_of("next_visit_date") == first_day + timedelta(days=14)
-    assert "控制不满意" in page.advice_label.text()
-    assert "转诊" not in page.advice_label.text()
+    assert "控制不满意" in page.panel.advice_label.text()
+    assert "转诊" not in page.panel.advice_label.text()
     assert page.has_unsaved_changes()
     page.save()
     assert not page.has_unsaved_changes()
-    assert "2026-06-01" in page.message_label.text()
-    assert page.visit_model.rowCount() == 1
+    assert "2026-06-01" in page.panel.message_label.text()
+    assert page.records.visit_model.rowCount() == 1
 
     # Two weeks later, still not controlled: the rules advise a referral while typing.
     assert form.date_of("visit_date") == TODAY
     typed(form, systolic="162", diastolic="98")
-    advice = page.advice_label.text()
+    advice = page.panel.advice_label.text()
     assert "连续两次随访控制不满意" in advice and "建议转诊" in advice
     assert form.date_of("next_visit_date") == TODAY + timedelta(days=14)
     page.save()
-    assert page.visit_model.rowCount() == 2
-    assert "建议转诊" in page.message_label.text()
+    assert page.records.visit_model.rowCount() == 2
+    assert "建议转诊" in page.panel.message_label.text()
 
 
 def test_a_second_uncontrolled_follow_up_shows_the_referral_advice(
@@ -108,7 +82,7 @@ def test_a_second_uncontrolled_follow_up_shows_the_referral_advice(
         )
     page.start_visit(world.patient, VisitKind.HYPERTENSION)
     typed(page.form, systolic="158", diastolic="96")
-    text = page.advice_label.text()
+    text = page.panel.advice_label.text()
     assert "建议转诊" in text and "连续两次随访控制不满意" in text
     assert page.form.date_of("next_visit_date") == TODAY + timedelta(days=14)
 
@@ -117,41 +91,44 @@ def test_a_diabetes_follow_up_is_classified_on_glucose(page: VisitsPage, world: 
     page.start_visit(world.patient, VisitKind.DIABETES)
     form = page.form
     typed(form, systolic="150", diastolic="95", fasting_glucose="6.1")
-    assert "控制满意" in page.advice_label.text() and "控制不满意" not in page.advice_label.text().split("<br>")[0]
+    assert (
+        "控制满意" in page.panel.advice_label.text()
+        and "控制不满意" not in page.panel.advice_label.text().split("<br>")[0]
+    )
     assert form.date_of("next_visit_date") == date(2026, 9, 1)
     typed(form, fasting_glucose="8.4")
-    assert "控制不满意" in page.advice_label.text().split("<br>")[0]
+    assert "控制不满意" in page.panel.advice_label.text().split("<br>")[0]
     assert form.date_of("next_visit_date") == TODAY + timedelta(days=14)
     page.save()
-    assert page.visit_model.record(0) is not None
-    stored = page.visit_model.record(0)
+    assert page.records.visit_model.record(0) is not None
+    stored = page.records.visit_model.record(0)
     assert stored is not None and stored.form.classification == "2"  # type: ignore[attr-defined]
 
 
 def test_a_danger_value_is_flagged_at_once(page: VisitsPage, world: World) -> None:
     page.start_visit(world.patient, VisitKind.HYPERTENSION)
     typed(page.form, systolic="185", diastolic="115")
-    assert "紧急转诊" in page.advice_label.text()
-    assert "b00020" in page.advice_label.styleSheet()
+    assert "紧急转诊" in page.panel.advice_label.text()
+    assert "b00020" in page.panel.advice_label.styleSheet()
     assert "b00020" in page.form.editors["systolic"].styleSheet()
     typed(page.form, systolic="150", diastolic="95")
-    assert "紧急转诊" not in page.advice_label.text()
+    assert "紧急转诊" not in page.panel.advice_label.text()
     assert page.form.editors["systolic"].styleSheet() == ""
 
 
 def test_an_elderly_check_is_refused_for_a_41_year_old_before_typing(page: VisitsPage, world: World) -> None:
     page.start_visit(world.young, VisitKind.ELDERLY_CHECK)
-    assert page.refusal_label.isVisible()
-    assert "65" in page.refusal_label.text() and "41" in page.refusal_label.text()
-    assert not page.form.isEnabled() and not page.save_button.isEnabled()
+    assert page.panel.refusal_label.isVisible()
+    assert "65" in page.panel.refusal_label.text() and "41" in page.panel.refusal_label.text()
+    assert not page.form.isEnabled() and not page.panel.save_button.isEnabled()
 
 
 def test_a_follow_up_is_refused_without_the_diagnosis_saying_how_to_add_it(page: VisitsPage, world: World) -> None:
     page.start_visit(world.young, VisitKind.HYPERTENSION)
-    assert "请先在居民档案中登记高血压诊断" in page.refusal_label.text()
+    assert "请先在居民档案中登记高血压诊断" in page.panel.refusal_label.text()
     assert not page.form.isEnabled()
     page.select_resident(world.patient)  # the right patient: the form opens
-    assert page.refusal_label.isHidden() and page.form.isEnabled()
+    assert page.panel.refusal_label.isHidden() and page.form.isEnabled()
 
 
 def test_a_correction_is_a_new_revision_and_the_history_shows_both(
@@ -160,22 +137,22 @@ def test_a_correction_is_a_new_revision_and_the_history_shows_both(
     page.start_visit(world.patient, VisitKind.HYPERTENSION)
     typed(page.form, systolic="135", diastolic="85", heart_rate="72")
     page.save()
-    assert page.visit_model.rowCount() == 1
-    page.visit_view.setCurrentIndex(page.visit_model.index(0, 0))
+    assert page.records.visit_model.rowCount() == 1
+    page.records.select_row(0)
     page.correct_selected()
-    assert page.correcting is not None and page.correction_bar.isVisible()
+    assert page.correcting is not None and page.panel.correction_bar.isVisible()
     assert page.form.text("systolic") == "135"
     page.form.set_text("systolic", "145")
     page.save()  # no reason: refused beside the reason
-    assert page.reason_error.text() and page.correcting is not None
-    page.reason_edit.setText("收缩压抄错")
+    assert page.panel.reason_error.text() and page.correcting is not None
+    page.panel.reason_edit.setText("收缩压抄错")
     page.save()
     assert page.correcting is None
-    assert "第 2 版" in page.message_label.text() or "2" in page.message_label.text()
-    history = page.history_label.text()
+    assert "第 2 版" in page.panel.message_label.text() or "2" in page.panel.message_label.text()
+    history = page.records.history_label.text()
     assert "第 1 版" in history and "第 2 版" in history
     assert "135/85" in history and "145/85" in history and "收缩压抄错" in history
-    record = page.visit_model.record(0)
+    record = page.records.visit_model.record(0)
     assert record is not None and record.revision == 2
     with store.read() as s:
         assert len(records.visit_history(s, record.record_id)) == 2
@@ -187,7 +164,7 @@ def test_a_bad_value_is_shown_beside_the_field_and_the_form_is_kept(page: Visits
     page.save()
     assert "收缩压" in page.form.error_text("systolic") and "合理范围" in page.form.error_text("systolic")
     assert page.form.text("systolic") == "20" and page.form.text("weight_kg") == "68"
-    assert page.has_unsaved_changes() and page.visit_model.rowCount() == 0
+    assert page.has_unsaved_changes() and page.records.visit_model.rowCount() == 0
     # A weight target out of range names the target, not the weight.
     typed(page.form, systolic="130", weight_target_kg="900")
     page.save()
@@ -202,15 +179,15 @@ def test_the_service_record_and_keyboard(qtbot: QtBot, page: VisitsPage, world: 
     form = page.form
     assert form.isEnabled()
     form.choose("service_kind", ServiceKind.CHILD_CHECK.value)
-    assert "儿童" in form.error_text("service_kind") and not page.save_button.isEnabled()
+    assert "儿童" in form.error_text("service_kind") and not page.panel.save_button.isEnabled()
     form.choose("service_kind", ServiceKind.HEALTH_EDUCATION.value)
-    assert not form.error_text("service_kind") and page.save_button.isEnabled()
+    assert not form.error_text("service_kind") and page.panel.save_button.isEnabled()
     form.set_text("summary", "讲解高血压预防")
     editor = form.editors["summary"]
     assert isinstance(editor, QLineEdit)
     editor.setFocus()
     qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert page.visit_model.rowCount() == 1 and not page.has_unsaved_changes()
+    assert page.records.visit_model.rowCount() == 1 and not page.has_unsaved_changes()
 
 
 def test_esc_discards_after_asking(
@@ -230,11 +207,11 @@ def test_esc_discards_after_asking(
 
 def test_the_resident_list_filters_in_the_village(page: VisitsPage, world: World) -> None:
     page.activated()  # the village was added after the page was made
-    page.village_combo.setCurrentIndex(_index_of(page.village_combo, world.village))
-    assert page.resident_model.rowCount() == 2
-    page.filter_edit.setText("ls")
-    assert page.resident_model.rowCount() == 1
-    page.resident_view.setCurrentIndex(page.resident_model.index(0, 0))
+    page.chooser.village_combo.setCurrentIndex(index_of(page.chooser.village_combo, world.village))
+    assert page.chooser.resident_model.rowCount() == 2
+    page.chooser.filter_edit.setText("ls")
+    assert page.chooser.resident_model.rowCount() == 1
+    page.chooser.resident_view.setCurrentIndex(page.chooser.resident_model.index(0, 0))
     assert page.resident is not None and page.resident.id == world.young
 
 
@@ -251,6 +228,7 @@ def test_the_models_pass_the_model_tester(qtmodeltester, store: Store, world: Wo
     visits = VisitListModel()
     visits.set_records(found)
     qtmodeltester.check(visits)
+    qtmodeltester.check(VoidedMarks(visits))
 
 
 def test_without_a_session_the_page_is_a_placeholder(qtbot: QtBot) -> None:

@@ -1,5 +1,5 @@
 """What the visits desk of the GUI reads before a form is typed: the villages, the residents
-of a village (ids in SQL order, rows by id, for a lazy list), and whether a visit of a kind
+of a village or of the whole township (ids in SQL order, rows by id, for a lazy list), and whether a visit of a kind
 may be started for a resident today (the eligibility refusal, before typing starts).
 
 Recording, correcting and the history are :mod:`fdclient.services.visits.recording` and
@@ -67,19 +67,19 @@ def villages(session: Session) -> tuple[VillageChoice, ...]:
 
 
 def village_resident_ids(
-    session: Session, village_id: uuid.UUID, query: str = "", *, limit: int = 500
+    session: Session, village_id: uuid.UUID | None, query: str = "", *, limit: int = 500
 ) -> list[uuid.UUID]:
-    """The residents of a village not voided, by pinyin; with ``query`` those the search box
-    finds (name, pinyin, initials, numbers; at most ``limit``)."""
+    """The residents of a village (``None``: of every village of the township) not voided,
+    by pinyin, sorted in SQL; with ``query`` those the search box finds (name, pinyin,
+    initials, numbers; at most ``limit``). Only ids: the list reads its rows as they are
+    shown (:func:`resident_rows`)."""
     require(session, Permission.VIEW_RECORDS)
     if query.strip():
         return [hit.id for hit in search_residents(session, query, limit=limit, village_id=village_id)]
-    stmt = (
-        select(Resident.id)
-        .where(Resident.village_id == village_id, Resident.voided_at.is_(None))
-        .order_by(Resident.name_pinyin, Resident.id)
-    )
-    return list(session.scalars(stmt))
+    stmt = select(Resident.id).where(Resident.voided_at.is_(None))
+    if village_id is not None:
+        stmt = stmt.where(Resident.village_id == village_id)
+    return list(session.scalars(stmt.order_by(Resident.name_pinyin, Resident.id)))
 
 
 def resident_rows(session: Session, ids: Sequence[uuid.UUID]) -> list[ResidentRow]:

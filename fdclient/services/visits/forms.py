@@ -247,23 +247,8 @@ PERMISSION_OF_SERVICE_KIND: Mapping[ServiceKind, Permission] = MappingProxyType(
 )
 #: Each kind as named in messages.
 KIND_TEXT: dict[VisitKind, Text] = {k.kind: k.text for k in _KINDS}
-_SERVICE_EN = {
-    ServiceKind.HEALTH_ASSESSMENT: "health assessment",
-    ServiceKind.HEALTH_EDUCATION: "health education",
-    ServiceKind.CONSULTATION: "health consultation",
-    ServiceKind.HYPERTENSION_FOLLOWUP: "hypertension follow-up",
-    ServiceKind.DIABETES_FOLLOWUP: "type 2 diabetes follow-up",
-    ServiceKind.ELDERLY_CHECK: "elderly health check",
-    ServiceKind.HOME_VISIT: "home visit",
-    ServiceKind.TCM: "TCM health management",
-    ServiceKind.CHILD_CHECK: "child health check",
-    ServiceKind.MATERNAL_CHECK: "maternal health care",
-    ServiceKind.MENTAL_FOLLOWUP: "severe mental disorder follow-up",
-    ServiceKind.TB_FOLLOWUP: "tuberculosis follow-up",
-    ServiceKind.LONG_PRESCRIPTION: "long-term prescription",
-}
-#: Each service kind as named in messages.
-SERVICE_TEXT: Mapping[ServiceKind, Text] = MappingProxyType({k: msg(k.label, en) for k, en in _SERVICE_EN.items()})
+#: Each service kind as named in messages (its English name from codes.ServiceKind).
+SERVICE_TEXT: Mapping[ServiceKind, Text] = MappingProxyType({k: codes.in_sentence(k.text) for k in ServiceKind})
 _KIND_OF_FORM: dict[type[VisitInput], VisitKind] = {k.form: k.kind for k in _KINDS}
 
 

@@ -1,5 +1,6 @@
 """Reading visit records: a record as its form (:class:`VisitRecord`), the current revisions of
-a resident's records, and the revisions of one record.
+a resident's records (or their last revisions, voided ones included), and the revisions of
+one record.
 
 A record is never edited: a correction is a new revision (same ``record_id``), and the
 current revision of a record is the one that is neither voided nor superseded
@@ -32,6 +33,7 @@ __all__ = [
     "check_current",
     "current_only",
     "current_visits",
+    "last_revisions",
     "visit_history",
     "visit_record",
     "visit_row",
@@ -131,6 +133,19 @@ def current_visits(session: Session, resident_id: uuid.UUID, kind: VisitKind | N
     query = current_only(select(poly), poly).where(poly.resident_id == resident_id)
     if kind is not None:
         query = query.where(poly.kind == kind)
+    return tuple(visit_record(v) for v in session.scalars(query.order_by(poly.visit_date.desc(), poly.id.desc())))
+
+
+def last_revisions(session: Session, resident_id: uuid.UUID) -> tuple[VisitRecord, ...]:
+    """The last revision of each of the resident's records, newest first: the current ones
+    and the voided ones (``voided``; a voided record keeps its reason), for the list of a
+    resident's records."""
+    require(session, Permission.VIEW_RECORDS)
+    poly = with_polymorphic(Visit, "*")
+    newer = Visit.__table__.alias("newer")
+    query = select(poly).where(
+        poly.resident_id == resident_id, ~exists(select(newer.c.id).where(newer.c.supersedes_id == poly.id))
+    )
     return tuple(visit_record(v) for v in session.scalars(query.order_by(poly.visit_date.desc(), poly.id.desc())))
 
 

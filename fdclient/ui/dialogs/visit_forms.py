@@ -3,10 +3,14 @@ tables with every field, the elderly annual check, the home visit and the generi
 record.
 
 A form is built from the tables of :mod:`fdclient.ui.dialogs.visit_layouts` (sections and
-rows), with a message line under each row where an error about one of its fields is shown. The fields are those of the form
-dataclasses of :mod:`fdclient.services.visits.forms`; :meth:`VisitForm.value` builds one
-(a number that is not a number is refused here, beside its field; ranges and codes are
-checked by the service), :meth:`VisitForm.load` shows a stored one (to correct it).
+rows, by :mod:`fdclient.ui.dialogs.visit_form_builder`), with a message line under each row
+where an error about one of its fields is shown; it relabels itself when the language
+changes. The fields are those of the form dataclasses of
+:mod:`fdclient.services.visits.forms`; :meth:`VisitForm.value` builds one (a number that is
+not a number is refused here, beside its field; ranges and codes are checked by the
+service), :meth:`VisitForm.load` shows a stored one (to correct it), and
+:meth:`VisitForm.carry_over` fills a new follow-up with the targets and medicines of the
+last one.
 """
 
 from __future__ import annotations
@@ -17,12 +21,11 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from fdclient.domain.codes import ServiceKind, VisitKind
 from fdclient.errors import ValidationError
+from fdclient.services.visits.carryover import CarriedOver
 from fdclient.services.visits.forms import (
     FORM_OF_KIND,
     MedicationInput,
@@ -39,27 +43,14 @@ from fdclient.services.visits.forms import (
     VisitInput,
 )
 from fdclient.text import plain
-from fdclient.ui.dialogs.visit_layouts import (
-    LAYOUTS,
-    Choices,
-    Field,
-    Medicines,
-    Row,
-    Section,
-    code_text,
-    form_text,
-    text_field,
-)
+from fdclient.ui.dialogs.visit_form_builder import build_form
+from fdclient.ui.dialogs.visit_layouts import LAYOUTS, Row
 
 __all__ = ["VisitForm"]
 
 
-_MEDICINE_ROW = ("name", "times_per_day", "dose")
-_ERROR_STYLE = "color: #b00020;"
 _DANGER_STYLE = "QLineEdit { background: #ffd6d6; border: 2px solid #b00020; }"
-
-
-# --- the form widget ----------------------------------------------------------------------
+_CARRIED_STYLE = "QLabel { background: #f1f8e9; border: 1px solid #9c9; padding: 6px; }"
 
 
 class VisitForm(QWidget):
@@ -75,177 +66,65 @@ class VisitForm(QWidget):
         self.setObjectName(f"visitForm_{kind.value}")
         self.form_class = FORM_OF_KIND[kind]
         self._names = {f.name for f in fields(self.form_class)}
-        self.editors: dict[str, QWidget] = {}
-        #: Shown, not typed (the visiting doctor).
-        self.displays: dict[str, QLabel] = {}
-        self.checks: dict[str, dict[str, QCheckBox]] = {}
-        self.medicine_edits: list[tuple[QLineEdit, QLineEdit, QLineEdit]] = []
-        #: The message line of each field (shared by the fields of a row).
-        self.error_labels: dict[str, QLabel] = {}
         self._dirty = False
         self._loading = False
         #: The user set the next visit date: proposals no longer replace it.
         self.next_visit_touched = False
-        self.bmi_label: QLabel | None = None
         #: The field whose message is shown (the last one marked).
         self.error_field: str | None = None
+        #: The follow-up whose targets and medicines were carried over (None: none).
+        self.carried_from: CarriedOver | None = None
+        parts = build_form(
+            kind, self, edited=self._edited, chosen=self._chosen, program_changed=self._changed_by_program
+        )
+        self.editors: dict[str, QWidget] = parts.editors
+        self.displays: dict[str, QLabel] = parts.displays
+        self.checks: dict[str, dict[str, QCheckBox]] = parts.checks
+        self.medicine_edits: list[tuple[QLineEdit, QLineEdit, QLineEdit]] = parts.medicine_edits
+        self.error_labels: dict[str, QLabel] = parts.error_labels
+        self.sections: list[QGroupBox] = parts.sections
+        self.bmi_label: QLabel | None = parts.bmi_label
+        self._relabels = parts.relabels
+        self.carried_label = QLabel(self)
+        self.carried_label.setObjectName("carriedLabel")
+        self.carried_label.setWordWrap(True)
+        self.carried_label.setStyleSheet(_CARRIED_STYLE)
+        self.carried_label.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        self.sections: list[QGroupBox] = []
-        for section in LAYOUTS[kind]:
-            layout.addWidget(self._section(section))
+        layout.addWidget(self.carried_label)
+        for box in self.sections:
+            layout.addWidget(box)
         layout.addStretch(1)
         self.reset()
 
-    # --- building ------------------------------------------------------------------------
+    # --- language ------------------------------------------------------------------------
 
-    def _section(self, section: Section) -> QGroupBox:
-        box = QGroupBox(form_text(section.title), self)
-        self.sections.append(box)
-        grid = QGridLayout(box)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(3)
-        grid.setColumnStretch(5, 1)
-        line = 0
-        heads_due = section.targets
-        for item in section.items:
-            if heads_due and isinstance(item, Row) and len(item.fields) == 2 and item.pair == "target":
-                heads_due = False
-                for column, head in (
-                    (1, QCoreApplication.translate("VisitForms", "This visit")),
-                    (3, QCoreApplication.translate("VisitForms", "Target")),
-                ):
-                    label = QLabel(head, box)
-                    label.setStyleSheet("color: palette(mid);")
-                    grid.addWidget(label, line, column)
-                line += 1
-            if isinstance(item, Row):
-                line = self._add_row(grid, box, item, line)
-            elif isinstance(item, Choices):
-                line = self._add_choices(grid, box, item, line)
-            else:
-                line = self._add_medicines(grid, box, item, line)
-        return box
+    def retranslate_ui(self) -> None:
+        """Every label, title and code in the current language; the choices and what was
+        typed stay (messages beside fields are those of the last save: they stay too)."""
+        for relabel in self._relabels:
+            relabel()
+        self._update_bmi()
+        self._show_carried()
 
-    def _error_label(self, parent: QWidget, names: list[str]) -> QLabel:
-        label = QLabel(parent)
-        label.setObjectName(f"error_{names[0]}")
-        label.setWordWrap(True)
-        label.setStyleSheet(_ERROR_STYLE)
-        label.hide()
-        for name in names:
-            self.error_labels[name] = label
-        return label
+    def _show_carried(self) -> None:
+        carried = self.carried_from
+        self.carried_label.setVisible(carried is not None)
+        if carried is not None:
+            self.carried_label.setText(
+                QCoreApplication.translate(
+                    "VisitForms",
+                    "Targets, medicines and height are those of the follow-up of {day}: check them with the "
+                    "patient. Readings and symptoms are taken again.",
+                ).format(day=carried.visit_date.isoformat())
+            )
 
-    def _add_row(self, grid: QGridLayout, box: QWidget, row: Row, line: int) -> int:
-        label = QLabel(form_text(row.label), box)
-        grid.addWidget(label, line, 0)
-        editors = [self._editor(box, f) for f in row.fields]
-        label.setBuddy(editors[0])
-        if len(editors) == 1 and row.fields[0].width == 0:
-            grid.addWidget(editors[0], line, 1, 1, 5)
-        else:
-            grid.addWidget(editors[0], line, 1)
-            if len(editors) == 2:
-                grid.addWidget(QLabel("/" if row.pair == "slash" else "→", box), line, 2, Qt.AlignmentFlag.AlignCenter)
-                grid.addWidget(editors[1], line, 3)
-            if row.unit:
-                unit = QLabel(form_text(row.unit), box)
-                grid.addWidget(unit, line, 4)
-        if row.fields[0].name == "height_cm" and self.kind in (VisitKind.HYPERTENSION, VisitKind.DIABETES):
-            self.bmi_label = QLabel(box)
-            self.bmi_label.setObjectName("bmiLabel")
-            grid.addWidget(self.bmi_label, line, 5)
-        grid.addWidget(self._error_label(box, [f.name for f in row.fields]), line + 1, 1, 1, 5)
-        return line + 2
-
-    def _editor(self, parent: QWidget, spec: Field) -> QWidget:
-        editor: QWidget
-        if spec.kind == "display":
-            editor = QLabel(parent)
-            editor.setObjectName(spec.name)
-            self.displays[spec.name] = editor
-            return editor
-        if spec.kind in ("date", "optional_date"):
-            edit = QDateEdit(parent)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setMinimumWidth(spec.width)
-            if spec.kind == "optional_date":
-                edit.setMinimumDate(QDate(1900, 1, 1))
-                edit.setSpecialValueText(" ")
-            edit.dateChanged.connect(lambda _d, name=spec.name: self._edited(name))
-            editor = edit
-        elif spec.kind == "code":
-            combo = QComboBox(parent)
-            combo.setMaximumWidth(280)
-            combo.addItem("", None)
-            for code, label in spec.codes:
-                combo.addItem(f"{code} {code_text(label)}" if code.isdigit() else code_text(label), code)
-            combo.currentIndexChanged.connect(lambda _i, name=spec.name: self._chosen(name))
-            editor = combo
-        else:
-            line = QLineEdit(parent)
-            if spec.width:
-                line.setFixedWidth(spec.width)
-            line.textEdited.connect(lambda _t, name=spec.name: self._edited(name))
-            line.textChanged.connect(lambda _t: self._changed_by_program())
-            editor = line
-        editor.setObjectName(spec.name)
-        self.editors[spec.name] = editor
-        return editor
-
-    def _add_choices(self, grid: QGridLayout, box: QWidget, item: Choices, line: int) -> int:
-        holder = QWidget(box)
-        inner = QGridLayout(holder)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.setVerticalSpacing(2)
-        boxes: dict[str, QCheckBox] = {}
-        for index, (code, label) in enumerate(item.codes):
-            check = QCheckBox(f"{code} {code_text(label)}", holder)
-            check.setObjectName(f"{item.name}_{code}")
-            check.toggled.connect(lambda _on, name=item.name: self._edited(name))
-            boxes[code] = check
-            inner.addWidget(check, index // item.columns, index % item.columns)
-        self.checks[item.name] = boxes
-        grid.addWidget(holder, line, 0, 1, 6)
-        names = [item.name]
-        line += 1
-        if item.other:
-            other_label = QLabel(QCoreApplication.translate("VisitForms", "Other:"), box)
-            grid.addWidget(other_label, line, 0)
-            other = self._editor(box, text_field(item.other))
-            other_label.setBuddy(other)
-            grid.addWidget(other, line, 1, 1, 5)
-            names.append(item.other)
-            line += 1
-        grid.addWidget(self._error_label(box, names), line, 0, 1, 6)
-        return line + 1
-
-    def _add_medicines(self, grid: QGridLayout, box: QWidget, item: Medicines, line: int) -> int:
-        for column, head in (
-            (0, QCoreApplication.translate("VisitForms", "Medicine")),
-            (1, QCoreApplication.translate("VisitForms", "Times a day")),
-            (3, QCoreApplication.translate("VisitForms", "Dose each time")),
-        ):
-            grid.addWidget(QLabel(head, box), line, column)
-        line += 1
-        for index in range(item.rows):
-            edits = []
-            for part in _MEDICINE_ROW:
-                edit = QLineEdit(box)
-                edit.setObjectName(f"medicine_{index}_{part}")
-                edit.textEdited.connect(lambda _t: self._edited("medications"))
-                edits.append(edit)
-            edits[1].setFixedWidth(72)
-            grid.addWidget(edits[0], line, 0)
-            grid.addWidget(edits[1], line, 1)
-            grid.addWidget(edits[2], line, 3, 1, 3)
-            self.medicine_edits.append((edits[0], edits[1], edits[2]))
-            line += 1
-        grid.addWidget(self._error_label(box, ["medications"]), line, 0, 1, 6)
-        return line + 1
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     # --- state ---------------------------------------------------------------------------
 
@@ -302,7 +181,28 @@ class VisitForm(QWidget):
             self._loading = False
         self.next_visit_touched = False
         self._dirty = False
+        self.carried_from = None
+        self._show_carried()
         self.clear_errors()
+        self._update_bmi()
+
+    def carry_over(self, carried: CarriedOver) -> None:
+        """Fill in what a new follow-up takes from the last one (targets, medicines, height):
+        into empty fields only, and the form stays unchanged (nothing was typed)."""
+        self._loading = True
+        try:
+            for name, value in carried.values().items():
+                editor = self.editors.get(name)
+                if isinstance(editor, QLineEdit) and not editor.text():
+                    editor.setText(_shown(value))
+                elif isinstance(editor, QComboBox) and editor.currentData() is None:
+                    editor.setCurrentIndex(max(0, editor.findData(str(value))))
+            if not any(edit.text() for row in self.medicine_edits for edit in row):
+                self._show_medicines(carried.medications)
+        finally:
+            self._loading = False
+        self.carried_from = carried
+        self._show_carried()
         self._update_bmi()
 
     def set_today(self, today: date) -> None:
@@ -488,7 +388,7 @@ class VisitForm(QWidget):
             for name, editor in self.editors.items():
                 value = getattr(form, name, None)
                 if isinstance(editor, QLineEdit):
-                    editor.setText("" if value is None else f"{value:g}" if isinstance(value, float) else str(value))
+                    editor.setText(_shown(value))
                 elif isinstance(editor, QComboBox):
                     editor.setCurrentIndex(max(0, editor.findData(None if value is None else str(value))))
                 elif isinstance(editor, QDateEdit):
@@ -497,18 +397,22 @@ class VisitForm(QWidget):
                 chosen = set(getattr(form, name, ()))
                 for code, check in boxes.items():
                     check.setChecked(code in chosen)
-            medicines: tuple[MedicationInput, ...] = getattr(form, "medications", ())
-            for index, row in enumerate(self.medicine_edits):
-                med = medicines[index] if index < len(medicines) else None
-                row[0].setText(med.name if med else "")
-                row[1].setText(str(med.times_per_day) if med and med.times_per_day is not None else "")
-                row[2].setText(med.dose or "" if med else "")
+            self._show_medicines(getattr(form, "medications", ()))
         finally:
             self._loading = False
         self.next_visit_touched = getattr(form, "next_visit_date", None) is not None
         self._dirty = False
+        self.carried_from = None
+        self._show_carried()
         self.clear_errors()
         self._update_bmi()
+
+    def _show_medicines(self, medicines: tuple[MedicationInput, ...]) -> None:
+        for index, row in enumerate(self.medicine_edits):
+            med = medicines[index] if index < len(medicines) else None
+            row[0].setText(med.name if med else "")
+            row[1].setText(str(med.times_per_day) if med and med.times_per_day is not None else "")
+            row[2].setText(med.dose or "" if med else "")
 
     def _update_bmi(self) -> None:
         if self.bmi_label is None:
@@ -523,6 +427,13 @@ class VisitForm(QWidget):
             )
         else:
             self.bmi_label.setText("")
+
+
+def _shown(value: object) -> str:
+    """A stored value as typed in a text field."""
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _qdate(day: date) -> QDate:

@@ -1,16 +1,20 @@
-"""The paper visit forms as tables (DOMAIN.md §5): the code lists in English (their Chinese
-is the translation), and for each visit kind its sections and rows — each row a label, one
-or two editors (本次 / 目标, or 收缩压 / 舒张压) and a unit. :class:`~fdclient.ui.dialogs.
+"""The paper visit forms as tables (DOMAIN.md §5): the code lists (their labels in both
+languages are those of :mod:`fdclient.domain.codes`, shown in the interface language), and
+for each visit kind its sections and rows — each row a label, one or two editors (本次 /
+目标, or 收缩压 / 舒张压) and a unit. :class:`~fdclient.ui.dialogs.
 visit_forms.VisitForm` builds a form from them; the fields are those of the form dataclasses
 of :mod:`fdclient.services.visits.forms`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
+from fdclient.domain import codes
 from fdclient.domain.codes import ServiceKind, VisitKind
+from fdclient.text import CHINESE, ENGLISH, Text
 
 
 def form_text(text: str) -> str:
@@ -18,125 +22,53 @@ def form_text(text: str) -> str:
     return QCoreApplication.translate("VisitForms", text)
 
 
-def code_text(label: str) -> str:
-    """A code label marked with QT_TRANSLATE_NOOP("VisitCodes", …), translated."""
-    return QCoreApplication.translate("VisitCodes", label)
+def ui_language() -> str:
+    """The interface language (the default locale the language switch sets)."""
+    return CHINESE if QLocale().language() == QLocale.Language.Chinese else ENGLISH
 
 
-# --- code tables in English (the Chinese of codes.py is their translation) -----------------
+def code_text(label: Text) -> str:
+    """A code's label in the interface language."""
+    return label.render(ui_language())
 
-Codes = tuple[tuple[str, str], ...]
 
-VISIT_MODE: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Clinic"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Home"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Phone"))),
-)
-HYPERTENSION_SYMPTOM: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "No symptoms"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Headache, dizziness"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Nausea, vomiting"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Blurred vision, tinnitus"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Difficulty breathing"))),
-    ("6", str(QT_TRANSLATE_NOOP("VisitCodes", "Palpitations, chest tightness"))),
-    ("7", str(QT_TRANSLATE_NOOP("VisitCodes", "Nosebleed that does not stop"))),
-    ("8", str(QT_TRANSLATE_NOOP("VisitCodes", "Numb limbs"))),
-    ("9", str(QT_TRANSLATE_NOOP("VisitCodes", "Leg oedema"))),
-    ("10", str(QT_TRANSLATE_NOOP("VisitCodes", "Other"))),
-)
-DIABETES_SYMPTOM: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "No symptoms"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Drinking much"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Eating much"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Passing much urine"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Blurred vision"))),
-    ("6", str(QT_TRANSLATE_NOOP("VisitCodes", "Infection"))),
-    ("7", str(QT_TRANSLATE_NOOP("VisitCodes", "Numb hands and feet"))),
-    ("8", str(QT_TRANSLATE_NOOP("VisitCodes", "Swollen legs"))),
-    ("9", str(QT_TRANSLATE_NOOP("VisitCodes", "Marked weight loss"))),
-    ("10", str(QT_TRANSLATE_NOOP("VisitCodes", "Other"))),
-)
-DANGER_SIGN: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Altered consciousness or behaviour"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Severe headache or dizziness"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Nausea and vomiting"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Blurred vision, eye pain or sudden loss of vision"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Chest pain, chest tightness or palpitations"))),
-    ("6", str(QT_TRANSLATE_NOOP("VisitCodes", "Breathless, cannot lie flat, or deep rapid breathing"))),
-    ("7", str(QT_TRANSLATE_NOOP("VisitCodes", "Breath smelling of acetone (rotten apples)"))),
-    ("8", str(QT_TRANSLATE_NOOP("VisitCodes", "Heart rate persistently above 100/min"))),
-    ("9", str(QT_TRANSLATE_NOOP("VisitCodes", "Temperature above 39 °C"))),
-    ("10", str(QT_TRANSLATE_NOOP("VisitCodes", "Raised blood pressure or glucose in pregnancy or breastfeeding"))),
-    ("11", str(QT_TRANSLATE_NOOP("VisitCodes", "Another condition that cannot be treated here"))),
-)
-SALT_INTAKE: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Light"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Medium"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Heavy"))),
-)
-ADJUSTMENT: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Good"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Fair"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Poor"))),
-)
-MEDICATION_COMPLIANCE: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Regular"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Intermittent"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Not taking medicine"))),
-)
-CLASSIFICATION: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Controlled"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Not controlled"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Adverse reaction"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Complication"))),
-)
-DORSALIS_PEDIS: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Felt, normal"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Weak (both sides)"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Weak (left)"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Weak (right)"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Absent"))),
-)
-HYPOGLYCAEMIA: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "None"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Occasional"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Frequent"))),
-)
-HOME_VISIT_PURPOSE: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Signing"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Renewal"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Follow-up"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Health education"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Medication guidance"))),
-    ("6", str(QT_TRANSLATE_NOOP("VisitCodes", "Treatment at home"))),
-    ("7", str(QT_TRANSLATE_NOOP("VisitCodes", "Other"))),
-)
-SELF_ASSESSMENT: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Satisfied"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Fairly satisfied"))),
-    ("3", str(QT_TRANSLATE_NOOP("VisitCodes", "Cannot say"))),
-    ("4", str(QT_TRANSLATE_NOOP("VisitCodes", "Not very satisfied"))),
-    ("5", str(QT_TRANSLATE_NOOP("VisitCodes", "Dissatisfied"))),
-)
-SCREEN_RESULT: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Negative"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Positive"))),
-)
-EXAM_RESULT: Codes = (
-    ("1", str(QT_TRANSLATE_NOOP("VisitCodes", "Normal"))),
-    ("2", str(QT_TRANSLATE_NOOP("VisitCodes", "Abnormal"))),
-)
+# --- code lists (both languages in fdclient.domain.codes) ---------------------------------
+
+Codes = tuple[tuple[str, Text], ...]
+
+
+def _codes(table: Mapping[str, Text]) -> Codes:
+    return tuple(table.items())
+
+
+VISIT_MODE = _codes(codes.VISIT_MODE_TEXT)
+HYPERTENSION_SYMPTOM = _codes(codes.HYPERTENSION_SYMPTOM_TEXT)
+DIABETES_SYMPTOM = _codes(codes.DIABETES_SYMPTOM_TEXT)
+DANGER_SIGN = _codes(codes.DANGER_SIGN_TEXT)
+SALT_INTAKE = _codes(codes.SALT_INTAKE_TEXT)
+ADJUSTMENT = _codes(codes.ADJUSTMENT_TEXT)
+MEDICATION_COMPLIANCE = _codes(codes.MEDICATION_COMPLIANCE_TEXT)
+CLASSIFICATION = _codes(codes.FOLLOWUP_CLASSIFICATION_TEXT)
+DORSALIS_PEDIS = _codes(codes.DORSALIS_PEDIS_TEXT)
+HYPOGLYCAEMIA = _codes(codes.HYPOGLYCAEMIA_TEXT)
+HOME_VISIT_PURPOSE = _codes(codes.HOME_VISIT_PURPOSE_TEXT)
+SELF_ASSESSMENT = _codes(codes.SELF_ASSESSMENT_TEXT)
+SCREEN_RESULT = _codes(codes.SCREEN_RESULT_TEXT)
+EXAM_RESULT = _codes(codes.EXAM_RESULT_TEXT)
 #: Services recorded on the generic service record (those without a form of their own).
-SERVICE_RECORD_KINDS: Codes = (
-    (ServiceKind.HEALTH_ASSESSMENT.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Health assessment"))),
-    (ServiceKind.HEALTH_EDUCATION.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Health education"))),
-    (ServiceKind.CONSULTATION.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Health consultation"))),
-    (ServiceKind.TCM.value, str(QT_TRANSLATE_NOOP("VisitCodes", "TCM health management"))),
-    (ServiceKind.CHILD_CHECK.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Child health check"))),
-    (ServiceKind.MATERNAL_CHECK.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Maternal health care"))),
-    (ServiceKind.MENTAL_FOLLOWUP.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Severe mental disorder follow-up"))),
-    (ServiceKind.TB_FOLLOWUP.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Tuberculosis follow-up"))),
-    (ServiceKind.LONG_PRESCRIPTION.value, str(QT_TRANSLATE_NOOP("VisitCodes", "Long-term prescription"))),
+SERVICE_RECORD_KINDS: Codes = tuple(
+    (kind.value, kind.text)
+    for kind in (
+        ServiceKind.HEALTH_ASSESSMENT,
+        ServiceKind.HEALTH_EDUCATION,
+        ServiceKind.CONSULTATION,
+        ServiceKind.TCM,
+        ServiceKind.CHILD_CHECK,
+        ServiceKind.MATERNAL_CHECK,
+        ServiceKind.MENTAL_FOLLOWUP,
+        ServiceKind.TB_FOLLOWUP,
+        ServiceKind.LONG_PRESCRIPTION,
+    )
 )
 #: The forms, in the order of the form chooser, with their titles.
 KIND_TITLES: tuple[tuple[VisitKind, str], ...] = (

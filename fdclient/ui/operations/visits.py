@@ -15,11 +15,13 @@ from fdclient.domain.validation import check_blood_pressure, check_measurement
 from fdclient.errors import FdError
 from fdclient.services.visits import desk, recording, records
 from fdclient.services.visits.assessment import FollowupAdvice, assess_followup
+from fdclient.services.visits.carryover import CarriedOver, last_followup_carryover
 from fdclient.services.visits.forms import (
     DiabetesFollowupInput,
     HypertensionFollowupInput,
     ReferralInput,
     VisitInput,
+    permission_for,
 )
 from fdclient.text import Text
 from fdclient.ui.session import UiSession
@@ -28,13 +30,16 @@ __all__ = [
     "Saved",
     "check_start",
     "form_field",
+    "load_carryover",
     "load_history",
     "load_resident_ids",
     "load_villages",
     "load_visits",
+    "may_amend",
     "preview_advice",
     "resident_rows_now",
     "save_visit",
+    "void_visit",
 ]
 
 Failed = Callable[[BaseException], None]
@@ -49,8 +54,14 @@ def load_villages(session: UiSession, done: Callable[[tuple[desk.VillageChoice, 
 
 
 def load_resident_ids(
-    session: UiSession, village_id: uuid.UUID, query: str, done: Callable[[list[uuid.UUID]], None], failed: Failed
+    session: UiSession,
+    village_id: uuid.UUID | None,
+    query: str,
+    done: Callable[[list[uuid.UUID]], None],
+    failed: Failed,
 ) -> None:
+    """The ids of a village's residents (``None``: the whole township's), sorted in SQL."""
+
     def work() -> list[uuid.UUID]:
         with session.store.read() as s:
             return desk.village_resident_ids(s, village_id, query)
@@ -135,11 +146,51 @@ def load_visits(
     done: Callable[[tuple[records.VisitRecord, ...]], None],
     failed: Failed,
 ) -> None:
+    """The last revision of each of the resident's records (voided ones included)."""
+
     def work() -> tuple[records.VisitRecord, ...]:
         with session.store.read() as s:
-            return records.current_visits(s, resident_id)
+            return records.last_revisions(s, resident_id)
 
     session.runner.read(work, done, failed)
+
+
+def load_carryover(
+    session: UiSession,
+    resident_id: uuid.UUID,
+    kind: VisitKind,
+    done: Callable[[CarriedOver | None], None],
+    failed: Failed,
+) -> None:
+    """What a new follow-up of ``kind`` takes from the resident's last one (None: nothing)."""
+
+    def work() -> CarriedOver | None:
+        with session.store.read() as s:
+            return last_followup_carryover(s, resident_id, kind)
+
+    session.runner.read(work, done, failed)
+
+
+def may_amend(session: UiSession, record: records.VisitRecord) -> bool:
+    """Whether the signed-in role may correct or void ``record`` (the service checks anyway)."""
+    return session.may(permission_for(record.kind, getattr(record.form, "service_kind", None)))
+
+
+def void_visit(
+    session: UiSession,
+    visit_id: uuid.UUID,
+    reason: str,
+    done: Callable[[records.VisitRecord], None],
+    failed: Failed,
+) -> None:
+    """Void the current revision ``visit_id`` with ``reason`` (the planned service it
+    fulfilled reopens; the audit trail records who, when and why)."""
+
+    def work() -> records.VisitRecord:
+        with session.store.write() as s:
+            return recording.void_visit(s, visit_id, reason)
+
+    session.runner.write(work, done, failed)
 
 
 def load_history(
