@@ -11,6 +11,18 @@ While locked, the filter lets input reach only the password panel: keyboard shor
 menus and clicks on anything else are swallowed. The password is checked by the caller
 (:func:`fdclient.ui.operations.session.check_password`, with the sign-in lock-out).
 
+注销 / Sign out on the lock screen (Alt+O; shown when the caller gives ``sign_out``) lets
+another staff member take over a locked laptop without the locked user's password: asking
+for it would leave the laptop unusable until that user comes back, and signing out shows
+nothing of what is behind the lock (the next user signs in with their own password). What
+the locked user typed is not dropped silently: when a page reports unsaved input
+(``unsaved``) or a form (a dialog) is open, the panel first warns that signing out closes
+the forms and discards their input, with "Back" as the default (Enter, Esc); only "Discard
+and sign out" signs out. No message box can be answered behind the lock, so the caller's
+``sign_out`` must not ask (:func:`fdclient.ui.operations.session.sign_out` with
+``discard=True``). Once signed out, the lock lets go of the application (no cover, no
+event filter, no timer) before the sign-in dialog comes.
+
 The clock and the idle time can be injected, so tests lock in milliseconds.
 """
 
@@ -21,7 +33,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QGridLayout, QWidget
 from shiboken6 import isValid
 
 from fdclient.ui.dialogs.unlock import UnlockPanel
@@ -102,7 +114,9 @@ class IdleLock(QObject):
     """Locks ``window`` (and every other open window) after ``minutes`` without input.
 
     ``who`` names the signed-in staff member on the lock screen; ``check`` verifies a
-    password. ``idle_ms`` replaces ``minutes`` (tests), ``clock`` gives seconds
+    password. ``sign_out`` (signs out without asking; True when done) puts 注销 on the lock
+    screen, and ``unsaved`` tells whether the pages hold input it would discard (a warning
+    comes first). ``idle_ms`` replaces ``minutes`` (tests), ``clock`` gives seconds
     (``time.monotonic`` by default)."""
 
     locked = Signal()
@@ -117,10 +131,14 @@ class IdleLock(QObject):
         minutes: int,
         idle_ms: int | None = None,
         clock: Callable[[], float] = time.monotonic,
+        sign_out: Callable[[], bool] | None = None,
+        unsaved: Callable[[], bool] | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self._check = check
+        self._sign_out = sign_out
+        self._unsaved = unsaved
         self._who = who
         self._clock = clock
         self._last_input = clock()
@@ -189,8 +207,10 @@ class IdleLock(QObject):
         self._focus = focus
         modal = app.activeModalWidget()
         host = modal if modal is not None and modal.isVisible() else self.window
-        self._panel = UnlockPanel(self._who)
+        self._panel = UnlockPanel(self._who, may_sign_out=self._sign_out is not None)
         self._panel.submitted.connect(self._try_password)
+        self._panel.sign_out_requested.connect(self._sign_out_asked)
+        self._panel.sign_out_confirmed.connect(self._sign_out_now)
         self._covers.append(LockScreen(host, self._panel))
         for widget in app.topLevelWidgets():
             if widget is host or not widget.isVisible() or not widget.isWindow():
@@ -229,6 +249,47 @@ class IdleLock(QObject):
         self._panel = None
         self._last_input = self._clock()
         self.unlocked.emit()
+
+    # --- signing out from the lock screen --------------------------------------------------------
+
+    def forms_hold_input(self) -> bool:
+        """Whether signing out would discard something: a page's unsaved input, or a form
+        (a dialog) left open."""
+        if self._unsaved is not None and self._unsaved():
+            return True
+        return any(isinstance(cover.parentWidget(), QDialog) for cover in self._covers if isValid(cover))
+
+    def _sign_out_asked(self) -> None:
+        panel = self._panel
+        if panel is None:
+            return
+        if self.forms_hold_input():
+            panel.confirm_sign_out()
+        else:
+            self._sign_out_now()
+
+    def _sign_out_now(self) -> None:
+        if self._sign_out is None or not self.is_locked():
+            return
+        if self._sign_out():
+            self.release()
+        elif self._panel is not None and isValid(self._panel):
+            self._panel.back()
+
+    def release(self) -> None:
+        """Let go of the application for good (after signing out): no cover, no filter on
+        the input, no idle timer."""
+        self._ticker.stop()
+        self._limit_ms = 0
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        for cover in self._covers:
+            if isValid(cover):
+                cover.remove()
+        self._covers = []
+        self._panel = None
+        self._focus = None
 
     # --- the event filter ----------------------------------------------------------------------
 

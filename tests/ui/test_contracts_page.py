@@ -5,72 +5,26 @@ discarding with a reason, what a nurse may not do, and the lazy table model."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from helpers import builders
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWidget
+from helpers.contract_forms import Scene, activate, draw_signature, make_page, make_scene
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from fdclient.domain.codes import ConsentBy, ContractStatus, TerminationReason
 from fdclient.domain.roles import Role
-from fdclient.models import Contract, Household, ServicePackage, Staff, Team, Village
+from fdclient.models import Contract, Household
 from fdclient.services.contracts import lifecycle
 from fdclient.services.contracts.listing import ContractFilter
 from fdclient.store import Store
 from fdclient.ui.dialogs.sign_contract import SignContractDialog, index_of
-from fdclient.ui.pages.contracts import ContractsPage
 from fdclient.ui.preferences import Preferences
 from fdclient.ui.session import UiSession
 from fdclient.ui.table_models.contracts import ContractsTableModel
 from fdclient.ui.tasks import InlineRunner
-from fdclient.ui.widgets.signature_pad import SignaturePad
-
-
-@dataclass
-class Scene:
-    village: Village
-    team: Team
-    doctor: Staff
-    basic: ServicePackage
-    household: Household
-    record_no: str
-
-
-def make_scene(store: Store, members: list[tuple[str, date, int, str]]) -> Scene:
-    with store.write() as session:
-        village = builders.make_village(session, name="罗家村")
-        team, doctor = builders.make_team(session, villages=[village])
-        basic = builders.make_basic_package(session)
-        builders.make_household(session, village, members=[("邻居", date(1970, 1, 1), 1, "01")], address="二组 1 号")
-        household = builders.make_household(session, village, members=members)
-        assert household.head is not None and household.head.health_record_no is not None
-        return Scene(village, team, doctor, basic, household, household.head.health_record_no)
-
-
-def make_page(qtbot: QtBot, store: Store, tmp_path: Path) -> ContractsPage:
-    page = ContractsPage(UiSession(store, InlineRunner(), Preferences(tmp_path / "ui.ini")))
-    qtbot.addWidget(page)
-    page.resize(1366, 700)
-    page.show()
-    return page
-
-
-def activate(qtbot: QtBot, widget: QWidget) -> None:
-    """Shortcuts (Ctrl+S) reach an active window only."""
-    with qtbot.waitActive(widget):
-        widget.activateWindow()
-
-
-def draw_signature(qtbot: QtBot, pad: SignaturePad) -> None:
-    left = Qt.MouseButton.LeftButton
-    qtbot.mousePress(pad, left, pos=QPoint(30, 60))
-    for x, y in ((60, 40), (90, 80), (120, 50), (160, 70)):
-        qtbot.mouseMove(pad, QPoint(x, y))
-    qtbot.mouseRelease(pad, left, pos=QPoint(180, 60))
 
 
 def choose_household(qtbot: QtBot, dialog: SignContractDialog, scene: Scene) -> None:

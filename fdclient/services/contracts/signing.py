@@ -8,8 +8,10 @@
   populations, whether a guardian must or may consent, and any contract in force;
 * :func:`draft_for_signing`: what a draft says (to sign it later);
 * :func:`sign_household_contract`: draft and sign in one unit of work (a refusal leaves
-  nothing written), with the members' consents and the signature drawn on the pad;
-  :func:`sign_draft` signs an existing draft the same way;
+  nothing written), with the members' consents and the signature drawn on the pad, or
+  ``signature_png=None`` when the representative signs the printed form by hand (no
+  drawing is stored; the printed form keeps blank signature lines). An empty or
+  malformed drawing is refused; :func:`sign_draft` signs an existing draft the same way;
 * :func:`renew_with_consent_again`: renew in one step, each member confirming the consent
   they gave last time (the same person gives it: themselves, their guardian or the
   representative);
@@ -324,7 +326,10 @@ def draft_for_signing(session: Session, contract_id: uuid.UUID) -> DraftForSigni
     )
 
 
-def _check_signature(signature_png: bytes) -> bytes:
+def _check_signature(signature_png: bytes | None) -> bytes | None:
+    """A drawing (PNG) to store, or None: signed by hand on the printed form."""
+    if signature_png is None:
+        return None
     if not signature_png.startswith(_PNG_MAGIC) or len(signature_png) > SIGNATURE_MAX_BYTES:
         raise ValidationError(
             msg(
@@ -341,11 +346,11 @@ def sign_draft(
     contract_id: uuid.UUID,
     *,
     consents: Sequence[MemberConsent],
-    signature_png: bytes,
+    signature_png: bytes | None,
     channel: SigningChannel | str = SigningChannel.DOOR_TO_DOOR,
 ) -> ContractInfo:
     """Sign a draft now (the unit of work's clock) with the members' consents and the
-    signature drawn on the pad."""
+    signature drawn on the pad (None: signed by hand on the printed form)."""
     return lifecycle.sign_contract(
         session,
         contract_id,
@@ -367,7 +372,7 @@ def sign_household_contract(
     package_ids: Sequence[uuid.UUID],
     term_years: int,
     consents: Sequence[MemberConsent],
-    signature_png: bytes,
+    signature_png: bytes | None,
     channel: SigningChannel | str = SigningChannel.DOOR_TO_DOOR,
 ) -> ContractInfo:
     """Draft a household contract starting today and sign it at once. Run it in one unit of

@@ -31,7 +31,9 @@ from fdclient.services.contracts.signing import (
     DraftForSigning,
     HouseholdChoice,
     SigningHousehold,
+    SigningMember,
     SigningOptions,
+    VillageChoice,
 )
 from fdclient.ui.session import UiSession
 from fdclient.ui.tasks import Failed
@@ -47,7 +49,9 @@ __all__ = [
     "MemberConsent",
     "SignRequest",
     "SigningHousehold",
+    "SigningMember",
     "SigningOptions",
+    "VillageChoice",
     "find_households",
     "list_ids",
     "load_draft",
@@ -90,7 +94,8 @@ def reporting(target: ErrorTarget) -> Failed:
 
 @dataclass(frozen=True)
 class SignRequest:
-    """What the signing form gives (``contract_id`` set: sign that draft as it is)."""
+    """What the signing form gives (``contract_id`` set: sign that draft as it is;
+    ``signature_png`` None: signed by hand on the printed form, no drawing stored)."""
 
     household_id: uuid.UUID
     member_ids: tuple[uuid.UUID, ...]
@@ -100,7 +105,7 @@ class SignRequest:
     package_ids: tuple[uuid.UUID, ...]
     term_years: int
     consents: tuple[MemberConsent, ...]
-    signature_png: bytes
+    signature_png: bytes | None
     contract_id: uuid.UUID | None = None
 
 

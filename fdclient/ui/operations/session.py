@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from fdclient.errors import FdError
 from fdclient.store.signin import read_keyring, unlock
@@ -49,12 +49,28 @@ def check_password(
     ui.runner.read(work, lambda _none: accepted(), lambda exc: refused(failure_message(exc)), owner=owner)
 
 
-def sign_out(window: QWidget, signing_out: Callable[[bool], None]) -> bool:
+def sign_out(window: QWidget, signing_out: Callable[[bool], None], *, discard: bool = False) -> bool:
     """Close ``window`` to sign out: the window asks about unsaved input first, and the
     user may stay. ``signing_out(True)`` is called before the window closes (so whoever
-    runs the event loop knows why it ended) and ``signing_out(False)`` when it stays."""
+    runs the event loop knows why it ended) and ``signing_out(False)`` when it stays.
+
+    ``discard`` (the lock screen, where the user was warned already and no question could
+    be answered): the pages drop their unsaved input and every open dialog is closed
+    without asking, then the window closes."""
     signing_out(True)
+    if discard:
+        _discard_open_input(window)
     if window.close():
         return True
     signing_out(False)
     return False
+
+
+def _discard_open_input(window: QWidget) -> None:
+    from fdclient.ui.main_window import MainWindow
+
+    if isinstance(window, MainWindow):
+        window.discard_unsaved_input()
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            QDialog.done(widget, QDialog.DialogCode.Rejected.value)  # the base's: no question

@@ -8,7 +8,6 @@ opens the representative's record."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QModelIndex, Qt
@@ -16,10 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,10 +25,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
-from fdclient.domain.codes import ContractStatus, TerminationReason
+from fdclient.domain.codes import ContractStatus
 from fdclient.domain.roles import Permission
 from fdclient.services.contracts.info import ContractInfo
+from fdclient.ui.dialogs.contract_reasons import ReasonDialog, TerminateDialog, VoidDraftDialog
 from fdclient.ui.dialogs.sign_contract import SignContractDialog
 from fdclient.ui.operations import contracts as ops
 from fdclient.ui.operations.contracts import ContractFilter, ContractRow, SigningOptions
@@ -51,111 +49,10 @@ FILTERS = (
     (ContractFilter.VOIDED, QT_TRANSLATE_NOOP("ContractsPage", "Discarded drafts")),
     (ContractFilter.ALL, QT_TRANSLATE_NOOP("ContractsPage", "All")),
 )
-REASONS = {
-    TerminationReason.MOVED_OUT: QT_TRANSLATE_NOOP("ContractsPage", "Moved out of the area"),
-    TerminationReason.UNREACHABLE: QT_TRANSLATE_NOOP("ContractsPage", "Unreachable for a year"),
-    TerminationReason.REFUSED: QT_TRANSLATE_NOOP("ContractsPage", "Refused service for a year"),
-    TerminationReason.VOLUNTARY: QT_TRANSLATE_NOOP("ContractsPage", "At the resident's request"),
-    TerminationReason.DEATH: QT_TRANSLATE_NOOP("ContractsPage", "Death"),
-    TerminationReason.OTHER: QT_TRANSLATE_NOOP("ContractsPage", "Other (explain)"),
-}
 
 
 def _tr(text: object) -> str:
     return QCoreApplication.translate("ContractsPage", str(text))
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("error")
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b00020;")
-    label.setVisible(False)
-    return label
-
-
-class _ReasonDialog(QDialog):
-    """A small form with an error line; the page runs the operation on ``submitted``."""
-
-    def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setModal(True)
-        self.setMinimumWidth(480)
-        self.error = _error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
-        self.buttons.rejected.connect(self.reject)
-        self.save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
-        self.on_submit: Callable[[], None] = lambda: None
-        self.buttons.accepted.connect(lambda: self.on_submit())
-        self.save_shortcut.activated.connect(lambda: self.on_submit())
-
-    def show_error(self, field: str | None, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(True)
-
-
-class TerminateDialog(_ReasonDialog):
-    def __init__(self, contract_no: str, today: QDate, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("terminateDialog")
-        self.setWindowTitle(
-            QCoreApplication.translate("ContractsPage", "Terminate contract {number}").replace("{number}", contract_no)
-        )
-        self.reason = QComboBox()
-        self.reason.setObjectName("reason")
-        for code, text in REASONS.items():
-            self.reason.addItem(_tr(text), code.value)
-        self.on_date = QDateEdit(today)
-        self.on_date.setObjectName("onDate")
-        self.on_date.setCalendarPopup(True)
-        self.on_date.setDisplayFormat("yyyy-MM-dd")
-        self.on_date.setMaximumDate(today)
-        self.note = QLineEdit()
-        self.note.setObjectName("note")
-        self.note.setMaxLength(200)
-        form = QFormLayout()
-        for text, widget in (
-            (QCoreApplication.translate("ContractsPage", "&Reason:"), self.reason),
-            (QCoreApplication.translate("ContractsPage", "&Date:"), self.on_date),
-            (QCoreApplication.translate("ContractsPage", "&Note:"), self.note),
-        ):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            QCoreApplication.translate("ContractsPage", "&Terminate")
-        )
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-
-    def chosen_reason(self) -> TerminationReason:
-        return TerminationReason(self.reason.currentData())
-
-
-class VoidDraftDialog(_ReasonDialog):
-    def __init__(self, contract_no: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("voidDraftDialog")
-        self.setWindowTitle(
-            QCoreApplication.translate("ContractsPage", "Discard draft {number}").replace("{number}", contract_no)
-        )
-        self.reason = QLineEdit()
-        self.reason.setObjectName("reason")
-        self.reason.setMaxLength(200)
-        label = QLabel(QCoreApplication.translate("ContractsPage", "&Reason:"))
-        label.setBuddy(self.reason)
-        form = QFormLayout()
-        form.addRow(label, self.reason)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            QCoreApplication.translate("ContractsPage", "&Discard draft")
-        )
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
 
 
 class ContractsPage(Page):
@@ -368,6 +265,27 @@ class ContractsPage(Page):
             self.sign_selected()
         elif self.navigator is not None:
             self.navigator.open_resident(row.representative_id)
+
+    # --- input not saved ----------------------------------------------------------------------
+
+    def _open_dialog(self) -> QDialog | None:
+        dialog = self.dialog
+        return dialog if dialog is not None and isValid(dialog) and dialog.isVisible() else None
+
+    def has_unsaved_changes(self) -> bool:
+        """A form opened here (signing, terminating, discarding) holds typed input."""
+        dialog = self._open_dialog()
+        if isinstance(dialog, SignContractDialog):
+            return dialog.has_unsaved_changes()
+        return isinstance(dialog, ReasonDialog) and dialog.has_input()
+
+    def discard_changes(self) -> None:
+        """Close the open form without asking (the window signs out or the user chose to)."""
+        dialog = self._open_dialog()
+        if isinstance(dialog, SignContractDialog):
+            dialog.discard()
+        elif dialog is not None:
+            dialog.reject()
 
     # --- messages ----------------------------------------------------------------------------
 
