@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ChangeHead</name>
+    <message>
+        <source>No other member living in the household can become its head: add one first.</source>
+        <translation>家庭中没有其他在册成员可以成为户主，请先添加成员。</translation>
+    </message>
+    <message>
+        <source>Change the head of {address}</source>
+        <translation>更换户主：{address}</translation>
+    </message>
+    <message>
+        <source>The new head&apos;s relationship becomes 户主. The relationships of the others to the new head are proposed from those to the present head: check them before saving.</source>
+        <translation>新户主的与户主关系改为“户主”。其他成员与新户主的关系已按其与原户主的关系推算，请核对后再保存。</translation>
+    </message>
+    <message>
+        <source>&amp;New head:</source>
+        <translation>新户主(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Relationships to the new head</source>
+        <translation>与新户主的关系</translation>
+    </message>
+    <message>
+        <source>{name}, the present head (&amp;O):</source>
+        <translation>{name}（原户主）(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>{name}, now {relationship}:</source>
+        <translation>{name}（现为{relationship}）：</translation>
+    </message>
+    <message>
+        <source>No other members.</source>
+        <translation>没有其他成员。</translation>
+    </message>
+</context>
+<context>
     <name>Contracts</name>
     <message>
         <source>The operation failed; nothing was saved. Please try again.</source>
@@ -237,7 +272,7 @@
     <name>Dashboard</name>
     <message>
         <source>Contract coverage</source>
-        <extracomment>The assessment&apos;s indicators and the 2025 targets (DOMAIN.md §6): coverage 50 %, key populations 70 %, 规范管理率 80 %, control 50 %.</extracomment>
+        <extracomment>The township setting holding its target line (per cent). The assessment&apos;s indicators and the settings of their target lines (by default the 2025 targets, DOMAIN.md §6: coverage 50 %, key populations 70 %, 规范管理率 80 %, control 50 %).</extracomment>
         <translation>签约覆盖率</translation>
     </message>
     <message>
@@ -272,6 +307,11 @@
     <message>
         <source>By family doctor</source>
         <translation>按家庭医生</translation>
+    </message>
+    <message>
+        <source>Figures of {time}; computing today&apos;s…</source>
+        <extracomment>The target lines in per cent by setting key (the township&apos;s settings). When the figures shown were computed, when they are a snapshot&apos;s (not yet today&apos;s).</extracomment>
+        <translation>以下为 {time} 的数字，正在计算今日数字…</translation>
     </message>
     <message>
         <source>Computing the indicators…</source>
@@ -390,7 +430,7 @@
     </message>
     <message>
         <source>Due</source>
-        <extracomment>A block of rows read at once. The user sorted by a column: (sort key, descending). How many times a block was read (for tests and benchmarks).</extracomment>
+        <extracomment>The user sorted by a column: (sort key, descending).</extracomment>
         <translation>待随访</translation>
     </message>
 </context>
@@ -648,6 +688,151 @@
     </message>
 </context>
 <context>
+    <name>PastHistory</name>
+    <message>
+        <source>name of the disease</source>
+        <translation>疾病名称</translation>
+    </message>
+    <message>
+        <source>(no name needed)</source>
+        <translation>（无需填写名称）</translation>
+    </message>
+    <message>
+        <source>name of the operation</source>
+        <translation>手术名称</translation>
+    </message>
+    <message>
+        <source>name of the injury</source>
+        <translation>外伤名称</translation>
+    </message>
+    <message>
+        <source>reason for the transfusion</source>
+        <translation>输血原因</translation>
+    </message>
+    <message>
+        <source>Void a past-history record</source>
+        <extracomment>&quot;stored&quot;, &quot;pending&quot;, &quot;voiding&quot; or &quot;voided&quot;. A stored row&apos;s id, or a pending row&apos;s index in its list.</extracomment>
+        <translation>作废既往史记录</translation>
+    </message>
+    <message>
+        <source>“{what}” stays in the file, marked void. Why is it voided?</source>
+        <translation>“{what}”会保留在档案中并标记为作废。作废原因是什么？</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>作废原因(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Void (Enter)</source>
+        <translation>作废（Enter）</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+    <message>
+        <source>Write why the record is voided.</source>
+        <translation>请填写作废原因。</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <extracomment>Stored rows to void when saving, with the reason.</extracomment>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Disease or event</source>
+        <translation>疾病名称 / 手术、外伤名称 / 输血原因</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Past histor&amp;y:</source>
+        <translation>既往史(&amp;Y)：</translation>
+    </message>
+    <message>
+        <source>A&amp;dd (Enter)</source>
+        <translation>添加(&amp;D)（Enter）</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>名称(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Da&amp;te:</source>
+        <translation>时间(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>YYYY-MM or YYYY-MM-DD</source>
+        <translation>年-月 或 年-月-日</translation>
+    </message>
+    <message>
+        <source>Add the row; it is saved with the form (Ctrl+S)</source>
+        <translation>添加此行；随表单一起保存（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>Write the date as 2015-03 or 2015-03-20.</source>
+        <translation>请按 2015-03 或 2015-03-20 的格式填写时间。</translation>
+    </message>
+    <message>
+        <source>The date is in the future.</source>
+        <translation>时间晚于今天。</translation>
+    </message>
+    <message>
+        <source>Write the name of the disease.</source>
+        <translation>请填写具体疾病名称。</translation>
+    </message>
+    <message>
+        <source>“{disease}” is already in the past history.</source>
+        <translation>既往史中已有“{disease}”。</translation>
+    </message>
+    <message>
+        <source>Write what it was.</source>
+        <translation>请填写名称或原因。</translation>
+    </message>
+    <message>
+        <source>Disease</source>
+        <translation>疾病</translation>
+    </message>
+    <message>
+        <source>New: saved with the form</source>
+        <translation>新增，随表单保存</translation>
+    </message>
+    <message>
+        <source>Voided when saved ({reason})</source>
+        <translation>保存时作废（{reason}）</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>已登记</translation>
+    </message>
+    <message>
+        <source>Ta&amp;ke out</source>
+        <translation>移除(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Undo &amp;void</source>
+        <translation>撤销作废(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Void…</source>
+        <translation>作废(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Void the selected row (Delete)</source>
+        <translation>作废所选的一行（Delete）</translation>
+    </message>
+</context>
+<context>
     <name>Registry</name>
     <message>
         <source>Could not save: an unexpected error happened.</source>
@@ -658,6 +843,7 @@
     <name>RegistryDialog</name>
     <message>
         <source>&amp;Save (Ctrl+S)</source>
+        <extracomment>The widget to focus for a field&apos;s error.</extracomment>
         <translation>保存(&amp;S)（Ctrl+S）</translation>
     </message>
     <message>
@@ -669,7 +855,6 @@
     <name>ResidentForm</name>
     <message>
         <source>&amp;Relationship to the head:</source>
-        <extracomment>Tags the form edits; the others are derived (age, diagnoses, pregnancies, disabilities).</extracomment>
         <translation>与户主关系(&amp;R)：</translation>
     </message>
     <message>
@@ -678,6 +863,7 @@
     </message>
     <message>
         <source>(from the ID number)</source>
+        <extracomment>The birth date as typed changed (a date, or None while it is none).</extracomment>
         <translation>（按身份证号）</translation>
     </message>
     <message>
@@ -709,6 +895,11 @@
         <translation>确认与身份证号不一致(&amp;C)</translation>
     </message>
     <message>
+        <source>&amp;Workplace:</source>
+        <extracomment>Code of 其他 in the payment methods.</extracomment>
+        <translation>工作单位(&amp;W)：</translation>
+    </message>
+    <message>
         <source>&amp;Phone:</source>
         <translation>本人电话(&amp;P)：</translation>
     </message>
@@ -725,12 +916,85 @@
         <translation>常住类型(&amp;Y)：</translation>
     </message>
     <message>
+        <source>Ethnic &amp;group:</source>
+        <translation>民族(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>B&amp;lood group (ABO / Rh):</source>
+        <translation>血型(&amp;L)（ABO / Rh）：</translation>
+    </message>
+    <message>
+        <source>E&amp;ducation:</source>
+        <translation>文化程度(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Occ&amp;upation:</source>
+        <translation>职业(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Marital status:</source>
+        <translation>婚姻状况(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Payment of medical &amp;fees:</source>
+        <translation>医疗费用支付方式(&amp;F)：</translation>
+    </message>
+    <message>
         <source>Key populations:</source>
+        <extracomment>Tags the form edits; the others are derived (age, diagnoses, pregnancies, disabilities).</extracomment>
         <translation>重点人群：</translation>
     </message>
     <message>
-        <source>Assistance:</source>
-        <translation>帮扶类别：</translation>
+        <source>&amp;Key population tags:</source>
+        <translation>重点人群标记(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Assis&amp;tance:</source>
+        <translation>帮扶类别(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Registered on:</source>
+        <translation>建档日期(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Registered &amp;by:</source>
+        <translation>建档人(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>Responsible &amp;doctor:</source>
+        <translation>责任医生(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Key populations</source>
+        <translation>重点人群</translation>
+    </message>
+    <message>
+        <source>Record cover</source>
+        <translation>档案封面</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD (today when empty)</source>
+        <translation>年-月-日（不填为今天）</translation>
+    </message>
+    <message>
+        <source>(unchanged)</source>
+        <translation>（不变）</translation>
+    </message>
+    <message>
+        <source>(me, the signed-in user)</source>
+        <translation>（本人，即当前登录用户）</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source> (disabled)</source>
+        <translation>（已停用）</translation>
+    </message>
+    <message>
+        <source>The registration date is not a date: write it as 2026-06-01.</source>
+        <translation>建档日期不是有效日期：请按 2026-06-01 的格式填写。</translation>
     </message>
     <message>
         <source>The birth date is not a date: write it as 1960-05-01.</source>
@@ -739,6 +1003,27 @@
     <message>
         <source>{age} years</source>
         <translation>{age} 岁</translation>
+    </message>
+    <message>
+        <source>&amp;1 Basic information</source>
+        <translation>基本信息(&amp;1)</translation>
+    </message>
+    <message>
+        <source>&amp;2 Past and family history</source>
+        <translation>既往史·家族史(&amp;2)</translation>
+    </message>
+    <message>
+        <source>&amp;3 Disability and living environment</source>
+        <translation>残疾·生活环境(&amp;3)</translation>
+    </message>
+    <message>
+        <source>&amp;4 Key populations and record cover</source>
+        <translation>重点人群·建档(&amp;4)</translation>
+    </message>
+    <message>
+        <source>Alt+number or Ctrl+Tab</source>
+        <extracomment>Tags that follow the form as typed (the others come from the stored record).</extracomment>
+        <translation>Alt+数字 或 Ctrl+Tab 切换</translation>
     </message>
     <message>
         <source>, </source>
@@ -771,6 +1056,92 @@
     <message>
         <source>Edit a resident</source>
         <translation>修改居民信息</translation>
+    </message>
+    <message>
+        <source>Personal information: {name}</source>
+        <translation>个人基本信息：{name}</translation>
+    </message>
+    <message>
+        <source>(not filled in)</source>
+        <translation>（未填）</translation>
+    </message>
+    <message>
+        <source>&amp;Father</source>
+        <extracomment>无 in the multi-choice answers. The stored answer of 遗传病史 无 (a disease is stored by its name).</extracomment>
+        <translation>父亲(&amp;F)</translation>
+    </message>
+    <message>
+        <source>M&amp;other</source>
+        <translation>母亲(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Si&amp;blings</source>
+        <translation>兄弟姐妹(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Children</source>
+        <translation>子女(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Drug a&amp;llergies:</source>
+        <translation>药物过敏史(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>E&amp;xposures:</source>
+        <translation>暴露史(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>&amp;Genetic disease:</source>
+        <translation>遗传病史(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>Past history: diseases, surgery, trauma, transfusion</source>
+        <translation>既往史：疾病、手术、外伤、输血</translation>
+    </message>
+    <message>
+        <source>Family history</source>
+        <translation>家族史</translation>
+    </message>
+    <message>
+        <source>name of the disease</source>
+        <translation>疾病名称</translation>
+    </message>
+    <message>
+        <source>Write the name of the hereditary disease.</source>
+        <translation>请填写遗传病的疾病名称。</translation>
+    </message>
+    <message>
+        <source>&amp;Disabilities:</source>
+        <extracomment>无残疾 and 其他残疾 in codes.DISABILITY.</extracomment>
+        <translation>残疾情况(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Kitchen exhaust:</source>
+        <translation>厨房排风设施(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>F&amp;uel:</source>
+        <translation>燃料类型(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Drinking &amp;water:</source>
+        <translation>饮水(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>&amp;Toilet:</source>
+        <translation>厕所(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Livestock pen:</source>
+        <translation>禽畜栏(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Disability</source>
+        <translation>残疾情况</translation>
+    </message>
+    <message>
+        <source>Living environment</source>
+        <translation>生活环境</translation>
     </message>
 </context>
 <context>
@@ -867,6 +1238,10 @@
     <message>
         <source>Past diseases</source>
         <translation>既往史·疾病</translation>
+    </message>
+    <message>
+        <source>Surgery, trauma, transfusion</source>
+        <translation>既往史·手术/外伤/输血</translation>
     </message>
     <message>
         <source>Family history: father</source>
@@ -1190,6 +1565,30 @@
         <translation>修改成员(&amp;M)</translation>
     </message>
     <message>
+        <source>Change &amp;head</source>
+        <translation>更换户主(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Make the selected member the head of the household</source>
+        <translation>把所选成员设为户主</translation>
+    </message>
+    <message>
+        <source>&amp;Edit personal information (Ctrl+E)</source>
+        <translation>修改个人基本信息(&amp;E)（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>The whole personal information form (Ctrl+E)</source>
+        <translation>完整的个人基本信息表（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>Past &amp;history and diagnoses (Ctrl+H)</source>
+        <translation>既往史与诊断(&amp;H)（Ctrl+H）</translation>
+    </message>
+    <message>
+        <source>Add a diagnosis (hypertension, diabetes …), surgery, trauma or transfusion (Ctrl+H)</source>
+        <translation>登记诊断（高血压、糖尿病……）、手术、外伤或输血（Ctrl+H）</translation>
+    </message>
+    <message>
         <source>Moved &amp;out</source>
         <translation>登记迁出(&amp;O)</translation>
     </message>
@@ -1234,7 +1633,7 @@
     <name>SearchPopup</name>
     <message>
         <source>Name</source>
-        <extracomment>Rows shown before the list scrolls. Wide enough for the columns at the application font.</extracomment>
+        <extracomment>Rows shown before the list scrolls. Wide enough for the columns at the application font. The widest value each column usually shows (name with a status, sex, age, village, masked ID number, masked phone, record number).</extracomment>
         <translation>姓名</translation>
     </message>
     <message>
@@ -1564,12 +1963,18 @@
         <translation>监护人身份证号</translation>
     </message>
     <message>
+        <source>M&amp;embers and their consent</source>
+        <extracomment>The covered members changed (the packages and the fees follow).</extracomment>
+        <translation>签约成员与知情同意(&amp;E)</translation>
+    </message>
+    <message>
         <source>Sign a family doctor contract</source>
-        <extracomment>Which error label shows a refusal about each field the services name. A contract was signed (the dialog then closes). A draft was saved (the dialog then closes).</extracomment>
+        <extracomment>Which part of the form shows a refusal about each field the services name. A contract was signed (the dialog then closes). A draft was saved (the dialog then closes). The form as first shown for a household given by the caller (None: not yet).</extracomment>
         <translation>家庭医生签约</translation>
     </message>
     <message>
         <source>Household</source>
+        <extracomment>The user chose a household (Enter in the finder, or a click on it). The caller gave the household: nothing to look for.</extracomment>
         <translation>家庭</translation>
     </message>
     <message>
@@ -1583,10 +1988,6 @@
     <message>
         <source>Household number, head&apos;s name or address</source>
         <translation>户号（档案号后几位）、户主姓名或地址</translation>
-    </message>
-    <message>
-        <source>Members and their consent</source>
-        <translation>签约成员与知情同意</translation>
     </message>
     <message>
         <source>Contract</source>
@@ -1613,16 +2014,26 @@
         <translation> 年</translation>
     </message>
     <message>
-        <source>Service packages and fees</source>
-        <translation>服务包与费用</translation>
+        <source>Service &amp;packages and fees</source>
+        <extracomment>The chosen packages changed (the fees are quoted again).</extracomment>
+        <translation>服务包与费用(&amp;P)</translation>
     </message>
     <message>
-        <source>Signature of the representative</source>
-        <translation>家庭代表签名</translation>
+        <source>Si&amp;gnature of the representative</source>
+        <extracomment>:meth:`SignatureSection.signature` when there is neither a drawing nor &quot;on paper&quot;.</extracomment>
+        <translation>家庭代表签名(&amp;G)</translation>
     </message>
     <message>
         <source>The representative (or guardian) signs below with the mouse or a pen.</source>
         <translation>请家庭代表（或监护人）用鼠标或手写笔在下方签名。</translation>
+    </message>
+    <message>
+        <source>Sign on paper &amp;instead (blank signature lines)</source>
+        <translation>改为在纸质协议上手写签名（签名处留空）(&amp;I)</translation>
+    </message>
+    <message>
+        <source>No drawing is stored: the representative signs the printed form by hand (Alt+I; Tab passes over the pad)</source>
+        <translation>不保存电子签名：由家庭代表在打印的协议书上手写签名（Alt+I；按 Tab 可跳过签名板）</translation>
     </message>
     <message>
         <source>C&amp;lear</source>
@@ -1659,6 +2070,14 @@
     <message>
         <source>Your role may not sign contracts.</source>
         <translation>您的角色不能签约。</translation>
+    </message>
+    <message>
+        <source>Close the form and discard what was entered?</source>
+        <translation>关闭表单并放弃已填写的内容吗？</translation>
+    </message>
+    <message>
+        <source>The representative has not signed on the pad yet. Draw the signature, or tick “Sign on paper instead” (Alt+I) to sign the printed form by hand.</source>
+        <translation>家庭代表尚未在签名板上签名。请在签名板上签名，或勾选“改为在纸质协议上手写签名”（Alt+I），在打印的协议书上手写签名。</translation>
     </message>
     <message>
         <source>{name}: {fee} yuan per person and year (insurance {insurance}, public health {health}, resident {own})</source>
@@ -1719,10 +2138,6 @@
     <message>
         <source>Each member must agree before signing; not yet agreed: {names}</source>
         <translation>签约前每位成员都须知情同意，尚未同意：{names}</translation>
-    </message>
-    <message>
-        <source>The representative has not signed on the pad yet.</source>
-        <translation>家庭代表尚未在签名板上签名。</translation>
     </message>
     <message>
         <source>Choose a team with a family doctor.</source>
@@ -1803,7 +2218,7 @@
     <name>UnlockPanel</name>
     <message>
         <source>The screen is locked</source>
-        <extracomment>The password typed (Enter or the Unlock button).</extracomment>
+        <extracomment>The password typed (Enter or the Unlock button). Sign out was pressed (the lock signs out, or asks first: :meth:`confirm_sign_out`). The user confirmed signing out and discarding the input of the forms behind.</extracomment>
         <translation>屏幕已锁定</translation>
     </message>
     <message>
@@ -1823,323 +2238,39 @@
         <translation>解锁（Enter）</translation>
     </message>
     <message>
+        <source>Sign &amp;out</source>
+        <translation>注销(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Sign {who} out so that another staff member can sign in (Alt+O)</source>
+        <translation>注销 {who}，以便其他工作人员登录 (Alt+O)</translation>
+    </message>
+    <message>
+        <source>Forms that {who} left open may hold input that is not saved. Signing out closes them and discards that input. To keep it, {who} unlocks with the password and saves first.</source>
+        <translation>{who} 打开的表单中可能有尚未保存的内容。注销将关闭这些表单并放弃其中的内容。如需保留，请 {who} 输入密码解锁并先保存。</translation>
+    </message>
+    <message>
+        <source>&amp;Discard and sign out</source>
+        <translation>放弃内容并注销(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation>返回(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Back to the password (Esc)</source>
+        <translation>返回输入密码 (Esc)</translation>
+    </message>
+    <message>
         <source>Enter the password.</source>
         <translation>请输入密码。</translation>
-    </message>
-</context>
-<context>
-    <name>VisitCodes</name>
-    <message>
-        <source>Clinic</source>
-        <translation>门诊</translation>
-    </message>
-    <message>
-        <source>Home</source>
-        <translation>家庭</translation>
-    </message>
-    <message>
-        <source>Phone</source>
-        <translation>电话</translation>
-    </message>
-    <message>
-        <source>No symptoms</source>
-        <translation>无症状</translation>
-    </message>
-    <message>
-        <source>Headache, dizziness</source>
-        <translation>头痛头晕</translation>
-    </message>
-    <message>
-        <source>Nausea, vomiting</source>
-        <translation>恶心呕吐</translation>
-    </message>
-    <message>
-        <source>Blurred vision, tinnitus</source>
-        <translation>眼花耳鸣</translation>
-    </message>
-    <message>
-        <source>Difficulty breathing</source>
-        <translation>呼吸困难</translation>
-    </message>
-    <message>
-        <source>Palpitations, chest tightness</source>
-        <translation>心悸胸闷</translation>
-    </message>
-    <message>
-        <source>Nosebleed that does not stop</source>
-        <translation>鼻衄出血不止</translation>
-    </message>
-    <message>
-        <source>Numb limbs</source>
-        <translation>四肢发麻</translation>
-    </message>
-    <message>
-        <source>Leg oedema</source>
-        <translation>下肢水肿</translation>
-    </message>
-    <message>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <source>Drinking much</source>
-        <translation>多饮</translation>
-    </message>
-    <message>
-        <source>Eating much</source>
-        <translation>多食</translation>
-    </message>
-    <message>
-        <source>Passing much urine</source>
-        <translation>多尿</translation>
-    </message>
-    <message>
-        <source>Blurred vision</source>
-        <translation>视力模糊</translation>
-    </message>
-    <message>
-        <source>Infection</source>
-        <translation>感染</translation>
-    </message>
-    <message>
-        <source>Numb hands and feet</source>
-        <translation>手脚麻木</translation>
-    </message>
-    <message>
-        <source>Swollen legs</source>
-        <translation>下肢浮肿</translation>
-    </message>
-    <message>
-        <source>Marked weight loss</source>
-        <translation>体重明显下降</translation>
-    </message>
-    <message>
-        <source>Altered consciousness or behaviour</source>
-        <translation>意识或行为改变</translation>
-    </message>
-    <message>
-        <source>Severe headache or dizziness</source>
-        <translation>剧烈头痛或头晕</translation>
-    </message>
-    <message>
-        <source>Nausea and vomiting</source>
-        <translation>恶心呕吐</translation>
-    </message>
-    <message>
-        <source>Blurred vision, eye pain or sudden loss of vision</source>
-        <translation>视力模糊、眼痛或视力骤降</translation>
-    </message>
-    <message>
-        <source>Chest pain, chest tightness or palpitations</source>
-        <translation>胸痛、胸闷或心悸</translation>
-    </message>
-    <message>
-        <source>Breathless, cannot lie flat, or deep rapid breathing</source>
-        <translation>喘憋不能平卧或深大呼吸</translation>
-    </message>
-    <message>
-        <source>Breath smelling of acetone (rotten apples)</source>
-        <translation>呼气有烂苹果样丙酮味</translation>
-    </message>
-    <message>
-        <source>Heart rate persistently above 100/min</source>
-        <translation>心率持续超过100次/分</translation>
-    </message>
-    <message>
-        <source>Temperature above 39 °C</source>
-        <translation>体温超过39℃</translation>
-    </message>
-    <message>
-        <source>Raised blood pressure or glucose in pregnancy or breastfeeding</source>
-        <translation>妊娠期或哺乳期血压或血糖高于正常</translation>
-    </message>
-    <message>
-        <source>Another condition that cannot be treated here</source>
-        <translation>其他不能处理的情况</translation>
-    </message>
-    <message>
-        <source>Light</source>
-        <translation>轻</translation>
-    </message>
-    <message>
-        <source>Medium</source>
-        <translation>中</translation>
-    </message>
-    <message>
-        <source>Heavy</source>
-        <translation>重</translation>
-    </message>
-    <message>
-        <source>Good</source>
-        <translation>良好</translation>
-    </message>
-    <message>
-        <source>Fair</source>
-        <translation>一般</translation>
-    </message>
-    <message>
-        <source>Poor</source>
-        <translation>差</translation>
-    </message>
-    <message>
-        <source>Regular</source>
-        <translation>规律</translation>
-    </message>
-    <message>
-        <source>Intermittent</source>
-        <translation>间断</translation>
-    </message>
-    <message>
-        <source>Not taking medicine</source>
-        <translation>不服药</translation>
-    </message>
-    <message>
-        <source>Controlled</source>
-        <translation>控制满意</translation>
-    </message>
-    <message>
-        <source>Not controlled</source>
-        <translation>控制不满意</translation>
-    </message>
-    <message>
-        <source>Adverse reaction</source>
-        <translation>不良反应</translation>
-    </message>
-    <message>
-        <source>Complication</source>
-        <translation>并发症</translation>
-    </message>
-    <message>
-        <source>Felt, normal</source>
-        <translation>触及正常</translation>
-    </message>
-    <message>
-        <source>Weak (both sides)</source>
-        <translation>减弱（双侧）</translation>
-    </message>
-    <message>
-        <source>Weak (left)</source>
-        <translation>减弱（左侧）</translation>
-    </message>
-    <message>
-        <source>Weak (right)</source>
-        <translation>减弱（右侧）</translation>
-    </message>
-    <message>
-        <source>Absent</source>
-        <translation>消失</translation>
-    </message>
-    <message>
-        <source>None</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <source>Occasional</source>
-        <translation>偶尔</translation>
-    </message>
-    <message>
-        <source>Frequent</source>
-        <translation>频繁</translation>
-    </message>
-    <message>
-        <source>Signing</source>
-        <translation>签约</translation>
-    </message>
-    <message>
-        <source>Renewal</source>
-        <translation>续约</translation>
-    </message>
-    <message>
-        <source>Follow-up</source>
-        <translation>随访</translation>
-    </message>
-    <message>
-        <source>Health education</source>
-        <translation>健康教育</translation>
-    </message>
-    <message>
-        <source>Medication guidance</source>
-        <translation>用药指导</translation>
-    </message>
-    <message>
-        <source>Treatment at home</source>
-        <translation>上门诊疗</translation>
-    </message>
-    <message>
-        <source>Satisfied</source>
-        <translation>满意</translation>
-    </message>
-    <message>
-        <source>Fairly satisfied</source>
-        <translation>基本满意</translation>
-    </message>
-    <message>
-        <source>Cannot say</source>
-        <translation>说不清楚</translation>
-    </message>
-    <message>
-        <source>Not very satisfied</source>
-        <translation>不太满意</translation>
-    </message>
-    <message>
-        <source>Dissatisfied</source>
-        <translation>不满意</translation>
-    </message>
-    <message>
-        <source>Negative</source>
-        <translation>阴性</translation>
-    </message>
-    <message>
-        <source>Positive</source>
-        <translation>阳性</translation>
-    </message>
-    <message>
-        <source>Normal</source>
-        <translation>正常</translation>
-    </message>
-    <message>
-        <source>Abnormal</source>
-        <translation>异常</translation>
-    </message>
-    <message>
-        <source>Health assessment</source>
-        <extracomment>Services recorded on the generic service record (those without a form of their own).</extracomment>
-        <translation>健康评估</translation>
-    </message>
-    <message>
-        <source>Health consultation</source>
-        <translation>健康咨询</translation>
-    </message>
-    <message>
-        <source>TCM health management</source>
-        <translation>中医药健康管理</translation>
-    </message>
-    <message>
-        <source>Child health check</source>
-        <translation>儿童健康检查</translation>
-    </message>
-    <message>
-        <source>Maternal health care</source>
-        <translation>孕产妇健康管理</translation>
-    </message>
-    <message>
-        <source>Severe mental disorder follow-up</source>
-        <translation>严重精神障碍患者随访</translation>
-    </message>
-    <message>
-        <source>Tuberculosis follow-up</source>
-        <translation>肺结核患者随访</translation>
-    </message>
-    <message>
-        <source>Long-term prescription</source>
-        <translation>长期处方</translation>
     </message>
 </context>
 <context>
     <name>VisitForms</name>
     <message>
         <source>Hypertension follow-up</source>
-        <extracomment>The forms, in the order of the form chooser, with their titles.</extracomment>
+        <extracomment>Services recorded on the generic service record (those without a form of their own). The forms, in the order of the form chooser, with their titles.</extracomment>
         <translation>高血压患者随访</translation>
     </message>
     <message>
@@ -2485,7 +2616,7 @@
     </message>
     <message>
         <source>This visit</source>
-        <extracomment>A single-choice code or the service kind was chosen (field name). Shown, not typed (the visiting doctor). The message line of each field (shared by the fields of a row). The user set the next visit date: proposals no longer replace it. The field whose message is shown (the last one marked).</extracomment>
+        <extracomment>Shown, not typed (the visiting doctor). The message line of each field (shared by the fields of a row). Set every text again in the current language.</extracomment>
         <translation>本次</translation>
     </message>
     <message>
@@ -2507,6 +2638,11 @@
     <message>
         <source>Dose each time</source>
         <translation>每次剂量</translation>
+    </message>
+    <message>
+        <source>Targets, medicines and height are those of the follow-up of {day}: check them with the patient. Readings and symptoms are taken again.</source>
+        <extracomment>A single-choice code or the service kind was chosen (field name). The user set the next visit date: proposals no longer replace it. The field whose message is shown (the last one marked). The follow-up whose targets and medicines were carried over (None: none).</extracomment>
+        <translation>目标值、用药和身高取自 {day} 的随访：请与患者核对。本次的测量值和症状需重新测量、询问。</translation>
     </message>
     <message>
         <source>Enter a number here.</source>
@@ -2604,8 +2740,16 @@
     <name>VisitsPage</name>
     <message>
         <source>&amp;Village</source>
-        <extracomment>The visit being corrected (its current revision), if any.</extracomment>
+        <extracomment>The village combo&apos;s data for 全部村 (every resident of the township). The user chose a resident (a ResidentRow). A read failed (the exception; the page shows an FdError&apos;s message). The resident last chosen or shown.</extracomment>
         <translation>村（居）委会(&amp;V)</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>全部村</translation>
+    </message>
+    <message>
+        <source>Find in the township: name, pinyin, initials or number</source>
+        <translation>在全乡镇查找：姓名、拼音、首字母或编号</translation>
     </message>
     <message>
         <source>Find in the village: name, pinyin, initials or number</source>
@@ -2613,23 +2757,13 @@
     </message>
     <message>
         <source>&amp;Records of this resident</source>
+        <extracomment>A read failed (the exception).</extracomment>
         <translation>该居民的记录(&amp;R)</translation>
     </message>
     <message>
-        <source>&amp;Correct the selected record…</source>
-        <translation>更正所选记录(&amp;C)…</translation>
-    </message>
-    <message>
-        <source>A saved record is not edited: a correction is a new revision (Alt+C)</source>
-        <translation>已保存的记录不能修改：更正会生成新的版本（Alt+C）</translation>
-    </message>
-    <message>
         <source>&amp;Form</source>
+        <extracomment>Another form was chosen. The user typed in the form. A single-choice code was chosen in the form (field name). Enter in a field of the form or in the correction reason. The record the correction bar is about.</extracomment>
         <translation>表单(&amp;F)</translation>
-    </message>
-    <message>
-        <source>Correcting a saved record.</source>
-        <translation>正在更正已保存的记录。</translation>
     </message>
     <message>
         <source>Correction &amp;reason</source>
@@ -2685,6 +2819,7 @@
     </message>
     <message>
         <source>Say why the record is corrected.</source>
+        <extracomment>The visit being corrected (its current revision), if any. The reason dialog of a void, while it is open.</extracomment>
         <translation>请填写更正原因。</translation>
     </message>
     <message>
@@ -2708,6 +2843,47 @@
         <translation>放弃本表单中已填写的内容吗？</translation>
     </message>
     <message>
+        <source>Save or cancel the form being typed first.</source>
+        <translation>请先保存或取消正在填写的表单。</translation>
+    </message>
+    <message>
+        <source>Save or cancel the correction first.</source>
+        <translation>请先保存或取消正在进行的更正。</translation>
+    </message>
+    <message>
+        <source>Voided: {kind} of {day}.</source>
+        <translation>已作废：{day} 的{kind}记录。</translation>
+    </message>
+    <message>
+        <source>{kind} (voided)</source>
+        <extracomment>The columns of VisitListModel that name the kind of record and give its findings.</extracomment>
+        <translation>{kind}（已作废）</translation>
+    </message>
+    <message>
+        <source>Voided: {reason}</source>
+        <translation>已作废：{reason}</translation>
+    </message>
+    <message>
+        <source>&amp;Correct…</source>
+        <translation>更正(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Vo&amp;id…</source>
+        <translation>作废(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Your role may not change records of this kind.</source>
+        <translation>您的角色不能更改此类记录。</translation>
+    </message>
+    <message>
+        <source>A saved record is not edited: a correction is a new revision (Alt+C, or Enter)</source>
+        <translation>已保存的记录不能修改：更正会生成新的版本（Alt+C 或回车）</translation>
+    </message>
+    <message>
+        <source>Void the selected record with a reason; it stays in the history (Alt+I, or Delete)</source>
+        <translation>填写原因后作废所选记录，记录仍保留在历史中（Alt+I 或 Delete）</translation>
+    </message>
+    <message>
         <source>History of the record</source>
         <translation>记录的修改历史</translation>
     </message>
@@ -2722,10 +2898,6 @@
     <message>
         <source>voided: {reason}</source>
         <translation>已作废：{reason}</translation>
-    </message>
-    <message>
-        <source>Save or cancel the form being typed first.</source>
-        <translation>请先保存或取消正在填写的表单。</translation>
     </message>
     <message>
         <source>Correcting revision {revision} of {day}.</source>
@@ -2754,6 +2926,34 @@
     <message>
         <source>Control target</source>
         <translation>控制目标</translation>
+    </message>
+</context>
+<context>
+    <name>VoidVisitDialog</name>
+    <message>
+        <source>Void the record</source>
+        <extracomment>The reason typed (the OK button, Enter or Ctrl+S).</extracomment>
+        <translation>作废记录</translation>
+    </message>
+    <message>
+        <source>Void {record}? The record stays in the history, marked voided with your name and the reason; a planned service it fulfilled is open again.</source>
+        <translation>作废 {record}？记录仍保留在历史中，标为已作废，并记下您的姓名和原因；它完成的计划服务将重新变为待服务。</translation>
+    </message>
+    <message>
+        <source>&amp;Reason for voiding</source>
+        <translation>作废原因(&amp;R)</translation>
+    </message>
+    <message>
+        <source>For example: recorded for the wrong resident</source>
+        <translation>例如：录错了居民</translation>
+    </message>
+    <message>
+        <source>&amp;Void the record</source>
+        <translation>作废记录(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Void (Enter or Ctrl+S)</source>
+        <translation>作废（回车或 Ctrl+S）</translation>
     </message>
 </context>
 <context>
