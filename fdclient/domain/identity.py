@@ -54,6 +54,7 @@ __all__ = [
     "id_check_character",
     "is_valid_id_number",
     "make_id_number",
+    "mask_id_number",
     "normalise_id_number",
     "parse_id_number",
 ]
@@ -123,10 +124,8 @@ class IdNumber:
         return self.number[17]
 
     def masked(self) -> str:
-        """The number with the birth date and sequence hidden, for lists and printouts that
-        must not show the whole number: ``11010519491231002X`` → ``110105**********2X``
-        (the region and the last two characters stay)."""
-        return self.number[:6] + "*" * 10 + self.number[16:]
+        """The number as lists and printouts show it (:func:`mask_id_number`)."""
+        return mask_id_number(self.number)
 
 
 @dataclass(frozen=True)
@@ -139,6 +138,23 @@ class Mismatch:
     derived: date | int
     #: For the form, e.g. ``出生日期与身份证号不一致：…``.
     message: Text
+
+
+def mask_id_number(number: str | None) -> str:
+    """An ID number as printed on cards and lists (issue 8): the first 6 and the last 4
+    characters shown, the rest starred — ``11010519491231002X`` → ``110105********002X``.
+
+    Takes the stored (canonical) number; a 15-digit legacy number keeps the same ends
+    (6 shown, 5 stars, 4 shown). A number of 10 characters or fewer (never a valid one) is
+    starred but its last 2, so nothing readable leaks. ``None`` or an
+    empty value gives ``""``.
+    """
+    if not number:
+        return ""
+    text = number.strip()
+    if len(text) > 10:
+        return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    return "*" * max(len(text) - 2, 0) + text[-2:]
 
 
 def normalise_id_number(text: str) -> str:

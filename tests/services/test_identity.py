@@ -16,6 +16,7 @@ from fdclient.domain.identity import (
     id_check_character,
     is_valid_id_number,
     make_id_number,
+    mask_id_number,
     normalise_id_number,
     parse_id_number,
 )
@@ -56,7 +57,7 @@ def test_documented_example_parses():
     )
     assert parsed.sequence == "002"
     assert parsed.check_character == "X"
-    assert parsed.masked() == "110105**********2X"
+    assert parsed.masked() == "110105********002X"
 
 
 @pytest.mark.parametrize(
@@ -367,3 +368,20 @@ def test_legacy_conversion_preserves_region_birth_and_sex(region, born, sequence
     assert parsed.sex == (1 if sequence % 2 else 2)
     assert parsed.number == make_id_number(region, born, sequence)
     assert parsed.legacy_number == legacy
+
+
+def test_mask_id_number_shows_first_six_and_last_four():
+    assert mask_id_number(EXAMPLE) == "110105********002X"
+    assert mask_id_number("110105491231215") == "110105*****1215"  # legacy 15 digits
+    assert mask_id_number("12345") == "***45"  # never a whole short value
+    assert mask_id_number(None) == ""
+    assert mask_id_number("") == ""
+
+
+@given(regions, st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31)), sequences)
+def test_mask_id_number_hides_birth_date(region, born, sequence):
+    number = make_id_number(region, born, sequence)
+    masked = mask_id_number(number)
+    assert len(masked) == 18
+    assert masked[:6] == region and masked[-4:] == number[-4:]
+    assert f"{born:%Y%m%d}" not in masked

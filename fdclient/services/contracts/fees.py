@@ -115,7 +115,14 @@ def contract_fees(session: Session, c: Contract) -> ContractFees:
         .join(ContractMember, ContractMember.resident_id == Resident.id)
         .where(ContractMember.contract_id == c.id)
     ).all()
-    members = [_Covered(person_facts(r), joined_on) for r, joined_on in rows]
+    return contract_fees_of(c, [(r, joined_on) for r, joined_on in rows])
+
+
+def contract_fees_of(c: Contract, members: Sequence[tuple[Resident, date | None]]) -> ContractFees:
+    """:func:`contract_fees` for a contract whose covered members (with the day each
+    joined, None for the start) are already loaded: a batch (the contract forms of a
+    village) loads them all at once."""
+    covered = [_Covered(person_facts(r), joined_on) for r, joined_on in members]
     priced = [
         (
             cp.package,
@@ -123,7 +130,7 @@ def contract_fees(session: Session, c: Contract) -> ContractFees:
         )
         for cp in c.packages
     ]
-    return _fees(priced, members, c.start_date, c.term_years)
+    return _fees(priced, covered, c.start_date, c.term_years)
 
 
 def quote_fees(

@@ -1,0 +1,1 @@
+"""Printed documents (PDF, ReportLab): contract forms, contact cards, walking lists."""
