@@ -1,0 +1,1 @@
+"""Rosters (花名册): the rows of the export."""
