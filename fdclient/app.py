@@ -100,11 +100,6 @@ def _save_screenshot(window: MainWindow, path: Path) -> bool:
 #: The pages of later issues: name, title and what will be there.
 _COMING: tuple[tuple[str, str, str], ...] = (
     (
-        "reports",
-        str(QT_TRANSLATE_NOOP("Pages", "Reports")),
-        str(QT_TRANSLATE_NOOP("Pages", "Contract forms, cards, walking lists and Excel rosters.")),
-    ),
-    (
         "sync",
         str(QT_TRANSLATE_NOOP("Pages", "Sync")),
         str(QT_TRANSLATE_NOOP("Pages", "Synchronisation with the county server.")),
@@ -120,12 +115,13 @@ def build_pages(
     from fdclient.ui.pages.base import PlaceholderPage
     from fdclient.ui.pages.contracts import ContractsPage
     from fdclient.ui.pages.dashboard import DashboardPage
+    from fdclient.ui.pages.reports import ReportsPage
     from fdclient.ui.pages.residents import ResidentsPage
     from fdclient.ui.pages.settings import SettingsPage
     from fdclient.ui.pages.visits import VisitsPage
     from fdclient.ui.pages.worklists import WorklistsPage
 
-    reports, sync = (PlaceholderPage(*coming) for coming in _COMING)
+    (sync,) = (PlaceholderPage(*coming) for coming in _COMING)
     return [
         DashboardPage(
             summary,
@@ -137,7 +133,7 @@ def build_pages(
         ContractsPage(session),
         VisitsPage(session),
         WorklistsPage(session),
-        reports,
+        ReportsPage(session),
         sync,
         SettingsPage(session),
     ]
@@ -344,6 +340,7 @@ def _run_sessions(
         if session is not None and shot is None:
             controls = start_session_controls(window, session, languages, signing_out)
         window.show()
+        window.activateWindow()  # the keys go to it after the sign-in dialog (even with no window manager)
 
         status: dict[str, int] = {}
         if shot is not None:

@@ -187,7 +187,9 @@ class MainWindow(QMainWindow):
         self.navigation.blockSignals(True)
         self.navigation.setCurrentRow(index)
         self.navigation.blockSignals(False)
-        self.pages[index].activated()
+        page = self.pages[index]
+        page.activated()
+        page.focus_first()  # the keys follow the page chosen (Ctrl+N, Ctrl+S … act on it)
         self.page_changed.emit(index)
         return True
 
@@ -292,7 +294,8 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(QCoreApplication.translate("MainWindow", "&Quit"))
         self.lock_action.setText(QCoreApplication.translate("MainWindow", "&Lock now"))
         self.sign_out_action.setText(QCoreApplication.translate("MainWindow", "Sign &out"))
-        self.search_label.setText(QCoreApplication.translate("MainWindow", "&Search:") + " ")
+        # Ctrl+F, not a mnemonic: Alt+S is the pages' Save and Sign.
+        self.search_label.setText(QCoreApplication.translate("MainWindow", "Search (Ctrl+F):") + " ")
         self.search_box.setPlaceholderText(
             QCoreApplication.translate(
                 "MainWindow", "Name, pinyin, initials, ID number, phone or record number (Ctrl+F)"

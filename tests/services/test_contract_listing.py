@@ -79,6 +79,8 @@ def test_find_a_household_and_its_members(session: Session) -> None:
     found = signing.find_households(session, village.id, head.head.health_record_no[-3:])
     assert [h.id for h in found] == [household.id] and found[0].members == 2
     assert [h.head for h in signing.find_households(session, village.id, "李")] == ["李四"]
+    for typed in ("二组 3 号", "二组3号", "二组 3号"):  # the address as typed, spaces or none
+        assert [h.head for h in signing.find_households(session, village.id, typed)] == ["李四"], typed
     assert len(signing.find_households(session, village.id)) == 2
     info = signing.household_for_signing(session, household.id)
     head_member, child = info.members

@@ -273,7 +273,7 @@ def test_switching_to_english_retranslates_the_open_window_and_back(
     page.choose_language("en")
     qtbot.waitUntil(lambda: window.navigation.item(1).text() == "Residents")
     assert window.navigation.item(7).text() == "Settings"
-    qtbot.waitUntil(lambda: page.font_size_label.text() == "&Font size:")
+    qtbot.waitUntil(lambda: page.font_size_label.text() == "Font si&ze:")
     assert session.preferences.get(LANGUAGE) == "en"
     page.choose_language("zh_CN")
     qtbot.waitUntil(lambda: window.navigation.item(1).text() == "居民档案")

@@ -241,14 +241,16 @@ def find_households(session: Session, village_id: uuid.UUID, text: str = "") -> 
         .join(head, head.id == Household.head_id)
         .where(Household.village_id == village_id, Household.voided_at.is_(None))
     )
+    # Addresses are compared without their spaces, as the text typed is ("三组 7 号" or "三组7号").
+    address = func.replace(Household.address, " ", "")
     if words.isdigit():
-        query = query.where(
-            or_(head.health_record_no.like(f"%{words}"), Household.address.like(f"%{words}%"))
-        ).order_by(func.length(head.health_record_no), head.health_record_no)
+        query = query.where(or_(head.health_record_no.like(f"%{words}"), address.like(f"%{words}%"))).order_by(
+            func.length(head.health_record_no), head.health_record_no
+        )
     elif words:
         query = query.where(
             or_(
-                Household.address.like(f"%{words}%"),
+                address.like(f"%{words}%"),
                 head.name.like(f"%{words}%"),
                 head.name_initials.like(f"{words.lower()}%"),
             )

@@ -354,6 +354,7 @@ class PastHistoryPanel(QWidget):
         def closed() -> None:
             self.void_dialog = None
             dialog.deleteLater()
+            self.window().activateWindow()  # the keys come back (with no window manager too)
             self.table.setFocus()
 
         dialog.reason_given.connect(given)

@@ -160,7 +160,7 @@ _HEADER = Section(
 def _chronic_signs(kind: VisitKind) -> Section:
     rows: list[Row | Choices | Medicines] = [
         _row(
-            str(QT_TRANSLATE_NOOP("VisitForms", "Blood pressure")),
+            str(QT_TRANSLATE_NOOP("VisitForms", "&Blood pressure")),
             _n("systolic"),
             _n("diastolic"),
             unit="mmHg",
@@ -245,7 +245,7 @@ def _chronic(kind: VisitKind) -> tuple[Section, ...]:
     exams: list[Row | Choices | Medicines] = []
     if kind is VisitKind.DIABETES:
         exams += [
-            _row(str(QT_TRANSLATE_NOOP("VisitForms", "Fasting glucose")), _f("fasting_glucose"), unit="mmol/L"),
+            _row(str(QT_TRANSLATE_NOOP("VisitForms", "Fasting g&lucose")), _f("fasting_glucose"), unit="mmol/L"),
             _row(str(QT_TRANSLATE_NOOP("VisitForms", "HbA1c")), _f("hba1c"), unit="%"),
             _row(str(QT_TRANSLATE_NOOP("VisitForms", "HbA1c date")), Field("hba1c_date", "optional_date", width=130)),
         ]
@@ -307,7 +307,7 @@ def _next_visit() -> Section:
         str(QT_TRANSLATE_NOOP("VisitForms", "Next visit")),
         (
             _row(
-                str(QT_TRANSLATE_NOOP("VisitForms", "Next visit date")),
+                str(QT_TRANSLATE_NOOP("VisitForms", "&Next visit date")),
                 Field("next_visit_date", "optional_date", width=130),
             ),
             _row(str(QT_TRANSLATE_NOOP("VisitForms", "Notes")), text_field("notes")),
@@ -370,7 +370,7 @@ def _elderly() -> tuple[Section, ...]:
             str(QT_TRANSLATE_NOOP("VisitForms", "Laboratory tests")),
             (
                 _row(str(QT_TRANSLATE_NOOP("VisitForms", "Haemoglobin")), _f("haemoglobin_g_l"), unit="g/L"),
-                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Fasting glucose")), _f("fasting_glucose"), unit="mmol/L"),
+                _row(str(QT_TRANSLATE_NOOP("VisitForms", "Fasting g&lucose")), _f("fasting_glucose"), unit="mmol/L"),
                 _row(str(QT_TRANSLATE_NOOP("VisitForms", "Total cholesterol")), _f("total_cholesterol"), unit="mmol/L"),
                 _row(str(QT_TRANSLATE_NOOP("VisitForms", "Triglycerides")), _f("triglycerides"), unit="mmol/L"),
                 _row(str(QT_TRANSLATE_NOOP("VisitForms", "LDL cholesterol")), _f("ldl_cholesterol"), unit="mmol/L"),
@@ -408,7 +408,7 @@ def _home_visit() -> tuple[Section, ...]:
                 ),
                 _row(str(QT_TRANSLATE_NOOP("VisitForms", "What was done")), text_field("summary")),
                 _row(
-                    str(QT_TRANSLATE_NOOP("VisitForms", "Blood pressure")),
+                    str(QT_TRANSLATE_NOOP("VisitForms", "&Blood pressure")),
                     _n("systolic"),
                     _n("diastolic"),
                     unit="mmHg",

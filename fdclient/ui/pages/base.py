@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 __all__ = ["Navigator", "Page", "PlaceholderPage"]
@@ -39,6 +39,21 @@ class Page(QWidget):
 
     def activated(self) -> None:
         """The page was shown (refresh what may have changed)."""
+
+    def focus_first(self) -> None:
+        """Put the keyboard on the page (it was chosen with Ctrl+1 … Ctrl+8 or the
+        navigation): its first field that takes Tab, unless a page says better."""
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if (
+                self.isAncestorOf(widget)
+                and widget.isVisible()
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def is_busy(self) -> bool:
         """Whether the page is still loading what it shows (a screenshot waits for it)."""

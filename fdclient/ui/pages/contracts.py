@@ -63,6 +63,8 @@ class ContractsPage(Page):
         super().__init__(parent)
         self.session = session
         self.dialog: QDialog | None = None
+        #: The contract to choose once the list is read again (the one just signed …).
+        self._select_after_reset: uuid.UUID | None = None
         if session is None:
             self.label = QLabel(self)
             self.label.setObjectName("contractsPlaceholder")
@@ -129,6 +131,7 @@ class ContractsPage(Page):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list (↑/↓ move in it)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(6, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -138,6 +141,9 @@ class ContractsPage(Page):
         self.table.activated.connect(self._open)
         for column, width in enumerate((190, 110, 120, 110, 60, 100, 100)):
             self.table.setColumnWidth(column, width)
+        # The whole contract number at the font chosen (it was cut at 12 pt).
+        number_width = self.table.fontMetrics().horizontalAdvance("QY-360111101-2026-000000") + 24
+        self.table.setColumnWidth(0, max(190, number_width))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable_actions())
         self.model.modelReset.connect(self._after_reset)
 
@@ -228,7 +234,10 @@ class ContractsPage(Page):
 
     def _after_reset(self) -> None:
         self._show_count()
-        if self.model.rowCount() and not self.table.currentIndex().isValid():
+        wanted, self._select_after_reset = self._select_after_reset, None
+        if wanted is not None and self.select_contract(wanted):
+            self.table.scrollTo(self.table.currentIndex())
+        elif self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
         self._enable_actions()
 
@@ -299,8 +308,8 @@ class ContractsPage(Page):
     def _done(self, text: str, info: ContractInfo) -> None:
         self.message.setStyleSheet("")
         self.message.setText(text.replace("{number}", info.contract_no))
+        self._select_after_reset = info.id  # chosen when the ids come back (read off the GUI thread)
         self.model.refresh()
-        self.select_contract(info.id)
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -314,10 +323,18 @@ class ContractsPage(Page):
         dialog.drafted.connect(
             lambda info: self._done(QCoreApplication.translate("ContractsPage", "Draft {number} saved."), info)
         )
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: self._closed(dialog))
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _closed(self, dialog: QDialog) -> None:
+        """A form opened here closed: the keys come back to the list (the window is made
+        active again: without a window manager nothing else would)."""
+        dialog.deleteLater()
+        if self.isVisible():
+            self.window().activateWindow()
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def new_contract(self, household_id: uuid.UUID | None = None) -> SignContractDialog | None:
         """Open the signing form (for ``household_id``, or to choose the household)."""
@@ -370,7 +387,7 @@ class ContractsPage(Page):
             )
 
         dialog.on_submit = submit
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: self._closed(dialog))
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -390,7 +407,7 @@ class ContractsPage(Page):
             ops.void_draft(session, contract_id, dialog.reason.text(), done, dialog, owner=dialog)
 
         dialog.on_submit = submit
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: self._closed(dialog))
         self.dialog = dialog
         dialog.open()
         return dialog

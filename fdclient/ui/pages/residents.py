@@ -111,7 +111,9 @@ class ResidentsPage(RegistryEditingPage):
         self.count_label.setObjectName("householdCount")
         self.new_action = QAction(self)
         self.new_action.setShortcut(QKeySequence("Ctrl+N"))
-        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # The whole window while the page is shown (a hidden page's shortcuts never fire),
+        # so Ctrl+N works with the cursor still in the search box.
+        self.new_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.new_action.triggered.connect(self.start_new_household)
         self.addAction(self.new_action)
         self.new_button = QPushButton(self)
@@ -282,7 +284,7 @@ class ResidentsPage(RegistryEditingPage):
                 )
             return
         self.village_label.setText(QCoreApplication.translate("ResidentsPage", "&Village:"))
-        self.status_label.setText(QCoreApplication.translate("ResidentsPage", "Sta&tus:"))
+        self.status_label.setText(QCoreApplication.translate("ResidentsPage", "Stat&us:"))
         for i, (_, text) in enumerate(_FILTERS):
             self.status_combo.setItemText(i, QCoreApplication.translate("ResidentsPage", text))
         self.new_action.setText(QCoreApplication.translate("ResidentsPage", "New household"))

@@ -436,6 +436,7 @@ class SettingsPage(Page):
         table = QTableWidget(0, columns, parent)
         table.setObjectName(name)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)  # Tab leaves the table (↑/↓ move in it)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -500,7 +501,7 @@ class SettingsPage(Page):
         self.language_note.setText(
             QCoreApplication.translate("SettingsPage", "Takes effect at once; no restart needed.")
         )
-        self.font_size_label.setText(QCoreApplication.translate("SettingsPage", "&Font size:"))
+        self.font_size_label.setText(QCoreApplication.translate("SettingsPage", "Font si&ze:"))
         self.font_size.setSuffix(QCoreApplication.translate("SettingsPage", " pt"))
         self.idle_lock_label.setText(QCoreApplication.translate("SettingsPage", "Lock the screen after &idle minutes:"))
         self.idle_lock.setSpecialValueText(QCoreApplication.translate("SettingsPage", "Never"))

@@ -140,6 +140,14 @@ class VisitsPage(Page):
         if self.session is not None:
             self.chooser.reload_villages()
 
+    def focus_first(self) -> None:
+        """The cursor waits in the resident filter: type a name, Enter, Enter, and the form."""
+        if self.session is None:
+            super().focus_first()
+        else:
+            self.chooser.filter_edit.setFocus(Qt.FocusReason.TabFocusReason)
+            self.chooser.filter_edit.selectAll()
+
     def select_resident(self, resident_id: uuid.UUID) -> None:
         """Choose a resident by id (their village and list follow)."""
         assert self.session is not None
@@ -326,6 +334,10 @@ class VisitsPage(Page):
         self.panel.show_message("\n".join(parts), error=False)
         self.records.show_records(record.resident_id, select_record=record.record_id)
         self._check_start()
+        # The emptied form from its top; the cursor waits for the next resident.
+        self.panel.form_scroll.verticalScrollBar().setValue(0)
+        self.chooser.filter_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.chooser.filter_edit.selectAll()
 
     def _show_failure(self, error: BaseException) -> None:
         if isinstance(error, FdError):
@@ -434,4 +446,5 @@ class VisitsPage(Page):
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
+        self.window().activateWindow()  # the keys come back (with no window manager too)
         self.records.visit_view.setFocus()

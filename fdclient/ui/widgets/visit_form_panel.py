@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, QEvent, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -104,6 +104,8 @@ class VisitFormPanel(QWidget):
         self.form_scroll.setObjectName("formScroll")
         self.form_scroll.setWidgetResizable(True)
         self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a stop of its own for Tab: it scrolls to the field that has the cursor.
+        self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.form_scroll.setWidget(self.stack)
         layout.addWidget(self.form_scroll, 1)
         self.advice_label = AdviceLabel(self)
@@ -129,7 +131,7 @@ class VisitFormPanel(QWidget):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.kind_label.setText(QCoreApplication.translate("VisitsPage", "&Form"))
+        self.kind_label.setText(QCoreApplication.translate("VisitsPage", "For&m"))
         for index, (_kind, title) in enumerate(KIND_TITLES):
             self.kind_combo.setItemText(index, QCoreApplication.translate("VisitForms", title))
         self._show_correction_title()
@@ -168,7 +170,30 @@ class VisitFormPanel(QWidget):
                     editor.returnPressed.connect(self.save_requested.emit)
             self.stack.addWidget(form)
             self.forms[kind] = form
+            self._order_tabs(form)
         return form
+
+    def _order_tabs(self, form: VisitForm) -> None:
+        """Tab goes from the form chooser through the form (a form is made when first chosen,
+        so its fields would otherwise come last in the window), then Save and Cancel."""
+        fields: list[QWidget] = []
+        widget = form.nextInFocusChain()
+        while widget is not form and widget is not None:
+            if form.isAncestorOf(widget) and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                fields.append(widget)
+            widget = widget.nextInFocusChain()
+        chain = [self.kind_combo, self.reason_edit, *fields, self.save_button, self.cancel_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        for field in fields:
+            field.installEventFilter(self)  # to scroll to a field reached by its mnemonic
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """A field that gets the cursor is scrolled into view (Tab scrolls by itself; a
+        mnemonic such as Alt+B for the blood pressure does not)."""
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
+            self.form_scroll.ensureWidgetVisible(watched)
+        return super().eventFilter(watched, event)
 
     def choose_kind(self, kind: VisitKind) -> bool:
         """Choose the form of ``kind``; False when it was already chosen (nothing emitted)."""

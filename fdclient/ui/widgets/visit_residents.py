@@ -48,6 +48,7 @@ def list_view(parent: QWidget, name: str) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # Tab leaves the list (↑/↓ move in it)
     view.verticalHeader().hide()
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     header = view.horizontalHeader()
@@ -79,10 +80,12 @@ class ResidentChooser(QWidget):
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("residentFilter")
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_label = QLabel(self)
+        self.filter_label.setBuddy(self.filter_edit)
         self.resident_model = ResidentListModel(lambda ids: ops.resident_rows_now(session, ids), self)
         self.resident_view = list_view(self, "residentList")
         self.resident_view.setModel(self.resident_model)
-        for widget in (self.village_label, self.village_combo, self.filter_edit):
+        for widget in (self.village_label, self.village_combo, self.filter_label, self.filter_edit):
             layout.addWidget(widget)
         layout.addWidget(self.resident_view, 1)
 
@@ -94,6 +97,7 @@ class ResidentChooser(QWidget):
 
     def retranslate_ui(self) -> None:
         self.village_label.setText(QCoreApplication.translate("VisitsPage", "&Village"))
+        self.filter_label.setText(QCoreApplication.translate("VisitsPage", "Fin&d"))
         all_index = index_of(self.village_combo, ALL_VILLAGES)
         if all_index >= 0:
             self.village_combo.setItemText(all_index, QCoreApplication.translate("VisitsPage", "All villages"))
