@@ -54,9 +54,18 @@ class Text:
     def __str__(self) -> str:
         return self.render()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its values as a plain dict (a mapping proxy cannot be pickled): an
+        error raised in a worker process reaches the parent whole."""
+        return (_text_from, (self.zh, self.en, dict(self.params)))
+
     def __add__(self, other: Text) -> Text:
         """Two messages one after the other (``a + b``)."""
         return Text("{_a}{_b}", "{_a} {_b}", MappingProxyType({"_a": self, "_b": other}))
+
+
+def _text_from(zh: str, en: str, params: dict[str, Any]) -> Text:
+    return Text(zh, en, MappingProxyType(params))
 
 
 def msg(zh: str, en: str, /, **params: Any) -> Text:

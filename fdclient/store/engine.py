@@ -26,9 +26,11 @@ from fdclient.store.keyring import StoreKey
 BUSY_TIMEOUT_MS = 10_000
 #: Page cache per connection (KiB). Encrypted pages are decrypted when read into the
 #: cache: a cache that holds the search indexes keeps search-as-you-type as fast as on a
-#: plain file (at 100k residents, a one-character name query: 24 ms with SQLite's default
-#: 2 MiB, 5.6 ms with 32 MiB, the same as plain).
-CACHE_KIB = 32_000
+#: plain file (at 100k residents a one-character name query once took 24 ms with SQLite's
+#: default 2 MiB and 5.6 ms with 32 MiB; it now reads the pinyin index in order, about
+#: 2 ms either way). 16 MiB: the GUI runs several connections (its own, the readers, the
+#: writer), each with a cache of its own, and must stay under 350 MB at 100k residents.
+CACHE_KIB = 16_000
 #: Page cache (KiB) of a connection during a bulk load (a demo township, a roster import,
 #: a sync snapshot): loaded pages are re-read to build indexes, and every page that fell
 #: out of the cache costs a decryption and a MAC check. At 100k residents (a 660 MB

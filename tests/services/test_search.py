@@ -18,6 +18,7 @@ from fdclient.domain.codes import ResidentStatus
 from fdclient.domain.roles import Role
 from fdclient.errors import PermissionDenied
 from fdclient.models import Resident
+from fdclient.services.registry.card_tokens import ensure_card_tokens, reissue_card
 from fdclient.services.registry.pinyin import pinyin_of_name
 from fdclient.services.registry.search import deferred_search_index, search_residents
 from fdclient.store import Store
@@ -358,3 +359,18 @@ def test_one_character_reads_in_order_what_the_full_sort_gives(store: Store, vil
             assert _find(store, ch, limit=limit) == _find(store, ch, limit=limit, village_id=village), (ch, limit)
     assert _names(store, "单")[:4] == ["单", "单于", "单于丹", "单单"]  # chanyu before shan
     assert set(_names(store, "单")) == {n for n in names if "单" in n}
+
+
+def test_a_contact_card_finds_its_holder_alone(store: Store, people: dict) -> None:
+    """The search box takes what a scanner types from a card's QR code, or the 12 digits
+    printed under it (as printed, with spaces); a reissued card's old numbers find nobody."""
+    with store.write() as s:
+        numbers = ensure_card_tokens(s, [people["张三"]])[people["张三"]]
+    code = numbers.code
+    spaced = f"{code[:4]} {code[4:8]} {code[8:]}"
+    assert _find(store, numbers.token) == [("张三", "card")]
+    assert _find(store, spaced) == [("张三", "card")]
+    with store.write() as s:
+        reissue_card(s, people["张三"])
+    assert _find(store, numbers.token) == []
+    assert ("张三", "card") not in _find(store, code)  # a 12-digit fragment of nothing now

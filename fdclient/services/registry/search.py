@@ -11,6 +11,9 @@ and punctuation and spaces dropped:
 * digits (and ``X``), three or more: a fragment anywhere in the ID number, phone or
   health record number (``id_number`` / ``phone`` / ``health_record_no``).
 
+* a contact card's QR token (as a scanner types it) or its 12-digit code (spaces and
+  dashes allowed): the card's holder alone (``card``; a replaced card finds nobody).
+
 Anything else (only punctuation, one or two digits, digits mixed with other letters)
 finds nobody. Voided residents are never found. Results come exact match first (the whole
 name, initials, pinyin or number), then names that start with the query (or numbers, in
@@ -36,7 +39,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -57,6 +60,7 @@ from sqlalchemy.orm import Session
 from fdclient.domain.codes import ResidentStatus
 from fdclient.domain.roles import Permission
 from fdclient.models import Resident
+from fdclient.services.registry.card_tokens import find_by_card
 from fdclient.services.registry.pinyin import opening_syllables, pinyin_of_name
 from fdclient.store.context import require
 
@@ -135,8 +139,13 @@ def search_residents(
 ) -> list[ResidentHit]:
     """Residents matching ``query`` (see the module docstring), at most ``limit``."""
     require(session, Permission.VIEW_RECORDS)
+    if limit <= 0:
+        return []
+    card = find_by_card(session, query)  # a contact card's QR token, scanned, or its 12 digits
+    if card is not None:
+        return _load(session, [(_CardHolderRow(card.id), "card")])
     q = clean_query(query)
-    if not q or limit <= 0:
+    if not q:
         return []
     if q.isascii():
         if not any(ch.isdigit() for ch in q):
@@ -153,6 +162,12 @@ def search_residents(
     else:
         found = _by_characters(session, q, limit, village_id)
     return _load(session, found)
+
+
+class _CardHolderRow(NamedTuple):
+    """The one resident a contact card finds, as :func:`_load` takes it."""
+
+    resident_id: uuid.UUID
 
 
 def _map_rows(village_id: uuid.UUID | None) -> Select[Any]:

@@ -1,6 +1,6 @@
 """What the search box shows for each resident found (:func:`find_residents`): the hit of
 :func:`fdclient.services.registry.search.search_residents` with the village's name, the age
-today and the numbers masked for a list that passers-by may see (the whole numbers are in
+today and the numbers masked (the ID number as printed lists show it) for a list that passers-by may see (the whole numbers are in
 the record). Needs ``VIEW_RECORDS`` (checked by the search)."""
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from fdclient.domain import codes
 from fdclient.domain.codes import ResidentStatus
+from fdclient.domain.identity import mask_id_number
 from fdclient.domain.key_populations import age_on
 from fdclient.models import Village
 from fdclient.services.registry.search import search_residents
 from fdclient.store.context import today
 
-__all__ = ["FoundResident", "find_residents", "mask_id_number", "mask_phone"]
+__all__ = ["FoundResident", "find_residents", "mask_phone"]
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,6 @@ class FoundResident:
     #: Which field matched: name, pinyin, initials, id_number, phone or health_record_no.
     matched_on: str
     status: ResidentStatus
-
-
-def mask_id_number(number: str | None) -> str:
-    """The region and the last two characters of a number; shorter numbers keep their ends."""
-    if not number:
-        return ""
-    if len(number) >= 12:
-        return number[:6] + "*" * (len(number) - 8) + number[-2:]
-    return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:]
 
 
 def mask_phone(phone: str | None) -> str:

@@ -11,11 +11,12 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QOb
 from PySide6.QtGui import QBrush, QColor
 
 from fdclient.domain.codes import ResidentStatus
+from fdclient.domain.identity import mask_id_number
 from fdclient.domain.key_populations import KeyPopulation
 from fdclient.services.registry.village_lists import MemberRow
 from fdclient.ui.table_models.base import Index, TranslatedTableModel
 
-__all__ = ["MembersTableModel", "key_population_text", "masked_number", "resident_status_text"]
+__all__ = ["MembersTableModel", "key_population_text", "resident_status_text"]
 
 _HEADERS = (
     str(QT_TRANSLATE_NOOP("MembersTable", "Name")),
@@ -60,15 +61,6 @@ def resident_status_text(status: ResidentStatus, since: Any = None) -> str:
     return f"{text} {since.isoformat()}" if since is not None else text
 
 
-def masked_number(number: str | None) -> str:
-    """An ID number with the birth date and sequence hidden (lists show no whole number)."""
-    if not number:
-        return ""
-    if len(number) == 18:
-        return number[:6] + "*" * 10 + number[16:]
-    return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:] if len(number) > 4 else "*" * len(number)
-
-
 class MembersTableModel(TranslatedTableModel):
     """A household's members (a handful: kept whole)."""
 
@@ -111,7 +103,7 @@ class MembersTableModel(TranslatedTableModel):
             m.sex_label,
             m.birth_date.isoformat(),
             str(m.age),
-            masked_number(m.id_number),
+            mask_id_number(m.id_number),
             resident_status_text(m.status, m.status_changed_on),
             key_populations_text(m.key_populations),
         )

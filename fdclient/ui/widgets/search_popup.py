@@ -47,7 +47,7 @@ __all__ = ["SearchPopup", "SearchResultsModel", "install_search_popup"]
 
 #: Rows shown before the list scrolls.
 VISIBLE_ROWS = 10
-#: Wide enough for the columns at the application font.
+#: The narrowest the list is (it widens to its columns at larger fonts, within the window).
 POPUP_WIDTH = 800
 
 
@@ -136,6 +136,7 @@ class SearchResultsModel(QAbstractTableModel):
             "id_number": QCoreApplication.translate("SearchPopup", "ID number"),
             "phone": QCoreApplication.translate("SearchPopup", "phone"),
             "health_record_no": QCoreApplication.translate("SearchPopup", "record number"),
+            "card": QCoreApplication.translate("SearchPopup", "contact card"),
         }.get(field, field)
         return QCoreApplication.translate("SearchPopup", "Found by {field}").format(field=what)
 
@@ -197,9 +198,13 @@ class SearchPopup(QFrame):
         """Each column as wide as its widest likely value (or its header) at the current font."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
+        #: What the columns need together (the popup is made that wide when the window allows).
+        self._columns_width = 0
         for column, sample in enumerate(_WIDEST):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
-            header.resizeSection(column, max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 24)
+            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 24
+            header.resizeSection(column, width)
+            self._columns_width += width
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
@@ -280,7 +285,8 @@ class SearchPopup(QFrame):
     def _popup(self) -> None:
         host = self.host
         below = self.search_box.mapTo(host, QPoint(0, self.search_box.height()))
-        width = min(POPUP_WIDTH, host.width() - below.x() - 8)
+        wanted = max(POPUP_WIDTH, self._columns_width + self.table.verticalScrollBar().sizeHint().width() + 8)
+        width = min(wanted, host.width() - below.x() - 8)
         if self.table.isVisible() or self.model.rowCount():
             rows = min(self.model.rowCount(), VISIBLE_ROWS)
             height = (
