@@ -30,6 +30,10 @@ XCB_PACKAGES=(libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keys
     libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libcups2)
 # A virtual display for a headless machine.
 XVFB_PACKAGES=(xvfb xauth)
+# What the tests check printed documents and workbooks with, as a user's machine would read
+# them: poppler (pdffonts, pdftotext, pdfinfo, pdftoppm), zbar (decodes the cards' QR codes),
+# LibreOffice Calc (opens the exported workbooks).
+CHECK_PACKAGES=(poppler-utils poppler-data zbar-tools libreoffice-calc)
 
 say() { printf '[dev] %s\n' "$*"; }
 die() { printf '[dev] error: %s\n' "$*" >&2; exit 1; }
@@ -201,6 +205,7 @@ cmd_demo() {
 }
 
 cmd_test() {
+    ensure_packages "${CHECK_PACKAGES[@]}"
     setup
     say "checking the code: ruff (lint, imports, format) and mypy"
     "$VENV/bin/ruff" check fdclient tests bench

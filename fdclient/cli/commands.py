@@ -8,6 +8,7 @@ no headless command imports Qt or ReportLab.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -277,6 +278,17 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _later(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """A command whose module loads when it runs (documents and rosters import ReportLab
+    and openpyxl, which the other commands do without)."""
+
+    def run(args: argparse.Namespace) -> int:
+        command: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), name)
+        return command(args)
+
+    return run
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -287,6 +299,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "audit": cmd_audit,
     "user": cmd_user,
     "settings": cmd_settings,
+    "export-roster": _later("fdclient.cli.rosters", "cmd_export_roster"),
+    "import-roster": _later("fdclient.cli.rosters", "cmd_import_roster"),
+    "print-contracts": _later("fdclient.cli.printing", "cmd_print_contracts"),
+    "print-worklist": _later("fdclient.cli.printing", "cmd_print_worklist"),
+    "print-cards": _later("fdclient.cli.cards", "cmd_print_cards"),
 }
 
 __all__ = ["COMMANDS", "FdError"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from typing import NoReturn
 
@@ -95,6 +96,57 @@ def _user_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _document_commands(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """Printing and rosters (paper and Excel)."""
+    p = command("export-roster", "导出签约居民花名册（Excel .xlsx；记入操作日志）")
+    p.add_argument("output", metavar="OUT.xlsx", help="导出的工作簿路径")
+    p.add_argument("--village", metavar="CODE", help="只导出这个村（村代码）")
+    p.add_argument("--signed-only", action="store_true", help="只导出已签约居民")
+    p.add_argument("--one-sheet", action="store_true", help="所有村写在同一张表（默认每个村一张表）")
+    p.add_argument(
+        "--password",
+        action="store_true",
+        help="加密工作簿（Office 标准加密；密码取自 FDCLIENT_EXPORT_PASSWORD 或在终端输入）",
+    )
+
+    p = command("import-roster", "导入花名册（.xlsx / .xls / .csv）；先校验每一行")
+    p.add_argument("input", metavar="IN.xlsx", help="要导入的花名册")
+    p.add_argument("--dry-run", action="store_true", help="只校验并报告结果，不写入数据库")
+    p.add_argument("--strict", action="store_true", help="有任何一行不合格就什么都不导入")
+    p.add_argument("--errors", metavar="OUT.xlsx", help="把不合格的行连同原因写入这个工作簿")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+
+    p = command(
+        "print-contracts",
+        "打印签约服务协议书（PDF，每份一式两份：甲方留存、乙方留存）；须指定 --village 或 --contract",
+    )
+    p.description = (
+        "打印签约服务协议书（A4，每份一式两份：甲方留存、乙方留存）。须指定 --village（该村全部履约中的协议）"
+        "或 --contract（一份协议）之一；协议书在签约的村里打印，不提供整个乡镇一次打印。"
+    )
+    p.add_argument("output", metavar="OUT.pdf", help="PDF 文件路径")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--village", metavar="CODE", help="这个村全部履约中的协议（村代码）")
+    which.add_argument(
+        "--contract", metavar="NUMBER", help="这一份协议（协议编号；任何状态均可打印，草稿留空签字栏供手签）"
+    )
+
+    p = command("print-cards", "打印家庭医生联系卡（PDF，每页 10 张，正反面）")
+    p.add_argument("output", metavar="OUT.pdf", help="PDF 文件路径")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--village", metavar="CODE", help="这个村的签约居民（村代码）")
+    which.add_argument("--contract", metavar="NUMBER", help="这一份协议覆盖的居民（协议编号）")
+
+    p = command("print-worklist", "打印某村某天的入户工作清单（PDF；身份证号部分隐藏）")
+    p.description = (
+        "打印入户工作清单（A4 横向）：该村当天有待办事项的家庭，按地址排序；每人列出逾期和本周到期的随访、"
+        "到期需续约的协议、待完成的履约服务和未签约的重点人群，并留有手写血压、血糖的格子。"
+    )
+    p.add_argument("output", metavar="OUT.pdf", help="PDF 文件路径")
+    p.add_argument("--village", required=True, metavar="CODE", help="村代码")
+    p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="入户日期（默认今天）")
+
+
 def build_parser() -> Parser:
     parser = Parser(
         prog="fdclient",
@@ -163,6 +215,8 @@ def build_parser() -> Parser:
     q = actions.add_parser("disable", help="停用账号（从这台电脑的钥匙文件中删除）")
     q.add_argument("name", metavar="NAME")
     actions.add_parser("list", help="列出账号")
+
+    _document_commands(command)
 
     p = command("settings", "查看乡镇设置；settings set KEY VALUE 修改一项（管理员）")
     p.add_argument("--json", action="store_true", help="输出 JSON")

@@ -553,8 +553,8 @@
         <translation>注销(&amp;O)</translation>
     </message>
     <message>
-        <source>&amp;Search:</source>
-        <translation>搜索(&amp;S)：</translation>
+        <source>Search (Ctrl+F):</source>
+        <translation>搜索（Ctrl+F）：</translation>
     </message>
     <message>
         <source>Name, pinyin, initials, ID number, phone or record number (Ctrl+F)</source>
@@ -659,15 +659,11 @@
     </message>
     <message>
         <source>Reports</source>
-        <extracomment>How long the screenshot mode waits for the page to load its figures. … and at least this long, for the reads a page makes as it is shown. The pages of later issues: name, title and what will be there.</extracomment>
         <translation>报表导出</translation>
     </message>
     <message>
-        <source>Contract forms, cards, walking lists and Excel rosters.</source>
-        <translation>协议书、联系卡、入户清单和 Excel 花名册。</translation>
-    </message>
-    <message>
         <source>Sync</source>
+        <extracomment>How long the screenshot mode waits for the page to load its figures. … and at least this long, for the reads a page makes as it is shown. The pages of later issues: name, title and what will be there.</extracomment>
         <translation>数据同步</translation>
     </message>
     <message>
@@ -849,6 +845,418 @@
     <message>
         <source>Cancel (Esc)</source>
         <translation>取消（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>RejectedRows</name>
+    <message>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <source>Cancelled: no file was written.</source>
+        <translation>已取消：没有生成任何文件。</translation>
+    </message>
+    <message>
+        <source>The file or printer could not be written: {reason}</source>
+        <translation>无法写入文件或打印机：{reason}</translation>
+    </message>
+    <message>
+        <source>Something went wrong ({what}); nothing was written.</source>
+        <translation>出现意外错误（{what}），没有写入任何内容。</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>另存为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Print {title}</source>
+        <translation>打印{title}</translation>
+    </message>
+    <message>
+        <source>Print preview: {title}</source>
+        <translation>打印预览：{title}</translation>
+    </message>
+    <message>
+        <source>Fit width</source>
+        <translation>适合宽度</translation>
+    </message>
+    <message>
+        <source>Fit the page to the width (Ctrl+0)</source>
+        <translation>页面适合窗口宽度（Ctrl+0）</translation>
+    </message>
+    <message>
+        <source>Zoom in (Ctrl++)</source>
+        <translation>放大（Ctrl++）</translation>
+    </message>
+    <message>
+        <source>Zoom out (Ctrl+-)</source>
+        <translation>缩小（Ctrl+-）</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>打印(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Choose a printer and print these pages (Alt+P)</source>
+        <translation>选择打印机并打印这些页（Alt+P）</translation>
+    </message>
+    <message>
+        <source>&amp;Save as PDF…</source>
+        <translation>另存为 PDF(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Save these pages as a PDF file (Alt+S)</source>
+        <translation>把这些页保存为 PDF 文件（Alt+S）</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close the preview (Esc)</source>
+        <translation>关闭预览（Esc）</translation>
+    </message>
+    <message>
+        <source>Page {page} of {pages}</source>
+        <translation>第 {page} 页，共 {pages} 页</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>正在打印…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Sent {pages} pages to the printer.</source>
+        <translation>已发送 {pages} 页到打印机。</translation>
+    </message>
+    <message>
+        <source>Saved: {path}</source>
+        <translation>已保存：{path}</translation>
+    </message>
+    <message>
+        <source>Contract for&amp;ms</source>
+        <extracomment>What can be printed, with its button text and the document&apos;s title.</extracomment>
+        <translation>签约服务协议书(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Contract forms</source>
+        <translation>签约服务协议书</translation>
+    </message>
+    <message>
+        <source>Co&amp;ntact cards</source>
+        <translation>家庭医生联系卡(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Contact cards</source>
+        <translation>家庭医生联系卡</translation>
+    </message>
+    <message>
+        <source>Wal&amp;king list</source>
+        <translation>入户工作清单(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Walking list</source>
+        <translation>入户工作清单</translation>
+    </message>
+    <message>
+        <source>Print</source>
+        <translation>打印单据</translation>
+    </message>
+    <message>
+        <source>What:</source>
+        <translation>打印内容：</translation>
+    </message>
+    <message>
+        <source>Vi&amp;llage:</source>
+        <translation>村（居）(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Contract num&amp;ber:</source>
+        <translation>协议编号(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>&amp;Day:</source>
+        <translation>入户日期(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Empty: the whole village</source>
+        <translation>留空则打印全村</translation>
+    </message>
+    <message>
+        <source>A contract number prints that one contract (a draft with blank signature lines)</source>
+        <translation>填写协议编号只打印这一份协议（草稿打印为空白签名栏）</translation>
+    </message>
+    <message>
+        <source>The door-knocking day the walking list is for</source>
+        <translation>入户工作清单对应的入户日期</translation>
+    </message>
+    <message>
+        <source>Pre&amp;view</source>
+        <translation>预览(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Make the pages and look at them before printing (Alt+V)</source>
+        <translation>生成页面，打印前先预览（Alt+V）</translation>
+    </message>
+    <message>
+        <source>Make the pages and choose a printer (Alt+P)</source>
+        <translation>生成页面并选择打印机（Alt+P）</translation>
+    </message>
+    <message>
+        <source>Make the pages into a PDF file (Alt+S)</source>
+        <translation>生成 PDF 文件（Alt+S）</translation>
+    </message>
+    <message>
+        <source>Choose a village</source>
+        <translation>请选择村（居）</translation>
+    </message>
+    <message>
+        <source>Your role may not print.</source>
+        <translation>您的角色不能打印。</translation>
+    </message>
+    <message>
+        <source>Choose a village (or type a contract number).</source>
+        <translation>请选择村（居），或填写协议编号。</translation>
+    </message>
+    <message>
+        <source>Making the {what}…</source>
+        <translation>正在生成{what}…</translation>
+    </message>
+    <message>
+        <source>{items} contract forms, two copies each ({pages} pages).</source>
+        <translation>共 {items} 份签约服务协议书，每份一式两份（{pages} 页）。</translation>
+    </message>
+    <message>
+        <source>{items} contact cards ({pages} pages: print both sides, flip on the long edge).</source>
+        <translation>共 {items} 张联系卡（{pages} 页，请双面打印，长边翻转）。</translation>
+    </message>
+    <message>
+        <source>Walking list of {items} households ({pages} pages).</source>
+        <translation>入户工作清单共 {items} 户（{pages} 页）。</translation>
+    </message>
+    <message>
+        <source>{n} residents got their first card.</source>
+        <translation>其中 {n} 位居民是第一次发卡。</translation>
+    </message>
+    <message>
+        <source>Export the roster (Excel)</source>
+        <translation>导出花名册（Excel）</translation>
+    </message>
+    <message>
+        <source>Villag&amp;es:</source>
+        <translation>导出范围(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>全乡镇（所有村）</translation>
+    </message>
+    <message>
+        <source>Signed residen&amp;ts only</source>
+        <translation>仅已签约居民(&amp;T)</translation>
+    </message>
+    <message>
+        <source>One s&amp;heet for all villages</source>
+        <translation>所有村写在一张表(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Encr&amp;ypt with a password</source>
+        <translation>用密码加密(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Excel and WPS ask for the password to open it. Keep it apart from the USB stick.</source>
+        <translation>Excel 和 WPS 打开时需要输入密码。请把密码和 U 盘分开保管。</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>&amp;Again:</source>
+        <translation>再输一遍(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>At least 8 characters</source>
+        <translation>至少 8 个字符</translation>
+    </message>
+    <message>
+        <source>E&amp;xport roster…</source>
+        <translation>导出花名册(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>Choose where to save the workbook and export (Alt+X)</source>
+        <translation>选择保存位置并导出（Alt+X）</translation>
+    </message>
+    <message>
+        <source>Your role may not export.</source>
+        <translation>您的角色不能导出。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一样。</translation>
+    </message>
+    <message>
+        <source>Roster</source>
+        <translation>签约居民花名册</translation>
+    </message>
+    <message>
+        <source>Export the roster</source>
+        <translation>导出花名册</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exporting the roster…</source>
+        <translation>正在导出花名册…</translation>
+    </message>
+    <message>
+        <source>Exported {rows} residents ({sheets} roster sheets and the indicator sheet) to {path}.</source>
+        <translation>已导出 {rows} 位居民（{sheets} 张花名册表和 1 张考核指标表）到 {path}。</translation>
+    </message>
+    <message>
+        <source>It is encrypted: Excel and WPS ask for the password.</source>
+        <translation>工作簿已加密，Excel 和 WPS 打开时需要输入密码。</translation>
+    </message>
+    <message>
+        <source>Import a roster (Excel or CSV)</source>
+        <translation>导入花名册（Excel 或 CSV）</translation>
+    </message>
+    <message>
+        <source>Roster file:</source>
+        <translation>花名册文件：</translation>
+    </message>
+    <message>
+        <source>Nothing is written before you press Import.</source>
+        <translation>按“导入”之前不会写入任何数据。</translation>
+    </message>
+    <message>
+        <source>&amp;Open roster…</source>
+        <translation>打开花名册(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Choose an .xlsx, .xls or .csv roster and see what it would do</source>
+        <translation>选择 .xlsx、.xls 或 .csv 花名册，先查看导入结果</translation>
+    </message>
+    <message>
+        <source>Import nothing &amp;unless every row is valid (strict)</source>
+        <translation>有不合格的行就全部不导入（严格模式）(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Write the valid rows to the store (Alt+I)</source>
+        <translation>把合格的行写入数据库（Alt+I）</translation>
+    </message>
+    <message>
+        <source>Save re&amp;jected rows…</source>
+        <translation>保存错误行(&amp;J)…</translation>
+    </message>
+    <message>
+        <source>A workbook of the rejected rows with the reason, to correct and import again</source>
+        <translation>把不合格的行连同原因存为工作簿，改正后可再次导入</translation>
+    </message>
+    <message>
+        <source>Disca&amp;rd preview</source>
+        <translation>取消导入(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Your role may not import rosters.</source>
+        <translation>您的角色不能导入花名册。</translation>
+    </message>
+    <message>
+        <source>Open a roster</source>
+        <translation>打开花名册</translation>
+    </message>
+    <message>
+        <source>Rosters (*.xlsx *.xls *.csv);;All files (*)</source>
+        <translation>花名册 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Reading the roster and checking every row…</source>
+        <translation>正在读取花名册并逐行检查…</translation>
+    </message>
+    <message>
+        <source>Choose a roster: you will see what importing it would do before anything is written.</source>
+        <translation>请选择花名册：写入任何数据之前，会先显示导入后的结果。</translation>
+    </message>
+    <message>
+        <source>Imported: {read} rows read; {created} residents added, {updated} updated, {unchanged} unchanged; {rejected} rows rejected; {contracts} contracts created.</source>
+        <translation>已导入：读取 {read} 行；新增 {created} 人，更新 {updated} 人，无变化 {unchanged} 人；不合格 {rejected} 行；新建签约 {contracts} 份。</translation>
+    </message>
+    <message>
+        <source>Preview (nothing written yet): {read} rows read; {created} residents to add, {updated} to update, {unchanged} unchanged; {rejected} rows rejected; {contracts} contracts to create.</source>
+        <translation>预览（尚未写入）：读取 {read} 行；将新增 {created} 人，更新 {updated} 人，无变化 {unchanged} 人；不合格 {rejected} 行；将新建签约 {contracts} 份。</translation>
+    </message>
+    <message>
+        <source>Villages not in the township, to be added: {villages}</source>
+        <translation>本乡镇还没有的村（居），导入时将新增：{villages}</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Strict import: {rejected} rows are not valid, so nothing was imported.</source>
+        <translation>严格模式：有 {rejected} 行不合格，没有导入任何数据。</translation>
+    </message>
+    <message>
+        <source>The roster was imported.</source>
+        <translation>花名册已导入。</translation>
+    </message>
+    <message>
+        <source>Save the rejected rows</source>
+        <translation>保存不合格的行</translation>
+    </message>
+    <message>
+        <source>_rejected</source>
+        <translation>_不合格行</translation>
+    </message>
+    <message>
+        <source>Saving the rejected rows…</source>
+        <translation>正在保存不合格的行…</translation>
+    </message>
+    <message>
+        <source>The rejected rows and their reasons are in {path}.</source>
+        <translation>不合格的行及原因已保存到 {path}。</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <extracomment>Work began (the page disables the other actions). The work ended (done, failed or cancelled): the strip hid itself.</extracomment>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Stop the work under way (Esc)</source>
+        <translation>停止正在进行的工作（Esc）</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
     </message>
 </context>
 <context>
@@ -1521,8 +1929,8 @@
         <translation>村（居）(&amp;V)：</translation>
     </message>
     <message>
-        <source>Sta&amp;tus:</source>
-        <translation>状态(&amp;T)：</translation>
+        <source>Stat&amp;us:</source>
+        <translation>状态(&amp;U)：</translation>
     </message>
     <message>
         <source>New household</source>
@@ -1685,6 +2093,10 @@
         <translation>健康档案号</translation>
     </message>
     <message>
+        <source>contact card</source>
+        <translation>联系卡</translation>
+    </message>
+    <message>
         <source>Found by {field}</source>
         <translation>按{field}找到</translation>
     </message>
@@ -1751,8 +2163,8 @@
         <translation>立即生效，无需重新启动。</translation>
     </message>
     <message>
-        <source>&amp;Font size:</source>
-        <translation>字号(&amp;F)：</translation>
+        <source>Font si&amp;ze:</source>
+        <translation>字号(&amp;Z)：</translation>
     </message>
     <message>
         <source> pt</source>
@@ -2303,10 +2715,6 @@
         <translation>随访方式</translation>
     </message>
     <message>
-        <source>Blood pressure</source>
-        <translation>血压</translation>
-    </message>
-    <message>
         <source>Weight</source>
         <translation>体重</translation>
     </message>
@@ -2395,10 +2803,6 @@
         <translation>生活方式指导（本次 / 目标）</translation>
     </message>
     <message>
-        <source>Fasting glucose</source>
-        <translation>空腹血糖</translation>
-    </message>
-    <message>
         <source>HbA1c</source>
         <translation>糖化血红蛋白</translation>
     </message>
@@ -2475,8 +2879,16 @@
         <translation>下次随访</translation>
     </message>
     <message>
-        <source>Next visit date</source>
-        <translation>下次随访日期</translation>
+        <source>&amp;Blood pressure</source>
+        <translation>血压(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Fasting g&amp;lucose</source>
+        <translation>空腹血糖(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Next visit date</source>
+        <translation>下次随访日期(&amp;N)</translation>
     </message>
     <message>
         <source>Notes</source>
@@ -2744,6 +3156,10 @@
         <translation>村（居）委会(&amp;V)</translation>
     </message>
     <message>
+        <source>Fin&amp;d</source>
+        <translation>查找(&amp;D)</translation>
+    </message>
+    <message>
         <source>All villages</source>
         <translation>全部村</translation>
     </message>
@@ -2761,9 +3177,9 @@
         <translation>该居民的记录(&amp;R)</translation>
     </message>
     <message>
-        <source>&amp;Form</source>
+        <source>For&amp;m</source>
         <extracomment>Another form was chosen. The user typed in the form. A single-choice code was chosen in the form (field name). Enter in a field of the form or in the correction reason. The record the correction bar is about.</extracomment>
-        <translation>表单(&amp;F)</translation>
+        <translation>表单(&amp;M)</translation>
     </message>
     <message>
         <source>Correction &amp;reason</source>

@@ -17,9 +17,13 @@ from helpers.scene import PASSWORD, USER_OF_ROLE, Template
 
 from fdclient.domain.roles import ROLE_PERMISSIONS, Permission, Role, may
 from fdclient.errors import FdError, PermissionDenied
+from fdclient.rosters.export import export_roster
+from fdclient.rosters.importing import import_roster
+from fdclient.rosters.reading import read_roster
 from fdclient.services.audit_log import list_audit
 from fdclient.services.contracts import lifecycle
 from fdclient.services.demo import generate_demo
+from fdclient.services.documents.cards import contact_cards
 from fdclient.services.indicators.summary import load_summary
 from fdclient.services.maintenance import backup_to
 from fdclient.services.registry import households, search
@@ -81,6 +85,12 @@ def _in_read(action: Callable[..., object]) -> Probe:
     return probe
 
 
+def _import_roster(store: Store, world: World) -> object:
+    roster = world.folder.parent / f"{world.folder.name}-import.csv"
+    roster.write_text("村,姓名,身份证号\n罗家村,张三,11010519491231002X\n", encoding="utf-8")
+    return import_roster(store, read_roster(roster), dry_run=True)
+
+
 def _restore(store: Store, world: World) -> object:
     assert store.actor is not None
     username = store.actor.username
@@ -140,9 +150,12 @@ PROBES: dict[Permission, Probe] = {
             ),
         )
     ),
+    Permission.PRINT: _in_write(lambda s, w: contact_cards(s)),
+    Permission.EXPORT: lambda store, w: export_roster(store, w.folder.parent / f"{w.folder.name}-roster.xlsx"),
+    Permission.IMPORT_ROSTERS: lambda store, w: _import_roster(store, w),
 }
-#: Permissions whose use cases arrive with later issues (printing, exports, roster imports).
-NO_USE_CASE_YET = {Permission.IMPORT_ROSTERS, Permission.PRINT, Permission.EXPORT}
+#: Permissions whose use cases arrive with later issues (none left).
+NO_USE_CASE_YET: set[Permission] = set()
 
 
 def test_every_permission_has_a_probe_or_is_waiting_for_its_use_case() -> None:
