@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QMouseEvent, QPalette, QShortcut
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +54,7 @@ from fdclient.ui.session import UiSession
 from fdclient.ui.tasks import Cancelled, TaskHandle
 from fdclient.ui.texts import app_title, format_count, format_coverage
 from fdclient.ui.widgets.bar_chart import Bar, BarChart
+from fdclient.ui.widgets.stat_cards import IndicatorCard, StatCard, scaled_font
 
 __all__ = ["FIGURES", "INDICATORS", "DashboardPage", "IndicatorCard", "ShownIndicator", "StatCard"]
 
@@ -122,19 +122,6 @@ BREAKDOWNS: tuple[tuple[str, str], ...] = (
     ("doctor", str(QT_TRANSLATE_NOOP("Dashboard", "By family doctor"))),
 )
 
-REACHED_COLOUR = "#2e7d32"
-BELOW_COLOUR = "#d84315"
-
-
-def _scaled_font(base: QFont, factor: float, *, bold: bool = False) -> QFont:
-    font = QFont(base)
-    if font.pointSizeF() > 0:
-        font.setPointSizeF(font.pointSizeF() * factor)
-    else:
-        font.setPixelSize(round(font.pixelSize() * factor))
-    font.setBold(bold)
-    return font
-
 
 def _local_time(moment: datetime) -> str:
     """A snapshot's time in Beijing time (as the store's dates are), to the minute."""
@@ -144,82 +131,6 @@ def _local_time(moment: datetime) -> str:
 
 def _percent(value: float) -> str:
     return f"{value * 100:.0f}%"
-
-
-class StatCard(QFrame):
-    """One figure: a large value above its caption (and an optional detail line)."""
-
-    def __init__(self, name: str, parent: QWidget | None = None, *, factor: float = 2.0) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"{name}Card")
-        self.setProperty("statCard", True)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-
-        self.value_label = QLabel(self)
-        self.value_label.setObjectName(f"{name}Value")
-        self.value_label.setFont(_scaled_font(self.font(), factor, bold=True))
-        self.value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        self.caption_label = QLabel(self)
-        self.caption_label.setObjectName(f"{name}Caption")
-        self.caption_label.setWordWrap(True)
-
-        self.detail_label = QLabel(self)
-        self.detail_label.setObjectName(f"{name}Detail")
-        self.detail_label.setWordWrap(True)
-        self.detail_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.detail_label.hide()
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 10)
-        layout.setSpacing(2)
-        layout.addWidget(self.value_label)
-        layout.addWidget(self.caption_label)
-        layout.addWidget(self.detail_label)
-        layout.addStretch(1)
-        self.content_layout = layout
-
-    def set_content(self, value: str, caption: str, detail: str = "") -> None:
-        self.value_label.setText(value)
-        self.caption_label.setText(caption)
-        self.detail_label.setText(detail)
-        self.detail_label.setVisible(bool(detail))
-        self.setAccessibleName(f"{caption}: {value}")
-
-
-class IndicatorCard(StatCard):
-    """An indicator of the township: value, caption, its target; a click or Enter opens
-    its work list (:attr:`clicked`)."""
-
-    clicked = Signal()
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(name, parent, factor=1.6)
-        self.setProperty("indicatorCard", True)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.value_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.target_label = QLabel(self)
-        self.target_label.setObjectName(f"{name}Target")
-        self.content_layout.insertWidget(3, self.target_label)
-
-    def set_target(self, text: str, reached: bool | None) -> None:
-        colour = "" if reached is None else (REACHED_COLOUR if reached else BELOW_COLOUR)
-        self.target_label.setStyleSheet(f"color: {colour};" if colour else "")
-        self.target_label.setText(text)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
-        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
-            self.clicked.emit()
-            return
-        super().mouseReleaseEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            self.clicked.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class DashboardPage(Page):
@@ -252,11 +163,11 @@ class DashboardPage(Page):
 
         self.title_label = QLabel(self)
         self.title_label.setObjectName("titleLabel")
-        self.title_label.setFont(_scaled_font(self.font(), 1.6, bold=True))
+        self.title_label.setFont(scaled_font(self.font(), 1.6, bold=True))
 
         self.township_label = QLabel(self)
         self.township_label.setObjectName("townshipLabel")
-        self.township_label.setFont(_scaled_font(self.font(), 1.15))
+        self.township_label.setFont(scaled_font(self.font(), 1.15))
         self.township_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.township_label.setWordWrap(True)
 
@@ -274,7 +185,7 @@ class DashboardPage(Page):
 
         self.section_label = QLabel(self)
         self.section_label.setObjectName("summaryHeading")
-        self.section_label.setFont(_scaled_font(self.font(), 1.1, bold=True))
+        self.section_label.setFont(scaled_font(self.font(), 1.1, bold=True))
 
         # The five figures in one row (the coverage with a bar under it).
         self.summary_panel = QWidget(self)
@@ -297,7 +208,7 @@ class DashboardPage(Page):
         # The indicators (with a session).
         self.indicators_label = QLabel(self)
         self.indicators_label.setObjectName("indicatorsHeading")
-        self.indicators_label.setFont(_scaled_font(self.font(), 1.1, bold=True))
+        self.indicators_label.setFont(scaled_font(self.font(), 1.1, bold=True))
         self.indicators_label.setWordWrap(True)
         self.indicator_panel = QWidget(self)
         self.indicator_panel.setObjectName("indicatorPanel")
@@ -313,7 +224,7 @@ class DashboardPage(Page):
 
         self.chart_label = QLabel(self)
         self.chart_label.setObjectName("chartHeading")
-        self.chart_label.setFont(_scaled_font(self.font(), 1.1, bold=True))
+        self.chart_label.setFont(scaled_font(self.font(), 1.1, bold=True))
         self.indicator_box_label = QLabel(self)
         self.indicator_box = QComboBox(self)
         self.indicator_box.setObjectName("indicatorBox")
