@@ -35,7 +35,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -434,8 +433,14 @@ def fig_stall(gui: Gui) -> list[Row]:
 
 
 def _peak_mb() -> float:
-    """This process's peak resident memory so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory so far: VmHWM of /proc/self/status (Linux). Not
+    ``getrusage``'s ru_maxrss, which a process started with subprocess inherits from the
+    bench's own, larger process at the fork."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _resident_mb() -> float:
