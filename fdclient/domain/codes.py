@@ -450,7 +450,7 @@ DANGER_SIGN_TEXT = bilingual(
     ("6", "喘憋不能平卧或深大呼吸", "Breathless, cannot lie flat, or deep rapid breathing"),
     ("7", "呼气有烂苹果样丙酮味", "Breath smelling of acetone (rotten apples)"),
     ("8", "心率持续超过100次/分", "Heart rate persistently above 100/min"),
-    ("9", "体温超过39℃", "Temperature above 39 °C"),
+    ("9", "体温超过 39 °C", "Temperature above 39 °C"),  # not ℃: WenQuanYi Micro Hei draws it empty
     ("10", "妊娠期或哺乳期血压或血糖高于正常", "Raised blood pressure or glucose in pregnancy or breastfeeding"),
     ("11", "其他不能处理的情况", "Another condition that cannot be treated here"),
 )
