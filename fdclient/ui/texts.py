@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
-__all__ = ["app_title", "format_count", "format_coverage"]
+from fdclient.text import CHINESE, ENGLISH, Text
+
+__all__ = ["app_title", "code_text", "format_count", "format_coverage", "ui_language"]
 
 
 def app_title() -> str:
@@ -23,3 +25,13 @@ def format_coverage(coverage: float | None) -> str:
     if coverage is None:
         return QCoreApplication.translate("MainWindow", "n/a")
     return QLocale().toString(coverage * 100.0, "f", 1) + "%"
+
+
+def ui_language() -> str:
+    """The interface language (the default locale the language switch sets)."""
+    return CHINESE if QLocale().language() == QLocale.Language.Chinese else ENGLISH
+
+
+def code_text(label: Text) -> str:
+    """A code's label (both languages in fdclient.domain.codes) in the interface language."""
+    return label.render(ui_language())

@@ -154,3 +154,17 @@ def test_the_buttons_mnemonics_void_and_correct(qtbot: QtBot, page: VisitsPage, 
     qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)  # 更正(&C)
     qtbot.waitUntil(lambda: page.correcting is not None)
     assert page.panel.correction_bar.isVisible() and page.form.text("systolic") == "150"
+
+
+def test_the_records_findings_follow_the_interface_language(
+    qtbot: QtBot, page: VisitsPage, world: World, ui_language: Callable[[str], None]
+) -> None:
+    page.start_visit(world.patient, VisitKind.HYPERTENSION)
+    typed(page.form, systolic="165", diastolic="100")
+    page.save()
+    model = page.records.visit_model
+    findings = model.index(0, 2)
+    assert "165/100 mmHg" in model.data(findings) and "控制不满意" in model.data(findings)
+    ui_language("en")
+    assert "Not controlled" in model.data(findings) and "控制" not in model.data(findings)
+    ui_language("zh_CN")

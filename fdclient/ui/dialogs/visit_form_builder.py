@@ -35,10 +35,10 @@ from fdclient.ui.dialogs.visit_layouts import (
     Medicines,
     Row,
     Section,
-    code_text,
     form_text,
     text_field,
 )
+from fdclient.ui.texts import code_text
 
 __all__ = ["FormParts", "build_form"]
 

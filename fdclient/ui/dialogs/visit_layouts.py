@@ -10,26 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from fdclient.domain import codes
 from fdclient.domain.codes import ServiceKind, VisitKind
-from fdclient.text import CHINESE, ENGLISH, Text
+from fdclient.text import Text
 
 
 def form_text(text: str) -> str:
     """A label of the forms marked with QT_TRANSLATE_NOOP("VisitForms", …), translated."""
     return QCoreApplication.translate("VisitForms", text)
-
-
-def ui_language() -> str:
-    """The interface language (the default locale the language switch sets)."""
-    return CHINESE if QLocale().language() == QLocale.Language.Chinese else ENGLISH
-
-
-def code_text(label: Text) -> str:
-    """A code's label in the interface language."""
-    return label.render(ui_language())
 
 
 # --- code lists (both languages in fdclient.domain.codes) ---------------------------------

@@ -16,6 +16,7 @@ from fdclient.services.visits.desk import ResidentRow
 from fdclient.services.visits.records import VisitRecord
 from fdclient.ui.table_models.base import Index, TranslatedTableModel
 from fdclient.ui.table_models.lazy import LazyRowsModel, by_id
+from fdclient.ui.texts import code_text
 
 __all__ = ["ResidentListModel", "VisitListModel", "kind_title"]
 
@@ -102,10 +103,14 @@ def _findings(record: VisitRecord) -> str:
         parts.append(f"{glucose:g} mmol/L")
     classification = getattr(form, "classification", None)
     if classification:
-        parts.append(codes.FOLLOWUP_CLASSIFICATION.get(classification, classification))
+        text = codes.FOLLOWUP_CLASSIFICATION_TEXT.get(classification)
+        parts.append(code_text(text) if text is not None else classification)
     service = getattr(form, "service_kind", None)
     if service is not None:
-        parts.append(codes.SERVICE_KIND.get(str(service), str(service)))
+        try:
+            parts.append(code_text(codes.ServiceKind(str(service)).text))
+        except ValueError:  # a kind this version does not know (from a newer laptop)
+            parts.append(str(service))
     return " · ".join(parts)
 
 

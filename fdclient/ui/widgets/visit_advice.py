@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from fdclient.domain import codes
 from fdclient.services.visits.assessment import FollowupAdvice
-from fdclient.ui.dialogs.visit_layouts import code_text
+from fdclient.ui.texts import code_text
 
 __all__ = ["AdviceLabel"]
 
