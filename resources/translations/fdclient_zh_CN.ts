@@ -643,6 +643,7 @@
     </message>
     <message>
         <source>Sign, renew and terminate family-doctor contracts.</source>
+        <extracomment>The contract to choose once the list is read again (the one just signed …).</extracomment>
         <translation>签订、续约和解除家庭医生签约协议。</translation>
     </message>
     <message>
@@ -2041,7 +2042,7 @@
     <name>SearchPopup</name>
     <message>
         <source>Name</source>
-        <extracomment>Rows shown before the list scrolls. Wide enough for the columns at the application font. The widest value each column usually shows (name with a status, sex, age, village, masked ID number, masked phone, record number).</extracomment>
+        <extracomment>Rows shown before the list scrolls. The narrowest the list is (it widens to its columns at larger fonts, within the window). The widest value each column usually shows (name with a status, sex, age, village, masked ID number, masked phone, record number).</extracomment>
         <translation>姓名</translation>
     </message>
     <message>
@@ -2102,7 +2103,7 @@
     </message>
     <message>
         <source>No resident found.</source>
-        <extracomment>The query whose answer is awaited (older answers are dropped).</extracomment>
+        <extracomment>The query whose answer is awaited (older answers are dropped). What the columns need together (the popup is made that wide when the window allows).</extracomment>
         <translation>没有找到居民。</translation>
     </message>
     <message>

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QEvent,
     QModelIndex,
@@ -42,6 +42,7 @@ from fdclient.domain.codes import ResidentStatus
 from fdclient.errors import FdError
 from fdclient.ui.operations.search import FoundResident, find
 from fdclient.ui.session import UiSession
+from fdclient.ui.table_models.base import TranslatedTableModel
 
 __all__ = ["SearchPopup", "SearchResultsModel", "install_search_popup"]
 
@@ -68,11 +69,22 @@ class ResidentOpener(Protocol):
     def open_resident(self, resident_id: uuid.UUID) -> None: ...
 
 
-class SearchResultsModel(QAbstractTableModel):
+class SearchResultsModel(TranslatedTableModel):
     """The residents found (at most a few dozen): name, sex, age, village, masked ID number,
     masked phone, record number."""
 
-    COLUMNS = 7
+    HEADERS = (
+        str(QT_TRANSLATE_NOOP("SearchPopup", "Name")),
+        str(QT_TRANSLATE_NOOP("SearchPopup", "Sex")),
+        str(QT_TRANSLATE_NOOP("SearchPopup", "Age")),
+        str(QT_TRANSLATE_NOOP("SearchPopup", "Village")),
+        str(QT_TRANSLATE_NOOP("SearchPopup", "ID number")),
+        str(QT_TRANSLATE_NOOP("SearchPopup", "Phone")),
+        str(QT_TRANSLATE_NOOP("SearchPopup", "Record number")),
+    )
+
+    def translated(self, text: str) -> str:
+        return QCoreApplication.translate("SearchPopup", text)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -89,9 +101,6 @@ class SearchResultsModel(QAbstractTableModel):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else self.COLUMNS
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -103,21 +112,6 @@ class SearchResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._matched(r.matched_on)
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if not 0 <= section < self.COLUMNS:
-            return None
-        return (
-            QCoreApplication.translate("SearchPopup", "Name"),
-            QCoreApplication.translate("SearchPopup", "Sex"),
-            QCoreApplication.translate("SearchPopup", "Age"),
-            QCoreApplication.translate("SearchPopup", "Village"),
-            QCoreApplication.translate("SearchPopup", "ID number"),
-            QCoreApplication.translate("SearchPopup", "Phone"),
-            QCoreApplication.translate("SearchPopup", "Record number"),
-        )[section]
 
     @staticmethod
     def _text(r: FoundResident, column: int) -> str:
