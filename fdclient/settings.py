@@ -4,14 +4,18 @@ configuration").
 
 A setting is a typed key: :data:`BP_TARGET` is a ``Setting[str]``, so
 ``get_setting(session, BP_TARGET)`` is a ``str`` to the type checker and
-``set_setting(session, CONTRACT_DEFAULT_TERM_YEARS, "3")`` is a type error. Values live in
-the store's ``local_settings`` table as JSON, so they travel with the township's data and
-are never pickled. Reading an unset setting gives its declared default. Changing one needs
-the ``MANAGE_SETTINGS`` permission and is written to the audit trail.
+``set_setting(session, CONTRACT_DEFAULT_TERM_YEARS, "3")`` is a type error. Every setting
+here is township-wide: values live in the synced ``township_settings`` table as JSON (one
+row per key, its id derived from the township and the key, so every laptop of the township
+edits the same record and classifies alike). Device facts (which township, the device id,
+the sync state) stay in ``local_settings``. Reading an unset setting gives its declared
+default. Changing one needs the ``MANAGE_SETTINGS`` permission and is written to the audit
+trail (by the unit of work's flush hook, as every synced row).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -19,7 +23,6 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from fdclient.domain.codes import AuditAction
 from fdclient.domain.followup_rules import BP_TARGETS, DEFAULT_BP_TARGET
 from fdclient.domain.management_denominators import (
     DEFAULT_DIABETES_PREVALENCE,
@@ -31,8 +34,8 @@ from fdclient.domain.management_denominators import (
 )
 from fdclient.domain.roles import Permission
 from fdclient.errors import ValidationError
-from fdclient.models import LocalSetting
-from fdclient.store.audit_trail import record_event
+from fdclient.models import LocalSetting, local
+from fdclient.models.settings_table import TownshipSetting, township_setting_id
 from fdclient.store.context import require
 from fdclient.text import Text, msg
 
@@ -56,13 +59,15 @@ __all__ = [
     "TARGETS",
     "Setting",
     "get_setting",
+    "is_set",
     "set_setting",
     "target_percents",
 ]
 
 T = TypeVar("T")
 
-#: Prefix of the settings' keys in ``local_settings`` (which also holds device facts).
+#: Prefix of the settings' keys in ``local_settings`` before migration 0010 moved them to
+#: ``township_settings``.
 _ROW_PREFIX = "setting."
 
 
@@ -80,6 +85,7 @@ class Setting(Generic[T]):
 
     @property
     def row_key(self) -> str:
+        """The key the setting had in ``local_settings`` before migration 0010."""
         return _ROW_PREFIX + self.key
 
 
@@ -218,13 +224,29 @@ SETTINGS: Mapping[str, Setting[Any]] = MappingProxyType(
 )
 
 
+def _township_id(session: Session) -> uuid.UUID:
+    row = session.get(LocalSetting, local.TOWNSHIP_ID)
+    if row is None:
+        raise RuntimeError("the store records no township")
+    return uuid.UUID(str(row.value))
+
+
+def _row(session: Session, setting: Setting[Any]) -> TownshipSetting | None:
+    return session.get(TownshipSetting, township_setting_id(_township_id(session), setting.key))
+
+
 def get_setting(session: Session, setting: Setting[T]) -> T:
     """The township's value of ``setting``, or its default when it was never set."""
-    row = session.get(LocalSetting, setting.row_key)
+    row = _row(session, setting)
     if row is None:
         return setting.default
     value: T = row.value
     return value
+
+
+def is_set(session: Session, setting: Setting[Any]) -> bool:
+    """Whether the township has a value of its own for ``setting`` (not the default)."""
+    return _row(session, setting) is not None
 
 
 def target_percents(session: Session) -> dict[str, int]:
@@ -245,13 +267,18 @@ def set_setting(session: Session, setting: Setting[T], value: T) -> None:
     old = get_setting(session, setting)
     if value == old:
         return
-    row = session.get(LocalSetting, setting.row_key)
+    row = _row(session, setting)
     if row is None:
-        session.add(LocalSetting(key=setting.row_key, value=value))
+        township_id = _township_id(session)
+        session.add(
+            TownshipSetting(
+                id=township_setting_id(township_id, setting.key), township_id=township_id, key=setting.key, value=value
+            )
+        )
     else:
         row.value = value
-    # local_settings is not a synced table, so the flush hook does not log it.
-    record_event(session, AuditAction.UPDATE, "local_settings", {setting.key: [old, value]})
+    # township_settings is synced: the flush hook writes the change to the audit trail.
+    session.flush()
 
 
 _KIND_TEXT: Mapping[type, Text] = MappingProxyType(

@@ -47,12 +47,18 @@ def test_a_change_is_in_the_audit_trail_and_an_unchanged_value_is_not(admin_stor
         set_setting(session, BP_TARGET, "guideline2025")
         set_setting(session, BP_TARGET, "guideline2025")
     with admin_store.read() as session:
-        entries = session.scalars(select(AuditEntry).where(AuditEntry.table_name == "local_settings")).all()
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.table_name == "township_settings")).all()
     assert len(entries) == 1
     assert admin_store.actor is not None
-    assert entries[0].action == AuditAction.UPDATE and entries[0].actor_id == admin_store.actor.staff_id
-    assert entries[0].changes == {"bp_target": ["spec2017", "guideline2025"]}
+    assert entries[0].action == AuditAction.INSERT and entries[0].actor_id == admin_store.actor.staff_id
+    assert entries[0].changes["key"] == "bp_target" and entries[0].changes["value"] == "guideline2025"
     assert entries[0].at == CLOCK.now()
+    with admin_store.write() as session:
+        set_setting(session, BP_TARGET, "spec2017")
+    with admin_store.read() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.table_name == "township_settings")).all()
+    assert [e.action for e in entries] == [AuditAction.INSERT, AuditAction.UPDATE]
+    assert entries[1].changes == {"value": ["guideline2025", "spec2017"]} and entries[1].row_id == entries[0].row_id
 
 
 @pytest.mark.parametrize("role", [Role.DOCTOR, Role.NURSE, Role.PUBLIC_HEALTH, Role.SPECIALIST])

@@ -75,6 +75,18 @@ class SystemClock:
 
 
 @dataclass(frozen=True)
+class CorrectedClock:
+    """``base`` moved by ``offset``: a laptop's clock corrected by the county server's
+    time (the offset is the server's time minus the laptop's, measured at the last sync)."""
+
+    base: Clock
+    offset: timedelta
+
+    def now(self) -> datetime:
+        return self.base.now() + self.offset
+
+
+@dataclass(frozen=True)
 class FixedClock:
     """A clock that always says the same moment (tests, reproducible demos)."""
 

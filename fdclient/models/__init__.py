@@ -10,7 +10,9 @@ from fdclient.models.package import PackageItem, ServicePackage
 from fdclient.models.referral import Referral, SatisfactionSurvey
 from fdclient.models.resident import Diagnosis, HistoryEvent, Pregnancy, Resident
 from fdclient.models.service_plan import PlannedService
-from fdclient.models.staff import Staff, Team, TeamMember, team_villages
+from fdclient.models.settings_table import TownshipSetting
+from fdclient.models.staff import Staff, Team, TeamMember, TeamVillage, team_villages
+from fdclient.models.sync import ConflictRow, MergeTaskRow, NumberBlockRow, OutboxEntry, SyncRun
 from fdclient.models.visit import (
     DiabetesFollowup,
     ElderlyCheck,
@@ -24,6 +26,7 @@ from fdclient.models.visit import (
 __all__ = [
     "AuditEntry",
     "Base",
+    "ConflictRow",
     "Contract",
     "ContractMember",
     "ContractPackage",
@@ -36,6 +39,9 @@ __all__ = [
     "HypertensionFollowup",
     "LocalSetting",
     "Medication",
+    "MergeTaskRow",
+    "NumberBlockRow",
+    "OutboxEntry",
     "PackageItem",
     "PlannedService",
     "Pregnancy",
@@ -45,9 +51,12 @@ __all__ = [
     "ServicePackage",
     "ServiceRecord",
     "Staff",
+    "SyncRun",
     "Team",
     "TeamMember",
+    "TeamVillage",
     "Township",
+    "TownshipSetting",
     "Village",
     "Visit",
     "new_id",

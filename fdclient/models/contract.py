@@ -4,8 +4,9 @@ Status machine (checked by the contracts service; the database refuses impossibl
 ``draft → active → expired | renewed | terminated``. A household contract covers several
 members; each covered member has a row of its own so that one member can leave (death,
 moving out) while the household contract goes on, and so the database can guarantee one
-family doctor per resident at a time: a partial unique index allows one *active* covered
-row per resident.
+family doctor per resident at a time: the contracts service refuses a second *active*
+covered row per resident (not the database: rows pulled from another laptop must fit, and
+the county server opens a merge task for two active contracts).
 
 Each covered member gives a separate consent (PIPL art. 28-31): the member, a guardian
 (监护人) for a minor or a person without capacity, or the family representative for an
@@ -54,8 +55,9 @@ class Contract(Synced, Voidable, Base):
         ),
     )
 
-    #: Printed on the form; unique across the county.
-    contract_no: Mapped[str] = mapped_column(String(40), unique=True)
+    #: Printed on the form; unique across the county (numbers come from blocks reserved
+    #: from the server, fdclient.services.numbering; the server renumbers a duplicate).
+    contract_no: Mapped[str] = mapped_column(String(40), index=True)
     scope: Mapped[str] = mapped_column(String(10), default="household")
     household_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("households.id"), index=True, default=None)
     #: The family representative (家庭代表): a covered member or another member of the
@@ -81,7 +83,8 @@ class Contract(Synced, Voidable, Base):
     termination_reason: Mapped[str | None] = mapped_column(String(12), default=None)
     termination_note: Mapped[str | None] = mapped_column(String(200), default=None)
     #: The contract this one renews (续约), if any.
-    renewal_of_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("contracts.id"), unique=True, default=None)
+    #: The renewal service refuses a second renewal of one contract.
+    renewal_of_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("contracts.id"), index=True, default=None)
 
     members: Mapped[list[ContractMember]] = relationship(back_populates="contract")
     packages: Mapped[list[ContractPackage]] = relationship(back_populates="contract")
@@ -94,9 +97,9 @@ _GUARDIAN_COMPLETE = (
 )
 
 
-class ContractMember(Synced, Base):
+class ContractMember(Synced, Voidable, Base):
     __tablename__ = "contract_members"
-    __table_args__ = (
+    __table_args__ = voidable_args(
         CheckConstraint("ended_on IS NULL OR NOT is_active", name="ended_not_active"),
         CheckConstraint(codes.sql_in("consent_by", codes.CONSENT_BY, nullable=True), name="consent_by_code"),
         CheckConstraint("(consent_by IS NULL) = (consented_at IS NULL)", name="consent_has_time"),
@@ -113,9 +116,8 @@ class ContractMember(Synced, Base):
             name="guardian_only_with_guardian_consent",
         ),
         Index(
-            "uq_contract_members_active_resident",
+            "ix_contract_members_active_resident",
             "resident_id",
-            unique=True,
             sqlite_where=text("is_active"),
             postgresql_where=text("is_active"),
         ),
@@ -144,12 +146,12 @@ class ContractMember(Synced, Base):
     contract: Mapped[Contract] = relationship(back_populates="members")
 
 
-class ContractPackage(Synced, Base):
+class ContractPackage(Synced, Voidable, Base):
     """A package in a contract, with its fee per covered person and year and the split as
     agreed at signing (the totals are computed: fdclient.services.contracts.fees)."""
 
     __tablename__ = "contract_packages"
-    __table_args__ = (
+    __table_args__ = voidable_args(
         CheckConstraint(FEE_SPLIT_ADDS_UP, name="fee_split"),
         UniqueConstraint("contract_id", "package_id"),
     )

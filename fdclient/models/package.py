@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, Uu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fdclient.domain import codes
-from fdclient.models.base import Base, Synced
+from fdclient.models.base import Base, Synced, Voidable, voidable_args
 
 FEE_SPLIT_ADDS_UP = (
     "fee_total_fen = fee_insurance_fen + fee_public_health_fen + fee_resident_fen"
@@ -20,15 +20,17 @@ FEE_SPLIT_ADDS_UP = (
 )
 
 
-class ServicePackage(Synced, Base):
+class ServicePackage(Synced, Voidable, Base):
     __tablename__ = "service_packages"
-    __table_args__ = (
+    __table_args__ = voidable_args(
         CheckConstraint(codes.sql_in("kind", codes.PACKAGE_KIND), name="kind_code"),
         CheckConstraint(FEE_SPLIT_ADDS_UP, name="fee_split"),
         CheckConstraint("length(name) > 0", name="name_not_empty"),
     )
 
-    code: Mapped[str] = mapped_column(String(20), unique=True)
+    #: Unique: the packages service checks it (not the database: rows pulled from another
+    #: laptop must fit).
+    code: Mapped[str] = mapped_column(String(20), index=True)
     name: Mapped[str] = mapped_column(String(60))
     kind: Mapped[str] = mapped_column(String(12))
     #: The key population the package is for (a KeyPopulation value), None for everyone.
@@ -43,9 +45,9 @@ class ServicePackage(Synced, Base):
     items: Mapped[list[PackageItem]] = relationship(back_populates="package", order_by="PackageItem.position")
 
 
-class PackageItem(Synced, Base):
+class PackageItem(Synced, Voidable, Base):
     __tablename__ = "package_items"
-    __table_args__ = (
+    __table_args__ = voidable_args(
         CheckConstraint(codes.sql_in("service_kind", codes.SERVICE_KIND), name="service_kind_code"),
         CheckConstraint("times_per_year BETWEEN 1 AND 52", name="times_per_year_range"),
         UniqueConstraint("package_id", "position"),

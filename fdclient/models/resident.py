@@ -3,7 +3,9 @@ health service specification, 3rd edition (2017), with its national codes (DOMAI
 
 The ID number is an attribute with a type, not the key: newborns have none yet, and some
 residents carry a passport or a permit. At most one non-voided resident holds a given
-(type, number): the database enforces it with a partial unique index.
+(type, number): the residents service checks it before saving (the database does not:
+rows pulled from another laptop must fit, and the county server merges the same person
+registered twice).
 
 The record cover (封面) names the day the file was made (建档日期, ``registered_on``: coverage
 "as of a date" counts the residents registered by then), who made it (建档人) and the
@@ -83,10 +85,9 @@ class Resident(Synced, Voidable, Base):
         CheckConstraint(codes.sql_in("toilet", codes.TOILET, nullable=True), name="toilet_code"),
         CheckConstraint(codes.sql_in("livestock_pen", codes.LIVESTOCK_PEN, nullable=True), name="livestock_code"),
         Index(
-            "uq_residents_active_id_number",
+            "ix_residents_active_id_number",
             "id_type",
             "id_number",
-            unique=True,
             sqlite_where=text("voided_at IS NULL AND id_number IS NOT NULL"),
             postgresql_where=text("voided_at IS NULL AND id_number IS NOT NULL"),
         ),
@@ -122,7 +123,7 @@ class Resident(Synced, Voidable, Base):
     birth_date: Mapped[date] = mapped_column(index=True)
     id_type: Mapped[str] = mapped_column(String(2), default="01")
     id_number: Mapped[str | None] = mapped_column(String(30), default=None)
-    health_record_no: Mapped[str | None] = mapped_column(String(17), unique=True, default=None)
+    health_record_no: Mapped[str | None] = mapped_column(String(17), index=True, default=None)
     ethnicity: Mapped[str | None] = mapped_column(String(2), default="01")
     phone: Mapped[str | None] = mapped_column(String(30), default=None)
     contact_name: Mapped[str | None] = mapped_column(String(50), default=None)

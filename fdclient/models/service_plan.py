@@ -12,12 +12,12 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fdclient.domain import codes
-from fdclient.models.base import Base, Synced
+from fdclient.models.base import Base, Synced, Voidable, voidable_args
 
 
-class PlannedService(Synced, Base):
+class PlannedService(Synced, Voidable, Base):
     __tablename__ = "planned_services"
-    __table_args__ = (
+    __table_args__ = voidable_args(
         CheckConstraint(codes.sql_in("status", codes.PLANNED_SERVICE_STATUS), name="status_code"),
         CheckConstraint(codes.sql_in("service_kind", codes.SERVICE_KIND), name="service_kind_code"),
         CheckConstraint("(status = 'done') = (fulfilled_on IS NOT NULL)", name="done_has_date"),

@@ -33,14 +33,15 @@ class Visit(Synced, Voidable, Base):
         # Covers a patient's follow-ups in a period (voided_at, mode and id included so the
         # indicators never read the table for them).
         Index("ix_visits_resident_kind_date", "resident_id", "kind", "visit_date", "voided_at", "mode", "id"),
-        Index("uq_visits_record_revision", "record_id", "revision", unique=True),
+        # Not unique: two corrections of one visit made offline on two laptops both survive.
+        Index("ix_visits_record_revision", "record_id", "revision"),
     )
     __mapper_args__ = {"polymorphic_on": "kind"}
 
     #: Shared by every revision of one record; equals the first revision's id.
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     revision: Mapped[int] = mapped_column(default=1)
-    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("visits.id"), unique=True, default=None)
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("visits.id"), index=True, default=None)
     correction_reason: Mapped[str | None] = mapped_column(String(200), default=None)
 
     resident_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("residents.id"))

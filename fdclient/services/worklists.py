@@ -254,7 +254,7 @@ def _not_signed(session: Session, as_of: date, residents: Sequence[uuid.UUID] | 
         type_coerce(null(), Date).label("last_visit"),
         # The first team serving the village (for display; the filter takes any of them).
         select(func.min(team_villages.c.team_id))
-        .where(team_villages.c.village_id == r.c.village_id)
+        .where(team_villages.c.village_id == r.c.village_id, team_villages.c.voided_at.is_(None))
         .scalar_subquery()
         .label("team_id"),
         r.c.responsible_doctor_id.label("doctor_id"),
@@ -337,7 +337,11 @@ def _listing(session: Session, f: WorklistFilter, as_of: date, residents: Sequen
     if f.team_id is not None:
         if f.kind == WorklistKind.KEY_NOT_SIGNED:
             conditions.append(
-                exists().where(team_villages.c.team_id == f.team_id, team_villages.c.village_id == r.c.village_id)
+                exists().where(
+                    team_villages.c.team_id == f.team_id,
+                    team_villages.c.village_id == r.c.village_id,
+                    team_villages.c.voided_at.is_(None),
+                )
             )
         else:
             conditions.append(src.c.team_id == f.team_id)

@@ -219,4 +219,6 @@ def test_settings_are_listed_and_changed_by_administrators_only(run: Run, folder
     now = {s["key"]: s["value"] for s in json.loads(run(folder, "settings", "--json", user="doctor").out)}
     assert now["contract_default_term_years"] == 3 and now["contract_renewal_opens_days"] == 90
     audit = json.loads(run(folder, "audit", "--json", user="admin").out)
-    assert any(e["table"] == "local_settings" and "contract_default_term_years" in e["changes"] for e in audit)
+    assert any(
+        e["table"] == "township_settings" and e["changes"].get("key") == "contract_default_term_years" for e in audit
+    )

@@ -138,12 +138,14 @@ def contract_row(w: World, **overrides: Any) -> dict[str, Any]:
 # --- residents ---------------------------------------------------------------------------
 
 
-def test_two_non_voided_residents_cannot_share_an_id_number(conn: Connection, world: World) -> None:
-    refused(conn, insert(table(Resident)), resident_row(world, id_number=world.head_id_number))
+def test_rows_from_another_laptop_may_share_an_id_number_and_a_record_number(conn: Connection, world: World) -> None:
+    """The same person registered on two laptops: the database takes the pulled row (the
+    residents service refuses a duplicate on this laptop; the server merges the two)."""
+    head = conn.execute(select(table(Resident)).where(table(Resident).c.id == world.head_id)).one()
     accepted(
         conn,
         insert(table(Resident)),
-        resident_row(world, id_number=world.head_id_number, voided_at=NOW, void_reason="重复登记"),
+        resident_row(world, id_number=world.head_id_number, health_record_no=head.health_record_no),
     )
 
 
@@ -226,12 +228,29 @@ def test_a_township_code_is_nine_digits(conn: Connection, code: str) -> None:
 # --- contracts ---------------------------------------------------------------------------
 
 
-def test_a_resident_has_at_most_one_active_contract_member_row(conn: Connection, world: World) -> None:
-    other = contract_row(world, id=uuid.uuid4())
+def test_rows_from_another_laptop_may_cover_a_resident_twice(conn: Connection, world: World) -> None:
+    """Two active contracts of one resident signed offline on two laptops both fit (the
+    contracts service refuses it on one laptop; the server opens a merge task)."""
+    contract = conn.execute(select(table(Contract)).where(table(Contract).c.id == world.contract_id)).one()
+    other = contract_row(world, id=uuid.uuid4(), contract_no=contract.contract_no, renewal_of_id=world.contract_id)
     conn.execute(insert(table(Contract)), other)
     row = {"contract_id": other["id"], "resident_id": world.head_id}
-    refused(conn, insert(table(ContractMember)), {**row, "is_active": True})
-    accepted(conn, insert(table(ContractMember)), {**row, "is_active": False})
+    accepted(conn, insert(table(ContractMember)), {**row, "is_active": True})
+    refused(conn, insert(table(ContractMember)), {**row, "contract_id": world.contract_id})
+
+
+def test_a_void_of_a_contract_member_or_package_needs_a_reason(conn: Connection, world: World) -> None:
+    for model in (ContractMember, ContractPackage):
+        t = table(model)
+        refused(conn, update(t).where(t.c.contract_id == world.contract_id).values(voided_at=NOW))
+        accepted(
+            conn,
+            update(t)
+            .where(t.c.contract_id == world.contract_id, t.c.resident_id == world.head_id)
+            .values(voided_at=NOW, void_reason="录入错误")
+            if model is ContractMember
+            else update(t).where(t.c.contract_id == world.contract_id).values(voided_at=NOW, void_reason="录入错误"),
+        )
 
 
 def test_an_ended_member_is_not_active(conn: Connection, world: World) -> None:
@@ -346,3 +365,42 @@ def test_a_revision_after_the_first_supersedes_one(conn: Connection, world: Worl
     refused(conn, insert(t), {**row, "revision": 2})
     refused(conn, insert(t), {**row, "revision": 1, "supersedes_id": world.visit_id})
     accepted(conn, insert(t), {**row, "revision": 2, "supersedes_id": world.visit_id})
+
+
+def test_two_corrections_of_one_revision_made_offline_both_fit(conn: Connection, world: World) -> None:
+    t = table(Visit)
+    row = {
+        "record_id": world.visit_id,
+        "kind": "home_visit",
+        "resident_id": world.head_id,
+        "visit_date": date(2026, 2, 1),
+        "doctor_id": world.doctor_id,
+        "revision": 2,
+        "supersedes_id": world.visit_id,
+    }
+    conn.execute(insert(t), {**row, "id": uuid.uuid4()})
+    accepted(conn, insert(t), {**row, "id": uuid.uuid4()})
+
+
+# --- voidable reference data -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["staff", "teams", "team_members", "team_villages", "service_packages", "package_items", "planned_services"],
+)
+def test_a_void_of_reference_data_needs_a_reason(conn: Connection, world: World, name: str) -> None:
+    one = f"id = (SELECT id FROM {name} ORDER BY id LIMIT 1)"
+    refused(conn, text(f"UPDATE {name} SET voided_at = '2026-03-01 02:00:00' WHERE {one}"))
+    accepted(conn, text(f"UPDATE {name} SET voided_at = '2026-03-01 02:00:00', void_reason = '录入错误' WHERE {one}"))
+
+
+def test_townships_villages_and_cards_stay_unique(conn: Connection, world: World) -> None:
+    village = conn.execute(select(table(Village)).where(table(Village).c.id == world.village_id)).one()
+    refused(
+        conn,
+        insert(table(Village)),
+        {"township_id": world.township_id, "code": village.code, "name": "重复村", "record_segment": "199"},
+    )
+    conn.execute(text("UPDATE residents SET card_code = '123456789012' WHERE id = :id"), {"id": world.head_id.hex})
+    refused(conn, text("UPDATE residents SET card_code = '123456789012' WHERE id != :id"), {"id": world.head_id.hex})

@@ -178,15 +178,22 @@ def check_packages(
 def refuse_other_contracts(
     session: Session, members: Sequence[uuid.UUID], except_contract: uuid.UUID | None = None
 ) -> None:
-    """One family doctor per resident at a time: refuse a member already in another contract."""
+    """One family doctor per resident at a time: refuse a member already in another contract
+    (the service's check: the database does not refuse it, as rows pulled from another
+    laptop must fit; the county server opens a merge task for two active contracts)."""
     for resident_id in members:
-        row = session.execute(
+        query = (
             select(Contract, Staff.name)
             .join(ContractMember, ContractMember.contract_id == Contract.id)
             .join(Staff, Staff.id == Contract.doctor_id)
-            .where(ContractMember.resident_id == resident_id, ContractMember.is_active)
-        ).first()
-        if row is None or row.Contract.id == except_contract:
+            .where(
+                ContractMember.resident_id == resident_id, ContractMember.is_active, ContractMember.voided_at.is_(None)
+            )
+        )
+        if except_contract is not None:
+            query = query.where(Contract.id != except_contract)
+        row = session.execute(query.limit(1)).first()
+        if row is None:
             continue
         other, doctor = row
         raise RuleError(

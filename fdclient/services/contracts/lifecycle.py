@@ -41,7 +41,7 @@ from fdclient.domain.contract_states import check_transition, status_text
 from fdclient.domain.roles import Permission
 from fdclient.domain.time import china_date
 from fdclient.errors import RuleError, ValidationError
-from fdclient.models import Contract, ContractMember, ContractPackage, Resident, ServicePackage
+from fdclient.models import Contract, ContractMember, ContractPackage, Resident, ServicePackage, new_id
 from fdclient.services.contracts import plan as service_plan
 from fdclient.services.contracts.checks import (
     check_doctor,
@@ -163,13 +163,16 @@ def insert_contract(
     start_date: date,
     auto_renew: bool,
     channel: SigningChannel | str,
+    contract_id: uuid.UUID | None = None,
 ) -> Contract:
     """A new draft row with its number, members and packages (for drafting and renewal,
     which have checked the permission, the members, the representative, the doctor and
-    the packages)."""
+    the packages). ``contract_id``: a derived id (a renewal's, :func:`renewal_id`); its
+    members and packages then get ids derived from it too."""
     check_term(term_years)
     channel = check_channel(channel)
     contract = Contract(
+        id=contract_id or new_id(),
         contract_no=next_contract_no(session, store_township(session).code, start_date.year),
         scope=scope,
         household_id=household_id,
@@ -185,10 +188,11 @@ def insert_contract(
     )
     session.add(contract)
     for r in members:
-        contract.members.append(ContractMember(resident_id=r.id))
+        contract.members.append(ContractMember(id=contract_part_id(contract_id, "member", r.id), resident_id=r.id))
     for p in packages:
         contract.packages.append(
             ContractPackage(
+                id=contract_part_id(contract_id, "package", p.id),
                 package_id=p.id,
                 package=p,
                 fee_total_fen=p.fee_total_fen,
@@ -199,6 +203,22 @@ def insert_contract(
         )
     session.flush()
     return contract
+
+
+#: Fixed namespace of the ids derived from a contract (never change it).
+DERIVED_NAMESPACE = uuid.UUID("8a0f4d2c-6e1b-5f37-a9c4-1d2e3f4a5b6c")
+
+
+def renewal_id(old_id: uuid.UUID) -> uuid.UUID:
+    """The id of the contract renewing ``old_id``: the same on every laptop, so a contract
+    renewed on two laptops offline (the automatic renewal at expiry runs on each) is one
+    record to the county server, not two."""
+    return uuid.uuid5(DERIVED_NAMESPACE, f"renewal:{old_id.hex}")
+
+
+def contract_part_id(contract_id: uuid.UUID | None, part: str, key: uuid.UUID) -> uuid.UUID:
+    """A member's or package's row id: derived from a derived contract id, else new."""
+    return uuid.uuid5(DERIVED_NAMESPACE, f"{contract_id.hex}:{part}:{key.hex}") if contract_id else new_id()
 
 
 def draft_contract(
@@ -271,6 +291,8 @@ def void_draft(session: Session, contract_id: uuid.UUID, reason: str) -> Contrac
 def activate(session: Session, c: Contract, *, signed_at: datetime, consents: Mapping[uuid.UUID, GivenConsent]) -> None:
     """Cover the members with their consents and plan the services of a contract being
     signed or renewed."""
+    with session.no_autoflush:  # the status has moved; its consent is written below
+        refuse_other_contracts(session, [m.resident_id for m in c.members], except_contract=c.id)
     c.consent_given, c.consented_at, c.signed_at = True, max(at for _, at in consents.values()), signed_at
     for m in c.members:
         consent, at = consents[m.resident_id]

@@ -3,11 +3,13 @@
 prefix is the township's setting ``contract_number_prefix`` (QY by default): 1-8 letters
 or digits.
 
-The sequence is the highest number of that township and year in the store plus one. A
-write unit of work begins with ``BEGIN IMMEDIATE``, so it already holds SQLite's write
-lock when it reads that maximum: two writers in the same store cannot read the same one
-(no write statement to take the lock first is needed any more). The unique index on
-``contracts.contract_no`` is the last guard.
+An enrolled store takes the sequence from the blocks the county server reserved for it
+(fdclient.services.numbering), so laptops of one township never hand out the same number;
+a standalone store takes the highest number of that township and year in the store plus
+one. A write unit of work begins with ``BEGIN IMMEDIATE``, so it already holds SQLite's
+write lock when it reads that maximum: two writers in the same store cannot read the same
+one. The signing service checks the number is free before saving it (the database does
+not: rows pulled from another laptop must fit; the server renumbers a duplicate).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from fdclient.errors import RuleError
 from fdclient.models import Contract
+from fdclient.services import numbering
 from fdclient.settings import CONTRACT_NUMBER_PREFIX, get_setting
 from fdclient.text import msg
 
@@ -58,6 +61,8 @@ def next_contract_no(session: Session, township_code: str, year: int) -> str:
     """The next free contract number of ``township_code`` in ``year`` (call it in a write
     unit of work, which holds the write lock until it commits)."""
     letters = contract_number_prefix(session)
+    if numbering.is_enrolled(session):
+        return _reserved_contract_no(session, letters, township_code, year)
     prefix = f"{letters}-{township_code}-{year:04d}-"
     last = session.scalar(select(func.max(Contract.contract_no)).where(Contract.contract_no.like(prefix + "%")))
     sequence = 1
@@ -74,3 +79,23 @@ def next_contract_no(session: Session, township_code: str, year: int) -> str:
             )
         )
     return format_contract_no(township_code, year, sequence, letters)
+
+
+def _reserved_contract_no(session: Session, letters: str, township_code: str, year: int) -> str:
+    series = numbering.contract_series(letters, township_code, year)
+    while (sequence := numbering.take_number(session, series)) is not None:
+        number = format_contract_no(township_code, year, sequence, letters)
+        if 1 <= sequence < 10**SEQUENCE_DIGITS and not contract_no_used(session, number):
+            return number
+    raise RuleError(
+        msg(
+            "本机预留的签约协议编号已用完，请联网同步（数据同步页或 fdclient sync）后再签约。",
+            "This laptop has no reserved contract numbers left: connect and sync (the 数据同步 page or"
+            " fdclient sync), then sign.",
+        )
+    )
+
+
+def contract_no_used(session: Session, number: str) -> bool:
+    """Whether a contract of this store already has ``number``."""
+    return session.scalar(select(Contract.id).where(Contract.contract_no == number).limit(1)) is not None

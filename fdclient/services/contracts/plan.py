@@ -196,6 +196,20 @@ def package_years(package: ServicePackage, facts: PersonFacts, years: list[Cover
 
 # --- planning and closing ------------------------------------------------------------------------
 
+#: Fixed namespace of the planned services' ids (never change it: every laptop derives them).
+PLANNED_SERVICE_NAMESPACE = uuid.UUID("3c7b8f0e-52d4-5a61-8e2f-9b4d1c6a0e77")
+
+
+def planned_service_id(
+    contract_id: uuid.UUID, resident_id: uuid.UUID, package_item_id: uuid.UUID, year_first: date, sequence: int
+) -> uuid.UUID:
+    """The id of a derived planned service: the same on every laptop that derives it (the
+    ``sequence``-th service of a package item in the contract year starting on
+    ``year_first``, for one member of one contract), so two laptops planning one contract
+    offline make the same rows and the county server sees the second as a repeat."""
+    name = f"{contract_id.hex}:{resident_id.hex}:{package_item_id.hex}:{year_first.isoformat()}:{sequence}"
+    return uuid.uuid5(PLANNED_SERVICE_NAMESPACE, name)
+
 
 def plan_member(session: Session, contract: Contract, resident: Resident, joined_on: date | None) -> int:
     """Plan the services of one member of ``contract`` from ``joined_on`` (None: from the
@@ -205,9 +219,11 @@ def plan_member(session: Session, contract: Contract, resident: Resident, joined
     for year in covered_years(contract.start_date, contract.term_years, joined_on):
         tags = compute_tags(facts, year.since)
         for cp in contract.packages:
-            if not applies(cp.package.target_population, tags):
+            if cp.voided_at is not None or not applies(cp.package.target_population, tags):
                 continue
             for item in cp.package.items:
+                if item.voided_at is not None:
+                    continue
                 kind = ServiceKind(item.service_kind)
                 if not applies(SERVICE_POPULATION.get(kind), tags):
                     continue
@@ -218,8 +234,12 @@ def plan_member(session: Session, contract: Contract, resident: Resident, joined
                     start, end = max(start, year.since, first_day), min(end, last_day)
                     if start > end:
                         continue
+                    service_id = planned_service_id(contract.id, resident.id, item.id, year.first, sequence)
+                    if session.get(PlannedService, service_id) is not None:
+                        continue  # planned already (by this laptop or pulled from another)
                     session.add(
                         PlannedService(
+                            id=service_id,
                             contract_id=contract.id,
                             resident_id=resident.id,
                             package_item_id=item.id,

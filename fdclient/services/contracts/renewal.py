@@ -50,6 +50,7 @@ from fdclient.services.contracts.lifecycle import (
     contract_info,
     get_contract_row,
     insert_contract,
+    renewal_id,
     transition,
 )
 from fdclient.services.registry.residents import get_resident_row
@@ -88,6 +89,7 @@ def _renew(
     contract, for an automatic renewal); each other None takes the old contract's value
     (its active packages only)."""
     check_transition(old.contract_no, ContractStatus(old.status), ContractStatus.RENEWED)
+    _refuse_second_renewal(session, old)
     if member_ids is None:
         member_ids = _members_to_renew(session, old)
     if not member_ids:
@@ -131,6 +133,7 @@ def _renew(
         start_date=start,
         auto_renew=old.auto_renew,
         channel=channel,
+        contract_id=renewal_id(old.id),
     )
     new.renewal_of_id, new.consent_text_version = old.id, consent_text_version
     transition(new, ContractStatus.ACTIVE)
@@ -338,3 +341,20 @@ def expire_due_contracts(session: Session) -> ExpiryResult:
     _close_renewed(session, on)
     session.flush()
     return ExpiryResult(tuple(expired), tuple(renewed))
+
+
+def _refuse_second_renewal(session: Session, old: Contract) -> None:
+    """A contract is renewed once (the database does not refuse a second renewal: rows
+    pulled from another laptop must fit; the county server reconciles those)."""
+    renewal = session.scalar(
+        select(Contract.contract_no).where(Contract.renewal_of_id == old.id, Contract.voided_at.is_(None)).limit(1)
+    )
+    if renewal is not None:
+        raise RuleError(
+            msg(
+                "合同 {contract_no} 已经续约过（续约合同 {renewal}），不能再次续约。",
+                "Contract {contract_no} has already been renewed (contract {renewal}); it cannot be renewed again.",
+                contract_no=old.contract_no,
+                renewal=renewal,
+            )
+        )

@@ -163,16 +163,16 @@ def build_organisation(ctx: Context, names: NameMaker, village_count: int) -> Or
             )
         )
         for sid in (leader, team.nurse_id, team.public_health_id, *team.village_doctor_ids, specialist_id):
-            member_rows.append((team.id, sid))
-        served_rows.extend((team.id, v.id) for v in served)
+            member_rows.append((ids(), stamp, stamp, team.id, sid))
+        served_rows.extend((ids(), stamp, stamp, team.id, v.id) for v in served)
 
     village_rows = [(v.id, stamp, stamp, township.id_hex, v.code, v.name, v.record_segment) for v in villages]
     tables = [
         TableRows("villages", VILLAGE_COLUMNS, village_rows),
         TableRows("staff", STAFF_COLUMNS, staff_rows),
         TableRows("teams", TEAM_COLUMNS, team_rows),
-        TableRows("team_members", ("team_id", "staff_id"), member_rows),
-        TableRows("team_villages", ("team_id", "village_id"), served_rows),
+        TableRows("team_members", ("id", "created_at", "updated_at", "team_id", "staff_id"), member_rows),
+        TableRows("team_villages", ("id", "created_at", "updated_at", "team_id", "village_id"), served_rows),
     ]
     first = teams[0]
     on_laptop = (first.leader_id, *first.village_doctor_ids, first.nurse_id, first.public_health_id, specialist_id)

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from fdclient.models import LocalSetting
 from fdclient.services.township import store_township
-from fdclient.settings import SERVICE_HOURS, get_setting
+from fdclient.settings import SERVICE_HOURS, get_setting, is_set
 
 __all__ = ["Centre", "centre_details"]
 
@@ -30,7 +29,7 @@ def centre_details(session: Session) -> Centre:
     the contact cards)."""
     township = store_township(session)
     hours = get_setting(session, SERVICE_HOURS)
-    if session.get(LocalSetting, SERVICE_HOURS.row_key) is None and township.service_hours:
+    if not is_set(session, SERVICE_HOURS) and township.service_hours:
         hours = township.service_hours
     return Centre(
         county_name=township.county_name or "",

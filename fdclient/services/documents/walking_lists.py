@@ -164,7 +164,7 @@ def _villages(session: Session, village_code: str | None, team_id: uuid.UUID | N
     villages = session.scalars(
         select(Village)
         .join(team_villages, team_villages.c.village_id == Village.id)
-        .where(team_villages.c.team_id == team.id)
+        .where(team_villages.c.team_id == team.id, team_villages.c.voided_at.is_(None))
         .order_by(Village.code)
     ).all()
     return list(villages), team.name

@@ -35,6 +35,7 @@ from fdclient.domain.roles import Permission
 from fdclient.domain.validation import normalise_name
 from fdclient.errors import RuleError, ValidationError
 from fdclient.models import Household, Resident, Township, Village
+from fdclient.services import numbering
 from fdclient.services.lookup import fetch
 from fdclient.services.registry.pinyin import pinyin_of_name
 from fdclient.services.registry.record_cover import check_cover
@@ -227,11 +228,16 @@ def _apply(session: Session, r: Resident, data: ResidentInput, on: date, stored:
 def next_health_record_no(session: Session, village: Village) -> str:
     """The next free 17-digit health record number of ``village`` (voided ones stay used).
 
-    Read in a write unit of work, which holds the database's write lock from its start
-    (``BEGIN IMMEDIATE``): two writers cannot read the same maximum.
+    An enrolled store takes it from the blocks reserved from the county server
+    (fdclient.services.numbering) and refuses, in plain words, when none is left; a
+    standalone store takes its own highest number + 1. Read in a write unit of work, which
+    holds the database's write lock from its start (``BEGIN IMMEDIATE``): two writers
+    cannot read the same maximum.
     """
     township = fetch(session, Township, village.township_id, msg("该乡镇", "the township"), "village_id")
     prefix = township.code + village.record_segment
+    if numbering.is_enrolled(session):
+        return _reserved_record_no(session, prefix)
     last = session.scalar(
         select(func.max(Resident.health_record_no)).where(Resident.health_record_no.like(prefix + "%"))
     )
@@ -247,6 +253,26 @@ def next_health_record_no(session: Session, village: Village) -> str:
             )
         )
     return f"{prefix}{sequence:05d}"
+
+
+def _reserved_record_no(session: Session, prefix: str) -> str:
+    """The next number of the village's reserved blocks not used in this store."""
+    series = numbering.health_record_series(prefix[:9], prefix[9:])
+    while (sequence := numbering.take_number(session, series)) is not None:
+        number = f"{prefix}{sequence:05d}"
+        if 1 <= sequence <= 99_999 and not _record_no_used(session, number):
+            return number
+    raise RuleError(
+        msg(
+            "本机预留的健康档案编号已用完，请联网同步（数据同步页或 fdclient sync）后再登记。",
+            "This laptop has no reserved health record numbers left: connect and sync (the 数据同步 page or "
+            "fdclient sync), then register.",
+        )
+    )
+
+
+def _record_no_used(session: Session, number: str) -> bool:
+    return session.scalar(select(Resident.id).where(Resident.health_record_no == number).limit(1)) is not None
 
 
 # --- use cases -----------------------------------------------------------------------------

@@ -4,6 +4,9 @@ Every use case takes a write unit of work, flushes but never commits (the unit o
 does), and returns frozen dataclasses. Villages are township settings (``MANAGE_SETTINGS``);
 staff and teams are accounts (``MANAGE_ACCOUNTS``). :func:`get_team` and
 :func:`is_team_member` are row helpers for other services and check nothing.
+
+Membership and served villages are synced rows: removing a member or a village voids its
+row (who, when, why) so the removal reaches the other laptops; voided rows are ignored.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,10 +23,10 @@ from fdclient.domain.geography import validate_village_code, village_code_warnin
 from fdclient.domain.roles import Permission, Role
 from fdclient.domain.validation import normalise_name, normalise_phone
 from fdclient.errors import RuleError, ValidationError
-from fdclient.models import Staff, Team, TeamMember, Village
+from fdclient.models import Staff, Team, TeamMember, TeamVillage, Village
 from fdclient.services.lookup import fetch
 from fdclient.services.township import store_township
-from fdclient.store.context import require
+from fdclient.store.context import actor_id, now, require
 from fdclient.text import Text, msg
 
 #: Roles that may be named family doctor on a contract.
@@ -79,10 +83,18 @@ def team_info(t: Team) -> TeamInfo:
         name=t.name,
         leader_id=t.leader_id,
         phone=t.phone,
-        member_ids=tuple(m.staff_id for m in t.members),
-        village_ids=tuple(v.id for v in t.villages),
+        member_ids=tuple(m.staff_id for m in _current(t.member_rows)),
+        village_ids=tuple(v.village_id for v in _current(t.village_rows)),
         active=t.active,
     )
+
+
+_Row = TypeVar("_Row", TeamMember, TeamVillage)
+
+
+def _current(rows: Sequence[_Row]) -> list[_Row]:
+    """The rows not voided."""
+    return [r for r in rows if r.voided_at is None]
 
 
 def _optional_phone(text: str | None, field: str = "phone") -> str | None:
@@ -219,7 +231,7 @@ def create_team(
     for staff_id in dict.fromkeys([leader.id, *member_ids]):
         _add_member(team, _staff(session, staff_id))
     for village_id in dict.fromkeys(village_ids):
-        team.villages.append(_village(session, village_id))
+        _add_village(team, _village(session, village_id))
     session.flush()
     return team_info(team)
 
@@ -244,9 +256,15 @@ def _add_member(team: Team, staff: Staff) -> None:
                 team=team.name,
             )
         )
-    if any(m.staff_id == staff.id for m in team.members):
+    if is_team_member(team, staff.id):
         return
-    team.members.append(TeamMember(staff_id=staff.id))
+    team.member_rows.append(TeamMember(staff_id=staff.id))
+
+
+def _add_village(team: Team, village: Village) -> None:
+    if any(v.village_id == village.id for v in _current(team.village_rows)):
+        return
+    team.village_rows.append(TeamVillage(village_id=village.id))
 
 
 def add_team_member(session: Session, team_id: uuid.UUID, staff_id: uuid.UUID) -> TeamInfo:
@@ -262,12 +280,71 @@ def assign_villages(session: Session, team_id: uuid.UUID, village_ids: Sequence[
     require(session, Permission.MANAGE_ACCOUNTS)
     team = get_team(session, team_id)
     for village_id in village_ids:
-        village = _village(session, village_id)
-        if village not in team.villages:
-            team.villages.append(village)
+        _add_village(team, _village(session, village_id))
+    session.flush()
+    return team_info(team)
+
+
+def _removal_reason(reason: str) -> str:
+    text = reason.strip()
+    if not text:
+        raise ValidationError(msg("请填写原因。", "Give a reason."), field="reason")
+    if len(text) > 200:
+        raise ValidationError(msg("原因最多 200 个字。", "The reason is at most 200 characters."), field="reason")
+    return text
+
+
+def _void(session: Session, row: TeamMember | TeamVillage, reason: str) -> None:
+    row.voided_at, row.voided_by_id, row.void_reason = now(session), actor_id(session), reason
+
+
+def remove_team_member(session: Session, team_id: uuid.UUID, staff_id: uuid.UUID, reason: str) -> TeamInfo:
+    """Take a staff member off a team (the membership row is voided with who, when and
+    why). The leader stays a member: name another leader first."""
+    require(session, Permission.MANAGE_ACCOUNTS)
+    text = _removal_reason(reason)
+    team = get_team(session, team_id)
+    rows = [m for m in _current(team.member_rows) if m.staff_id == staff_id]
+    if not rows:
+        raise RuleError(
+            msg("该工作人员不是团队“{team}”的成员。", "The staff member is not in the team “{team}”.", team=team.name),
+            field="staff_id",
+        )
+    if team.leader_id == staff_id:
+        raise RuleError(
+            msg(
+                "团队长不能移出团队“{team}”：请先指定新的团队长。",
+                "The leader cannot leave the team “{team}”: name another leader first.",
+                team=team.name,
+            ),
+            field="staff_id",
+        )
+    for row in rows:
+        _void(session, row, text)
+    session.flush()
+    return team_info(team)
+
+
+def unassign_village(session: Session, team_id: uuid.UUID, village_id: uuid.UUID, reason: str) -> TeamInfo:
+    """The team no longer serves the village (its row is voided with who, when and why)."""
+    require(session, Permission.MANAGE_ACCOUNTS)
+    text = _removal_reason(reason)
+    team = get_team(session, team_id)
+    rows = [v for v in _current(team.village_rows) if v.village_id == village_id]
+    if not rows:
+        raise RuleError(
+            msg(
+                "团队“{team}”没有负责该村（居）委会。",
+                "The team “{team}” does not serve that village.",
+                team=team.name,
+            ),
+            field="village_id",
+        )
+    for row in rows:
+        _void(session, row, text)
     session.flush()
     return team_info(team)
 
 
 def is_team_member(team: Team, staff_id: uuid.UUID) -> bool:
-    return any(m.staff_id == staff_id for m in team.members)
+    return any(m.staff_id == staff_id for m in _current(team.member_rows))

@@ -142,4 +142,4 @@ def test_the_indexes_dropped_for_the_load_are_all_back(demo: Demo, tmp_path: Pat
     with new_store(tmp_path / "fresh") as fresh:
         fresh_store = rows(fresh, query)
     assert after_demo == fresh_store
-    assert any(name == "uq_contract_members_active_resident" for name, _ in after_demo)
+    assert any(name == "ix_contract_members_active_resident" for name, _ in after_demo)
