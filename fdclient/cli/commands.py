@@ -304,6 +304,12 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "print-contracts": _later("fdclient.cli.printing", "cmd_print_contracts"),
     "print-worklist": _later("fdclient.cli.printing", "cmd_print_worklist"),
     "print-cards": _later("fdclient.cli.cards", "cmd_print_cards"),
+    "enroll": _later("fdclient.cli.sync", "cmd_enroll"),
+    "sync": _later("fdclient.cli.sync", "cmd_sync"),
+    "conflicts": _later("fdclient.cli.sync", "cmd_conflicts"),
+    "resolve": _later("fdclient.cli.sync", "cmd_resolve"),
+    "merges": _later("fdclient.cli.sync", "cmd_merges"),
+    "merge": _later("fdclient.cli.sync", "cmd_merge"),
 }
 
 __all__ = ["COMMANDS", "FdError"]

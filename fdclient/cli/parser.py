@@ -218,6 +218,10 @@ def build_parser() -> Parser:
 
     _document_commands(command)
 
+    from fdclient.cli.sync import add_commands as add_sync_commands
+
+    add_sync_commands(command)
+
     p = command("settings", "查看乡镇设置；settings set KEY VALUE 修改一项（管理员）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     actions = p.add_subparsers(dest="settings_command", metavar="操作", parser_class=Parser)

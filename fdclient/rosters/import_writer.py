@@ -37,6 +37,7 @@ from fdclient.domain.key_populations import KeyPopulation, compute_tags
 from fdclient.errors import RuleError
 from fdclient.models import Village
 from fdclient.rosters.import_contracts import CHANNEL, PAPER_CONSENT, ContractPlan
+from fdclient.services import numbering
 from fdclient.services.contracts import plan as service_plan
 from fdclient.services.contracts.numbers import (
     contract_number_prefix,
@@ -52,6 +53,7 @@ from fdclient.services.registry.search import deferred_search_index
 from fdclient.services.township import store_township
 from fdclient.settings import CONTRACT_AUTO_RENEW, get_setting
 from fdclient.store.context import actor_id, now, today
+from fdclient.sync.capture import capture_many, snapshot_rows
 from fdclient.text import msg
 
 if TYPE_CHECKING:
@@ -122,14 +124,18 @@ class _Tables:
     def __init__(self, connection: Connection, counts: dict[str, int]) -> None:
         self.connection, self.counts = connection, counts
         self.after: dict[str, int] = {}
+        #: The ids inserted per table, in order (for the sync outbox).
+        self.ids: dict[str, list[str]] = {}
 
     def put(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
         run = self.connection.exec_driver_sql
         if table not in self.after:
             self.after[table] = int(run(f"SELECT coalesce(max(rowid), 0) FROM {table}").scalar_one())
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        ids = self.ids.setdefault(table, [])
         for batch in _batches(rows):
             run(sql, batch)
+            ids.extend(row[0] for row in batch)
             self.counts[table] = self.counts.get(table, 0) + len(batch)
 
     def verify(self) -> None:
@@ -161,6 +167,8 @@ def write_plan(session: Session, plan: ImportPlan) -> dict[str, int]:
     new = [c for c in plan.residents if c.stored is None]
     deferral = deferred_search_index(connection) if len(new) >= DEFERRED_SEARCH_FROM else nullcontext()
     township = store_township(session)
+    # An enrolled store queues every row written here for the county server.
+    updated_before = snapshot_rows(session, "residents", [c.id for c in plan.residents if c.stored is not None])
     with deferral, checks_skipped(connection):
         tables.put(
             "villages",
@@ -185,6 +193,7 @@ def write_plan(session: Session, plan: ImportPlan) -> dict[str, int]:
         counts["residents_updated"] = _update_residents(connection, plan, stamp)
         _contracts(session, plan, stamp, tables, ids)
         tables.verify()
+    capture_many(session, tables.ids, {"residents": updated_before})
     return counts
 
 
@@ -197,29 +206,39 @@ def _resident_rows(session: Session, new: list[Any], stamp: str) -> Iterator[tup
     for village_id, changes in by_village.items():
         village = session.get(Village, village_id)
         assert village is not None
-        first = next_health_record_no(session, village)
-        prefix, sequence = first[:-5], int(first[-5:])
-        if sequence + len(changes) - 1 > 99_999:
-            raise RuleError(
-                msg(
-                    "{village} 的健康档案编号不够 {n} 位新居民使用（{prefix}99999 为止），请联系县级信息科。",
-                    "The health record numbers of {village} do not suffice for {n} new residents (up to "
-                    "{prefix}99999): contact the county's IT department.",
-                    village=village.name,
-                    n=len(changes),
-                    prefix=prefix,
-                )
-            )
-        for offset, c in enumerate(changes):
+        numbers = _record_numbers(session, village, len(changes))
+        for c, number in zip(changes, numbers, strict=True):
             v = c.changes
             pinyin, initials = pinyin_of_name(v["name"])
             yield (
                 c.id.hex, stamp, stamp, village_id.hex, c.household.id.hex if c.household else None,
                 v["relationship_to_head"], v["name"], pinyin, initials, v["sex"], v["birth_date"].isoformat(), "01",
-                v["id_number"], f"{prefix}{sequence + offset:05d}", "01", v["phone"], "1", "", "", "", "", "", "",
+                v["id_number"], number, "01", v["phone"], "1", "", "", "", "", "", "",
                 "", _code_set(v.get("disabilities", ())), _code_set(v.get("relief_statuses", ())),
                 *(int(bool(v.get(flag))) for flag in _FLAGS), on, registrar, "active",
             )  # fmt: skip
+
+
+def _record_numbers(session: Session, village: Village, count: int) -> list[str]:
+    """``count`` health record numbers of ``village``: on an enrolled laptop one by one from
+    the blocks reserved from the county server (a plain refusal when they run out); on a
+    standalone store the next ``count`` after its highest."""
+    if numbering.is_enrolled(session):
+        return [next_health_record_no(session, village) for _ in range(count)]
+    first = next_health_record_no(session, village)
+    prefix, sequence = first[:-5], int(first[-5:])
+    if sequence + count - 1 > 99_999:
+        raise RuleError(
+            msg(
+                "{village} 的健康档案编号不够 {n} 位新居民使用（{prefix}99999 为止），请联系县级信息科。",
+                "The health record numbers of {village} do not suffice for {n} new residents (up to "
+                "{prefix}99999): contact the county's IT department.",
+                village=village.name,
+                n=count,
+                prefix=prefix,
+            )
+        )
+    return [f"{prefix}{sequence + offset:05d}" for offset in range(count)]
 
 
 def _update_residents(connection: Connection, plan: ImportPlan, stamp: str) -> int:
@@ -249,8 +268,12 @@ def _contracts(session: Session, plan: ImportPlan, stamp: str, tables: _Tables, 
     ordered = sorted(plan.contracts, key=lambda c: (c.signed_at, c.id))
     sequences: dict[int, int] = {}
     numbers = []
+    enrolled = numbering.is_enrolled(session)
     for c in ordered:
         year = c.start.year
+        if enrolled:  # one by one from the blocks reserved from the county server
+            numbers.append(next_contract_no(session, township_code, year))
+            continue
         if year not in sequences:
             parsed = parse_contract_no(next_contract_no(session, township_code, year))
             assert parsed is not None

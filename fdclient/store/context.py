@@ -42,6 +42,9 @@ class UnitContext:
     device_id: uuid.UUID | None
     clock: Clock
     writable: bool
+    #: Whether changes to synced tables go to the sync outbox (off while the sync engine
+    #: writes what it pulled: those changes came from the server).
+    capture: bool = True
 
 
 def context_of(session: Session) -> UnitContext:

@@ -17,6 +17,7 @@ import dataclasses
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from fdclient.domain.accounts import check_new_password, normalise_username
 from fdclient.domain.codes import AuditAction
 from fdclient.domain.geography import validate_township
 from fdclient.domain.roles import Role
-from fdclient.domain.time import Clock, SystemClock
+from fdclient.domain.time import Clock, CorrectedClock, SystemClock
 from fdclient.errors import (
     SignInError,
     StoreDamagedError,
@@ -112,6 +113,8 @@ class Identity:
     township_code: str
     township_name: str
     device_id: uuid.UUID
+    #: The correction of the laptop's clock by the server's time (``sync.clock_offset_ms``).
+    clock_offset: timedelta | None = None
 
 
 def read_identity(engine: Engine, paths: StorePaths) -> Identity:
@@ -130,7 +133,19 @@ def read_identity(engine: Engine, paths: StorePaths) -> Identity:
         raise StoreDamagedError(
             failures.damaged_message(paths, msg("（数据库中没有所属乡镇的记录。）", "(It records no township.)"))
         )
-    return Identity(township.id, township.code, township.name, uuid.UUID(str(settings[local.DEVICE_ID])))
+    offset = settings.get(local.CLOCK_OFFSET_MS)
+    return Identity(
+        township.id,
+        township.code,
+        township.name,
+        uuid.UUID(str(settings[local.DEVICE_ID])),
+        timedelta(milliseconds=int(offset)) if isinstance(offset, (int, float)) and offset else None,
+    )
+
+
+def corrected(clock: Clock, identity: Identity) -> Clock:
+    """``clock`` corrected by the server's time measured at the last sync, if any."""
+    return CorrectedClock(clock, identity.clock_offset) if identity.clock_offset else clock
 
 
 def account_actor(engine: Engine, paths: StorePaths, username: str) -> Actor:
@@ -195,6 +210,7 @@ def open_store(
                 backup = _automatic_backup(engine, key, paths, clock, "pre-migration", revision, identity)
                 migrate(engine, paths)
         identity = read_identity(engine, paths)
+        clock = corrected(clock, identity)
         actor = account_actor(engine, paths, key.username)
         info = StoreInfo(
             paths.database,
@@ -258,6 +274,17 @@ def _record_sign_in(store: Store) -> None:
 # --- creating a store -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NewIdentity:
+    """Ids a new store takes instead of fresh ones (None: a fresh id)."""
+
+    township_id: uuid.UUID | None = None
+    staff_id: uuid.UUID | None = None
+    role: Role = Role.ADMIN
+    staff_name: str | None = None
+    device_id: uuid.UUID | None = None
+
+
 def create_store(
     data_dir: Path,
     township_code: str,
@@ -267,12 +294,15 @@ def create_store(
     admin_password: str,
     clock: Clock | None = None,
     populate: Callable[[Store], None] | None = None,
+    identity: NewIdentity | None = None,
     **township: str,
 ) -> Store:
     """A new store for one township with its first administrator, opened as them.
 
     ``populate`` (the demo) may fill the new store before it is moved into place. The
     data folder must have no store; files a crash left there are removed first.
+    ``identity``: the ids the county server gave (a laptop enrolled on an empty folder:
+    its township's id, the enrolled user's staff id and role, the device id).
     """
     clock = clock or SystemClock()
     code, name = validate_township(township_code, township_name)
@@ -300,7 +330,7 @@ def create_store(
         try:
             with files.open_private(partial_keyring) as fh:
                 fh.write(keyring.to_bytes())
-            _build(build_paths, key, clock, code, name, username, township, populate)
+            _build(build_paths, key, clock, code, name, username, township, populate, identity or NewIdentity())
             files.swap_into_place(
                 paths,
                 [(partial_db, paths.database), (partial_keyring, paths.keyring)],
@@ -323,6 +353,7 @@ def _build(
     username: str,
     township: dict[str, str],
     populate: Callable[[Store], None] | None,
+    identity: NewIdentity,
 ) -> None:
     """Build a complete store under the partial names of ``build_paths`` and close it."""
     path = build_paths.database
@@ -330,15 +361,18 @@ def _build(
     engine = make_engine(path, key)
     try:
         migrate(engine, build_paths)
-        township_id, admin_id, device_id = new_id(), new_id(), new_id()
-        admin = Actor(admin_id, username, "管理员", Role.ADMIN)
+        township_id = identity.township_id or new_id()
+        admin_id = identity.staff_id or new_id()
+        device_id = identity.device_id or new_id()
+        role, staff_name = identity.role, identity.staff_name or "管理员"
+        admin = Actor(admin_id, username, staff_name, role)
         info = StoreInfo(path, township_id, code, name, device_id, migrations.SCHEMA_HEAD, None)
         # The township and the administrator are audited as the administrator's.
         store = Store(engine, build_paths, info, admin, clock, key)
         with store.write() as session:
             session.add(Township(id=township_id, code=code, name=name, **township))
             session.flush()
-            session.add(Staff(id=admin_id, township_id=township_id, name="管理员", role=Role.ADMIN, username=username))
+            session.add(Staff(id=admin_id, township_id=township_id, name=staff_name, role=role, username=username))
             session.add(LocalSetting(key=local.TOWNSHIP_ID, value=str(township_id)))
             session.add(LocalSetting(key=local.DEVICE_ID, value=str(device_id)))
         if populate is not None:

@@ -30,6 +30,7 @@ from fdclient.store.context import CONTEXT_KEY, Actor, UnitContext, context_of
 from fdclient.store.engine import BEGIN_MODE
 from fdclient.store.files import FolderLock
 from fdclient.store.keyring import StoreKey
+from fdclient.sync import capture
 
 #: The one session factory: every session it makes writes its changes to the audit trail.
 _SESSIONS: sessionmaker[Session] = sessionmaker(expire_on_commit=False)
@@ -43,6 +44,10 @@ def _lend_clock(session: Session, _transaction: object, connection: Connection) 
 event.listen(_SESSIONS, "after_begin", _lend_clock)
 event.listen(_SESSIONS, "before_flush", field_guard.before_flush)
 event.listen(_SESSIONS, "before_flush", audit_trail.before_flush)
+# The sync outbox (fdclient.sync.capture): rows as they were before the flush, then the
+# entries from the rows as the flush left them, in the flush's transaction.
+event.listen(_SESSIONS, "before_flush", capture.before_flush)
+event.listen(_SESSIONS, "after_flush", capture.after_flush)
 
 
 @dataclass(frozen=True)
@@ -95,13 +100,16 @@ class Store:
         """The unwrapped store key (None for a plain store), for keying a backup copy."""
         return self._key
 
-    def _context(self, writable: bool) -> UnitContext:
-        return UnitContext(self.actor, self.info.device_id, self.clock, writable)
+    def _context(self, writable: bool, capture: bool = True) -> UnitContext:
+        return UnitContext(self.actor, self.info.device_id, self.clock, writable, capture)
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
-        """A unit of work that writes: committed at the end of a clean block."""
-        session = _SESSIONS(bind=self._write_bind, info={CONTEXT_KEY: self._context(True)})
+    def write(self, *, capture: bool = True) -> Iterator[Session]:
+        """A unit of work that writes: committed at the end of a clean block.
+
+        ``capture=False``: its changes to synced tables are not queued for the county
+        server (the sync engine writing what the server sent)."""
+        session = _SESSIONS(bind=self._write_bind, info={CONTEXT_KEY: self._context(True, capture)})
         try:
             with failures.database_errors(self.paths):
                 try:
@@ -112,6 +120,25 @@ class Store:
                     raise
         finally:
             session.close()
+
+    @contextlib.contextmanager
+    def apply(self) -> Iterator[Connection]:
+        """A write transaction on a connection of its own with foreign keys off, for the
+        sync engine's pulled pages: they are consistent as a whole on the server but name
+        rows in cycles (a household's head, the head's household) and arrive table by
+        table. Nothing written here is captured; the block commits when it ends cleanly."""
+        with failures.database_errors(self.paths), self._write_bind.connect() as conn:
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            # Outside a transaction (SQLite ignores the pragma inside one).
+            driver.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with conn.begin():
+                    conn.info[CLOCK_KEY] = self.clock
+                    yield conn
+            finally:
+                if not conn.invalidated:
+                    driver.execute("PRAGMA foreign_keys = ON")
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:

@@ -40,6 +40,9 @@ from fdclient.store import Store
 from fdclient.store.audit_trail import record_event
 from fdclient.store.context import require, today
 from fdclient.store.signin import read_keyring
+from fdclient.sync.capture import capture_many, snapshot_rows
+from fdclient.sync.state import is_enrolled
+from fdclient.sync.tables import has_version, table_named
 from fdclient.text import Text, msg
 
 __all__ = [
@@ -208,7 +211,10 @@ def generate_demo(
         ensure_empty(connection)
         with collector_paused(), village_source(plan, parallel=in_child) as source:
             report = write_parts(connection, chain([plan.head], source), DEMO_TABLES)
+        before = snapshot_rows(session, "townships", [store.info.township_id])
         _record(session, plan, report, store, seed=seed, as_of=as_of, villages=villages, households=households)
+        # An enrolled store queues the whole demo for the county server (a no-op otherwise).
+        capture_many(session, {name: _all_ids(connection, name) for name in DEMO_TABLES}, {"townships": before})
         if password is not None and plan.org.accounts:
             assert store.key is not None
             keyring = read_keyring(store.paths)
@@ -232,6 +238,13 @@ def generate_demo(
         waited_seconds=report.waited_seconds,
         built_here_seconds=source.built_here_seconds,
     )
+
+
+def _all_ids(connection: Connection, name: str) -> list[str]:
+    if name == "townships" or table_named(name) is None or not is_enrolled(connection):
+        return []
+    where = " WHERE server_version IS NULL" if has_version(name) else ""
+    return [row[0] for row in connection.exec_driver_sql(f"SELECT id FROM {name}{where}")]
 
 
 def _record(session: Session, plan: DemoPlan, report: WriteReport, store: Store, **arguments: object) -> None:

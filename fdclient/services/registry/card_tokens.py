@@ -32,6 +32,7 @@ from fdclient.models import Resident
 from fdclient.services.lookup import fetch
 from fdclient.store.audit_trail import record_event
 from fdclient.store.context import now, require
+from fdclient.sync.capture import capture_rows, snapshot_rows
 from fdclient.text import msg
 
 __all__ = ["CardHolder", "CardNumbers", "ensure_card_tokens", "find_by_card", "reissue_card"]
@@ -90,11 +91,13 @@ def _write(session: Session, numbers: dict[uuid.UUID, CardNumbers]) -> None:
     if not numbers:
         return
     stamp = now(session)
+    before = snapshot_rows(session, "residents", numbers)  # for the sync outbox (enrolled stores)
     session.execute(
         update(Resident),
         [{"id": rid, "card_token": n.token, "card_code": n.code, "updated_at": stamp} for rid, n in numbers.items()],
         execution_options={"synchronize_session": False},
     )
+    capture_rows(session, "residents", [], before=before)
 
 
 def ensure_card_tokens(session: Session, resident_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, CardNumbers]:
