@@ -208,8 +208,8 @@ cmd_test() {
     ensure_packages "${CHECK_PACKAGES[@]}"
     setup
     say "checking the code: ruff (lint, imports, format) and mypy"
-    "$VENV/bin/ruff" check fdclient tests bench
-    "$VENV/bin/ruff" format --check fdclient tests bench
+    "$VENV/bin/ruff" check fdclient fdserver tests bench
+    "$VENV/bin/ruff" format --check fdclient fdserver tests bench
     "$VENV/bin/mypy"
     say "running the tests"
     QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@"

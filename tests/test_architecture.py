@@ -244,3 +244,22 @@ def test_user_errors_carry_both_languages() -> None:
             ):
                 offenders.append(f"{relative}:{node.lineno} {node.func.id}(<plain text>)")
     assert not offenders, "build user errors with fdclient.text.msg(zh, en):\n" + "\n".join(offenders)
+
+
+def test_the_server_uses_only_the_shared_parts_of_fdclient() -> None:
+    """fdserver imports the rules, the table definitions and the wire format, never the
+    laptop's store, services, documents or command line (ARCHITECTURE.md §1)."""
+    allowed = (
+        "fdclient.domain",
+        "fdclient.errors",
+        "fdclient.models",
+        "fdclient.sync.protocol",
+        "fdclient.sync.tables",
+        "fdclient.text",
+    )
+    offenders = [
+        f"{path.relative_to(REPO)}:{lineno} imports {module}"
+        for path, lineno, module in _imports_of("fdserver")
+        if module.startswith("fdclient") and module != "fdclient" and not module.startswith(allowed)
+    ]
+    assert not offenders, "fdserver may import only the shared parts of fdclient:\n" + "\n".join(offenders)

@@ -1,0 +1,1 @@
+"""The HTTP endpoints under ``/api/v1`` (one router per subject), mounted by fdserver.app."""
