@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fdclient import i18n, text
@@ -97,31 +97,20 @@ def _save_screenshot(window: MainWindow, path: Path) -> bool:
     return window.grab().save(str(path), "PNG")
 
 
-#: The pages of later issues: name, title and what will be there.
-_COMING: tuple[tuple[str, str, str], ...] = (
-    (
-        "sync",
-        str(QT_TRANSLATE_NOOP("Pages", "Sync")),
-        str(QT_TRANSLATE_NOOP("Pages", "Synchronisation with the county server.")),
-    ),
-)
-
-
 def build_pages(
     summary: TownshipSummary, session: UiSession | None, opening: OpeningFigures | None = None
 ) -> list[Page]:
     """The pages of the main window in navigation order (the dashboard shows the snapshot
     of *opening* until it has computed today's figures, with its target lines)."""
-    from fdclient.ui.pages.base import PlaceholderPage
     from fdclient.ui.pages.contracts import ContractsPage
     from fdclient.ui.pages.dashboard import DashboardPage
     from fdclient.ui.pages.reports import ReportsPage
     from fdclient.ui.pages.residents import ResidentsPage
     from fdclient.ui.pages.settings import SettingsPage
+    from fdclient.ui.pages.sync import SyncPage
     from fdclient.ui.pages.visits import VisitsPage
     from fdclient.ui.pages.worklists import WorklistsPage
 
-    (sync,) = (PlaceholderPage(*coming) for coming in _COMING)
     return [
         DashboardPage(
             summary,
@@ -134,7 +123,7 @@ def build_pages(
         VisitsPage(session),
         WorklistsPage(session),
         ReportsPage(session),
-        sync,
+        SyncPage(session),
         SettingsPage(session),
     ]
 
@@ -204,6 +193,7 @@ def start_session_controls(
     from fdclient.ui.lock import IdleLock
     from fdclient.ui.operations.session import check_password, sign_out
     from fdclient.ui.pages.settings import SettingsPage
+    from fdclient.ui.pages.sync import SyncPage
 
     actor = session.actor
 
@@ -226,6 +216,8 @@ def start_session_controls(
         if isinstance(page, SettingsPage):
             page.language_chosen.connect(languages.switch)
             page.idle_lock_changed.connect(lock.set_minutes)
+        if isinstance(page, SyncPage) and page.controller is not None:
+            page.controller.start_background()  # soon after sign-in, then every few minutes
     return lock
 
 

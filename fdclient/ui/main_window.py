@@ -161,6 +161,14 @@ class MainWindow(QMainWindow):
         self.unsynced_label.setObjectName("unsyncedStatus")
         for label in (self.staff_label, self.today_label, self.connectivity_label, self.unsynced_label):
             self.statusBar().addPermanentWidget(label)
+        # A page may report to the status bar (数据同步: the sync state and the conflicts
+        # badge); it then stands in for the connectivity and unsynced-changes placeholders.
+        for page in self.pages:
+            indicator = getattr(page, "status_widget", lambda: None)()
+            if indicator is not None:
+                self.connectivity_label.hide()
+                self.unsynced_label.hide()
+                self.statusBar().addPermanentWidget(indicator)
 
         self.resize(SMALLEST_SCREEN)
         self._shown = False

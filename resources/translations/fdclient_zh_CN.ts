@@ -37,6 +37,33 @@
     </message>
 </context>
 <context>
+    <name>Conflicts</name>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>This laptop</source>
+        <translation>本机的值</translation>
+    </message>
+    <message>
+        <source>Other side</source>
+        <translation>对方的值</translation>
+    </message>
+    <message>
+        <source>Edited after it was voided</source>
+        <translation>作废后又被修改</translation>
+    </message>
+</context>
+<context>
     <name>Contracts</name>
     <message>
         <source>The operation failed; nothing was saved. Please try again.</source>
@@ -621,6 +648,53 @@
     </message>
 </context>
 <context>
+    <name>MergeTasks</name>
+    <message>
+        <source>Same person?</source>
+        <translation>是否同一人？</translation>
+    </message>
+    <message>
+        <source>Two active contracts</source>
+        <translation>两份有效签约</translation>
+    </message>
+    <message>
+        <source>To decide</source>
+        <translation>待决定</translation>
+    </message>
+    <message>
+        <source>Merged</source>
+        <translation>已合并</translation>
+    </message>
+    <message>
+        <source>Kept apart</source>
+        <translation>不是同一人</translation>
+    </message>
+    <message>
+        <source>Merge undone</source>
+        <translation>已撤销合并</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Record kept</source>
+        <translation>保留的档案</translation>
+    </message>
+    <message>
+        <source>Other record</source>
+        <translation>另一份档案</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
     <name>Operations</name>
     <message>
         <source>Something went wrong; nothing was changed. The log has details.</source>
@@ -664,12 +738,7 @@
     </message>
     <message>
         <source>Sync</source>
-        <extracomment>How long the screenshot mode waits for the page to load its figures. … and at least this long, for the reads a page makes as it is shown. The pages of later issues: name, title and what will be there.</extracomment>
         <translation>数据同步</translation>
-    </message>
-    <message>
-        <source>Synchronisation with the county server.</source>
-        <translation>与县级服务器同步数据。</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -846,6 +915,45 @@
     <message>
         <source>Cancel (Esc)</source>
         <translation>取消（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>RejectedEntries</name>
+    <message>
+        <source>Changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>修改时间</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>New record</source>
+        <translation>新记录</translation>
+    </message>
+    <message>
+        <source>Conflict decision</source>
+        <translation>冲突处理</translation>
+    </message>
+    <message>
+        <source>Merge decision</source>
+        <translation>合并决定</translation>
+    </message>
+    <message>
+        <source>{what}: {fields}</source>
+        <translation>{what}：{fields}</translation>
     </message>
 </context>
 <context>
@@ -2561,6 +2669,7 @@
     <name>SignInDialog</name>
     <message>
         <source>Sign-in needed: set FDCLIENT_USER and FDCLIENT_PASSWORD.</source>
+        <extracomment>How long the screenshot mode waits for the page to load its figures. … and at least this long, for the reads a page makes as it is shown.</extracomment>
         <translation>需要登录：请设置 FDCLIENT_USER 和 FDCLIENT_PASSWORD。</translation>
     </message>
     <message>
@@ -2625,6 +2734,479 @@
     <message>
         <source>Write the date as 2026-06-01.</source>
         <translation>请按 2026-06-01 的格式填写日期。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncFields</name>
+    <message>
+        <source>Name</source>
+        <extracomment>Fields a conflict is most often about.</extracomment>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村（居）</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>家庭</translation>
+    </message>
+    <message>
+        <source>Head of household</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+</context>
+<context>
+    <name>SyncHistory</name>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>收到</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>拒收</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>SyncIndicator</name>
+    <message>
+        <source>Syncing…</source>
+        <translation>同步中…</translation>
+    </message>
+    <message>
+        <source>Authorisation revoked</source>
+        <translation>授权已撤销</translation>
+    </message>
+    <message>
+        <source>Not connected to a server</source>
+        <translation>未接入服务器</translation>
+    </message>
+    <message>
+        <source>Offline · {n} to upload</source>
+        <translation>离线 · {n} 项待上传</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>{n} to upload</source>
+        <translation>{n} 项待上传</translation>
+    </message>
+    <message>
+        <source>Synced {time}</source>
+        <translation>已同步 {time}</translation>
+    </message>
+    <message>
+        <source>Never synced</source>
+        <translation>尚未同步</translation>
+    </message>
+    <message>
+        <source>{n} conflicts</source>
+        <extracomment>The user clicked the badge: show the conflicts (or merge tasks) on the sync page.</extracomment>
+        <translation>{n} 个冲突</translation>
+    </message>
+    <message>
+        <source>{n} to merge</source>
+        <translation>{n} 个待合并</translation>
+    </message>
+    <message>
+        <source>Open the conflicts on the Sync page</source>
+        <translation>在“数据同步”页查看冲突</translation>
+    </message>
+    <message>
+        <source>This laptop keeps its data alone. The Sync page says how to connect it.</source>
+        <translation>这台电脑的数据只保存在本机。“数据同步”页说明了如何接入服务器。</translation>
+    </message>
+    <message>
+        <source>The county server no longer accepts this laptop. See the Sync page.</source>
+        <translation>县级服务器已不再接受这台电脑，请看“数据同步”页。</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Your data is safe here and syncs when online.</source>
+        <translation>连不上服务器。本机数据安全，联网后会自动同步。</translation>
+    </message>
+    <message>
+        <source>Sync state with the county server</source>
+        <translation>与县级服务器的同步状态</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>Contacting the server…</source>
+        <extracomment>Minutes between two automatic syncs of an enrolled laptop (0: only by hand). A preference of this laptop (``ui.ini``), like the idle lock. The first automatic sync after sign-in waits this long (the window is drawn first).</extracomment>
+        <translation>正在连接服务器…</translation>
+    </message>
+    <message>
+        <source>Uploading changes…</source>
+        <translation>正在上传本机的修改…</translation>
+    </message>
+    <message>
+        <source>First sync: downloading the township…</source>
+        <translation>首次同步：正在下载全乡镇的数据…</translation>
+    </message>
+    <message>
+        <source>Downloading changes…</source>
+        <translation>正在下载其他电脑的修改…</translation>
+    </message>
+    <message>
+        <source>The server was restored: syncing everything again…</source>
+        <translation>服务器已从备份恢复：正在重新同步全部数据…</translation>
+    </message>
+    <message>
+        <source>Sync cancelled. What was already sent or received is kept; the rest goes next time.</source>
+        <extracomment>A fresh :class:`SyncOverview` was read. A run started (True) or ended (False). ``(done, total, text)`` of the run under way (total 0: no count yet). A run ended well: its SyncReport. A run ended badly: the error and the message to show (empty for a quiet failure). The server could not be reached (True) or was reached (False). The connection to the server (None: one to the enrolled server&apos;s address per run).</extracomment>
+        <translation>同步已取消。已经上传或下载的内容都已保存，其余的下次同步时继续。</translation>
+    </message>
+    <message>
+        <source>This laptop is not connected to a county server: its data stays here only. To connect it, ask the county administrator for an enrolment code, then run in a terminal:</source>
+        <translation>这台电脑还没有接入县级服务器：数据只保存在本机。要接入，请向县里的管理员要一个注册码，然后在命令行运行：</translation>
+    </message>
+    <message>
+        <source>Your data is kept and uploaded with the first sync.</source>
+        <translation>本机已有的数据会保留，并在第一次同步时上传。</translation>
+    </message>
+    <message>
+        <source>The county server no longer accepts this laptop (authorisation revoked). Nothing here is lost: the data and the changes not yet uploaded stay on this laptop. Ask the county administrator for a new enrolment code and enrol again; meanwhile you can export the roster and make backups.</source>
+        <translation>县级服务器已不再接受这台电脑（授权已撤销）。本机的数据不会丢失：数据和尚未上传的修改都保留在这台电脑上。请向县里的管理员要一个新的注册码重新注册；在此之前可以导出花名册、做备份。</translation>
+    </message>
+    <message>
+        <source>Sync &amp;state</source>
+        <translation>同步状态(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Conflicts ({n})</source>
+        <translation>冲突(&amp;C)（{n}）</translation>
+    </message>
+    <message>
+        <source>&amp;Conflicts</source>
+        <translation>冲突(&amp;C)</translation>
+    </message>
+    <message>
+        <source>To &amp;merge ({n})</source>
+        <translation>待合并(&amp;M)（{n}）</translation>
+    </message>
+    <message>
+        <source>To &amp;merge</source>
+        <translation>待合并(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Sign in to see the sync with the county server.</source>
+        <translation>登录后可查看与县级服务器的同步情况。</translation>
+    </message>
+    <message>
+        <source>Saved on this laptop; it goes to the server with the next sync.</source>
+        <extracomment>A decision was written (the page reads the counts again).</extracomment>
+        <translation>已保存在本机，下次同步时发送到服务器。</translation>
+    </message>
+    <message>
+        <source>Your role may not change this kind of record.</source>
+        <translation>您的角色不能修改这类记录。</translation>
+    </message>
+    <message>
+        <source>The same field was changed on two laptops. The server kept its value until a person chooses; every laptop of the township shows it. Choose a line, then what to keep.</source>
+        <translation>同一项内容在两台电脑上都被修改了。在有人作出选择之前，服务器保留它原来的值；全乡镇的每台电脑都会显示这条冲突。请选中一行，再选择保留哪个值。</translation>
+    </message>
+    <message>
+        <source>Keep &amp;mine</source>
+        <translation>保留本机(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Keep &amp;theirs</source>
+        <translation>保留对方(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Enter a &amp;new value…</source>
+        <translation>输入新值(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Keep the value written on this laptop (Alt+M)</source>
+        <translation>保留本机填写的值（Alt+M）</translation>
+    </message>
+    <message>
+        <source>Keep the value from the other laptop (Alt+T)</source>
+        <translation>保留另一台电脑的值（Alt+T）</translation>
+    </message>
+    <message>
+        <source>Type the right value (Alt+N)</source>
+        <translation>输入正确的值（Alt+N）</translation>
+    </message>
+    <message>
+        <source>Enter a new value</source>
+        <translation>输入新值</translation>
+    </message>
+    <message>
+        <source>{field}:</source>
+        <translation>{field}：</translation>
+    </message>
+    <message>
+        <source>Two records with one ID number whose name, birth date or sex differ, or two active contracts of one person. Merge them, keep them apart, or undo a merge made by mistake.</source>
+        <translation>身份证号相同但姓名、出生日期或性别不一致的两份档案，或同一个人的两份有效签约。可以合并、确认不是同一人，或撤销误操作的合并。</translation>
+    </message>
+    <message>
+        <source>Mer&amp;ge</source>
+        <translation>合并(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Not the same &amp;person</source>
+        <translation>不是同一人(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo merge</source>
+        <translation>撤销合并(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Make them one record (Alt+G)</source>
+        <translation>合并为一份档案（Alt+G）</translation>
+    </message>
+    <message>
+        <source>They are two people: keep both records (Alt+P)</source>
+        <translation>是两个人：两份档案都保留（Alt+P）</translation>
+    </message>
+    <message>
+        <source>Split a merge made by mistake (Alt+U)</source>
+        <translation>拆开误合并的档案（Alt+U）</translation>
+    </message>
+    <message>
+        <source>This laptop and the county server</source>
+        <translation>本机与县级服务器</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>服务器地址：</translation>
+    </message>
+    <message>
+        <source>Township:</source>
+        <translation>乡镇：</translation>
+    </message>
+    <message>
+        <source>This device:</source>
+        <translation>本机编号：</translation>
+    </message>
+    <message>
+        <source>Enrolled by:</source>
+        <translation>注册用户：</translation>
+    </message>
+    <message>
+        <source>Last sync:</source>
+        <translation>上次同步：</translation>
+    </message>
+    <message>
+        <source>Changes to upload:</source>
+        <translation>待上传的修改：</translation>
+    </message>
+    <message>
+        <source>Refused by the server:</source>
+        <translation>被服务器拒收：</translation>
+    </message>
+    <message>
+        <source>S&amp;ync now</source>
+        <translation>立即同步(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Send this laptop&apos;s changes and fetch the others&apos; (Alt+Y)</source>
+        <translation>上传本机的修改，并下载其他电脑的修改（Alt+Y）</translation>
+    </message>
+    <message>
+        <source>Sync &amp;automatically every</source>
+        <translation>自动同步间隔(&amp;A)</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>When enrolled and online; 0: only with Sync now</source>
+        <translation>已注册且联网时自动同步；设为 0 则只在点“立即同步”时同步</translation>
+    </message>
+    <message>
+        <source>&amp;History</source>
+        <translation>同步记录(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Changes the server &amp;refused (kept on this laptop)</source>
+        <translation>被服务器拒收的修改(&amp;R)（仍保留在本机）</translation>
+    </message>
+    <message>
+        <source>Co&amp;py</source>
+        <translation>复制(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Copy the chosen (or all) refused changes with their reasons</source>
+        <translation>复制选中的（或全部）被拒收修改及原因</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve as…</source>
+        <translation>另存为(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Save the refused changes as a file a spreadsheet opens</source>
+        <translation>把被拒收的修改保存为电子表格能打开的文件</translation>
+    </message>
+    <message>
+        <source>(last attempt: {error})</source>
+        <translation>（最近一次尝试：{error}）</translation>
+    </message>
+    <message>
+        <source>Synced: {pushed} changes sent, {pulled} received, {conflicts} conflicts, {rejected} refused.</source>
+        <translation>同步完成：发送 {pushed} 项修改，收到 {pulled} 项，冲突 {conflicts} 项，被拒收 {rejected} 项。</translation>
+    </message>
+    <message>
+        <source>Copied: paste into a spreadsheet or a message.</source>
+        <translation>已复制：可以粘贴到电子表格或消息中。</translation>
+    </message>
+    <message>
+        <source>Save the refused changes</source>
+        <translation>保存被拒收的修改</translation>
+    </message>
+    <message>
+        <source>refused_changes</source>
+        <translation>被拒收的修改</translation>
+    </message>
+    <message>
+        <source>Tab-separated text (*.tsv *.txt)</source>
+        <translation>制表符分隔的文本 (*.tsv *.txt)</translation>
+    </message>
+    <message>
+        <source>The file could not be written: {reason}</source>
+        <translation>无法写入文件：{reason}</translation>
+    </message>
+    <message>
+        <source>Saved: {path}</source>
+        <translation>已保存：{path}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncTables</name>
+    <message>
+        <source>Resident</source>
+        <extracomment>The records a person meets on a conflict, by table (the rest show the table&apos;s name).</extracomment>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>家庭</translation>
+    </message>
+    <message>
+        <source>Contract</source>
+        <translation>签约</translation>
+    </message>
+    <message>
+        <source>Contract member</source>
+        <translation>签约成员</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>随访</translation>
+    </message>
+    <message>
+        <source>Diagnosis</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村（居）</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>工作人员</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>转诊</translation>
+    </message>
+    <message>
+        <source>Planned service</source>
+        <translation>计划服务</translation>
+    </message>
+    <message>
+        <source>Township setting</source>
+        <translation>乡镇设置</translation>
     </message>
 </context>
 <context>
