@@ -57,9 +57,12 @@ class Record(ServerBase):
     __tablename__ = "records"
     __table_args__ = (
         Index("ix_records_pull", "township_id", "version"),
-        Index("ix_records_identity", "township_id", "table_name", "identity_key"),
+        # The key first: its equality is what makes these lookups cheap, whatever the
+        # planner's statistics say about townships and tables (stale right after a
+        # township's first large push, PostgreSQL would otherwise walk all its residents).
+        Index("ix_records_identity", "identity_key", "township_id", "table_name"),
         Index("ix_records_snapshot", "township_id", "table_name", "row_id"),
-        Index("ix_records_number", "township_id", "table_name", "number_key"),
+        Index("ix_records_number", "number_key", "township_id", "table_name"),
     )
 
     table_name: Mapped[str] = mapped_column(String(60), primary_key=True)

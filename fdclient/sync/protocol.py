@@ -224,6 +224,7 @@ class SnapshotResponse(_Wire):
     #: Where the next page starts (None: the snapshot is complete).
     after_table: str | None
     after_id: HexId | None
+    #: The township's record count, on the first page (0 on later pages).
     total_rows: int
 
 

@@ -127,7 +127,7 @@ def test_snapshot_pages_in_table_and_id_order_resume_at_any_page(
             break
         params = {"limit": 3, "as_of": page.as_of, "after_table": page.after_table, "after_id": page.after_id}
     assert {p.as_of for p in pages} == {11}
-    assert {p.total_rows for p in pages} == {11}
+    assert [p.total_rows for p in pages] == [11] + [0] * (len(pages) - 1)  # counted on the first page
     rows = [(g.table, row[g.columns.index("id")]) for p in pages for g in p.groups for row in g.rows]
     assert len(rows) == 11 == len(set(rows))
     order = synced_table_names()

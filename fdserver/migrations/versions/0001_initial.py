@@ -154,8 +154,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("table_name", "row_id", name=op.f("pk_records")),
     )
     with op.batch_alter_table("records", schema=None) as batch_op:
-        batch_op.create_index("ix_records_identity", ["township_id", "table_name", "identity_key"], unique=False)
-        batch_op.create_index("ix_records_number", ["township_id", "table_name", "number_key"], unique=False)
+        batch_op.create_index("ix_records_identity", ["identity_key", "township_id", "table_name"], unique=False)
+        batch_op.create_index("ix_records_number", ["number_key", "township_id", "table_name"], unique=False)
         batch_op.create_index("ix_records_pull", ["township_id", "version"], unique=False)
         batch_op.create_index("ix_records_snapshot", ["township_id", "table_name", "row_id"], unique=False)
 
