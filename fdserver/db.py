@@ -135,6 +135,10 @@ def lock_township(conn: Connection, township_id: str) -> int:
     creating it at 0 if missing. Returns the township's latest version."""
     query = select(_counter.c.version).where(_counter.c.township_id == township_id)
     if not is_sqlite(conn):
+        # Wait at most as long as SQLite's busy timeout: a push still queued after that is
+        # answered 503 with Retry-After (the laptop retries later) instead of holding a
+        # connection while dozens of laptops of one township wait in line.
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
         query = query.with_for_update()
     current = conn.execute(query).scalar_one_or_none()
     if current is not None:

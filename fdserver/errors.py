@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -113,6 +114,19 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, text, headers)
 
 
+#: A busy server: the request may be sent again later (503 with Retry-After).
+BUSY = msg(
+    "县级服务器正忙，请稍后重试（本机数据不受影响，会自动再同步）。",
+    "The server is busy; try again shortly (nothing on the laptop is lost).",
+)
+
+
+async def _pool_exhausted(_request: Request, _exc: Exception) -> JSONResponse:
+    """Every database connection of this process stayed busy for the pool's timeout (many
+    laptops of one township pushing at once): the laptop comes back later."""
+    return error_response(503, "busy", BUSY, {"Retry-After": "5"})
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
     return error_response(
@@ -124,4 +138,5 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(sqlalchemy.exc.TimeoutError, _pool_exhausted)
     app.add_exception_handler(Exception, _unexpected)

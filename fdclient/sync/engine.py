@@ -258,7 +258,7 @@ class SyncEngine:
                     position = state.SnapshotProgress(page.as_of, page.after_table, page.after_id)
                     coming = ahead.submit(self._snapshot_page, position, epoch)
                 started = time.perf_counter()
-                with self.store.apply() as conn:
+                with self.store.apply(bulk=True) as conn:
                     applied = apply_snapshot(conn, page)
                 counts.apply_seconds += time.perf_counter() - started
                 rows += applied.rows

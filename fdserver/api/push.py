@@ -16,19 +16,17 @@ from fastapi import APIRouter
 from sqlalchemy import Engine, exc
 
 from fdclient.sync.protocol import ErrorBody, PushRequest, PushResponse
-from fdclient.text import msg
 from fdserver.apply import DeviceContext, apply_push
 from fdserver.auth import CurrentDevice, EngineDep
 from fdserver.db import transaction, utcnow
-from fdserver.errors import ApiError
+from fdserver.errors import BUSY, ApiError
 
 router = APIRouter(tags=["sync"])
 ATTEMPTS = 3
 _ERRORS: dict[int | str, dict[str, object]] = {status: {"model": ErrorBody} for status in (401, 403, 413, 422, 503)}
 _PG_RETRY = frozenset({"40001", "40P01", "23505"})  # serialization failure, deadlock, unique violation
+_PG_LOCK_TIMEOUT = "55P03"  # lock_not_available: lock_timeout ran out
 T = TypeVar("T")
-
-BUSY = msg("服务器正忙，请稍后重试。", "The server is busy; try again shortly.")
 
 
 def context_of(device: CurrentDevice) -> DeviceContext:
@@ -36,6 +34,10 @@ def context_of(device: CurrentDevice) -> DeviceContext:
     return DeviceContext(
         device_id=device.id, township_id=device.township_id, staff_id=device.staff_id, role=device.role
     )
+
+
+def _lock_timed_out(error: exc.DBAPIError) -> bool:
+    return (getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)) == _PG_LOCK_TIMEOUT
 
 
 def _retryable(error: exc.DBAPIError) -> bool:
@@ -54,6 +56,8 @@ def in_write_transaction(engine: Engine, work: Callable[..., T]) -> T:
             with transaction(engine) as conn:
                 return work(conn)
         except exc.DBAPIError as error:
+            if _lock_timed_out(error):  # the township's queue is long: come back later
+                raise ApiError(503, "busy", BUSY, headers={"Retry-After": "5"}) from None
             if not _retryable(error):
                 raise
             if attempt == ATTEMPTS:

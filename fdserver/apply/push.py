@@ -34,11 +34,31 @@ _RECORD = insert(_ledger)
 
 
 def apply_push(conn: Connection, device: DeviceContext, request: PushRequest, now: datetime) -> PushResponse:
+    retried = answered_before(conn, device, request, now)
+    if retried is not None:
+        return retried
     lock_township(conn, device.township_id)
     results = [_answer(conn, device, m, now) for m in request.mutations]
     acknowledged = _acknowledge(conn, device, max((m.seq for m in request.mutations), default=0))
     store_audit(conn, device, request.audit, now)
     return PushResponse(results=results, acknowledged_seq=acknowledged, server_time=now)
+
+
+def answered_before(
+    conn: Connection, device: DeviceContext, request: PushRequest, now: datetime
+) -> PushResponse | None:
+    """The stored answer to a request the ledger holds entirely (a retry after a lost
+    answer), without waiting behind the township's other pushes; None otherwise."""
+    ids = [m.id for m in request.mutations]
+    if not ids:
+        return None
+    rows = conn.execute(select(_ledger.c.id, _ledger.c.device_id, _ledger.c.result).where(_ledger.c.id.in_(ids))).all()
+    if len(rows) < len(set(ids)) or any(r.device_id != device.device_id for r in rows):
+        return None
+    stored = {r.id: r.result for r in rows}
+    seq = conn.execute(select(_devices.c.last_seq).where(_devices.c.id == device.device_id)).scalar_one()
+    results = [MutationResult.model_validate(stored[m.id]) for m in request.mutations]
+    return PushResponse(results=results, acknowledged_seq=int(seq), server_time=now)
 
 
 def _answer(conn: Connection, device: DeviceContext, m: Mutation, now: datetime) -> MutationResult:

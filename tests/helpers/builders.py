@@ -47,7 +47,7 @@ from fdclient.services.registry import households, medical_history, residents
 from fdclient.services.registry.resident_forms import ResidentInput
 from fdclient.services.staff import organisation as staff
 from fdclient.services.township import store_township
-from fdclient.store.context import CONTEXT_KEY, Actor, context_of, today
+from fdclient.store.context import CONTEXT_KEY, Actor, context_of, now, today
 from helpers.scene import TODAY as SCENE_TODAY
 
 #: The scene's date (its clock): safely after every default birth date and contract start.
@@ -282,9 +282,10 @@ def make_signed_contract(
     term_years: int = 1,
     member_ids: Sequence[uuid.UUID] | None = None,
     auto_renew: bool = False,
+    signed: datetime | None = None,
 ) -> contracts.ContractInfo:
-    """A household contract drafted and signed on its start date, with every member's
-    consent (:func:`consents_of`)."""
+    """A household contract drafted and signed on its start date (or at ``signed``), with
+    every member's consent (:func:`consents_of`)."""
     draft = contracts.draft_contract(
         session,
         household_id=household.id,
@@ -301,8 +302,18 @@ def make_signed_contract(
         session,
         draft.id,
         consents=consents_of(session, draft, start_date),
-        signed_at=signed_at(start_date),
+        signed_at=signed or signed_at(start_date),
         channel="door_to_door",
+    )
+
+
+def sign_today(
+    session: Session, household: Household, team: Team, doctor: Staff, package: ServicePackage
+) -> contracts.ContractInfo:
+    """A one-year household contract drafted and signed now, by the unit of work's clock
+    (a laptop signing at the door: the sync tests and benchmarks)."""
+    return make_signed_contract(
+        session, household, team, doctor, [package], start_date=today(session), signed=now(session)
     )
 
 

@@ -22,6 +22,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -137,19 +138,23 @@ def running_server(url: str, *, workers: int = 1, start_timeout: float = 30.0) -
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO))
     env.pop("FDSERVER_DB", None)
+    # The server's log goes to a file: a pipe nobody reads fills up under load and the
+    # server's event loop then blocks writing a log line.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         fdserver_command("--db", url, "serve", "--port", str(port), "--workers", str(workers)),
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"fdserver serve exited: {process.stderr.read().decode() if process.stderr else ''}")
+                log.seek(0)
+                raise RuntimeError(f"fdserver serve exited: {log.read().decode(errors='replace')}")
             try:
                 if httpx.get(f"{base}/health", timeout=1.0).status_code == 200:
                     break
@@ -166,8 +171,7 @@ def running_server(url: str, *, workers: int = 1, start_timeout: float = 30.0) -
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+        log.close()
 
 
 @contextlib.contextmanager

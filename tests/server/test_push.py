@@ -235,3 +235,27 @@ def test_an_illegal_contract_transition_is_rejected_while_the_rest_of_the_batch_
     assert results[1].status is Status.APPLIED
     assert data_of(server_engine, "contracts", contract["id"])["status"] == "terminated"
     assert data_of(server_engine, "households", household["id"])["phone"] == "0791-1234567"
+
+
+def test_a_retried_push_is_answered_from_the_ledger_without_waiting_for_the_township(
+    doctor: Laptop, server_engine: Engine, township: TownshipInfo
+) -> None:
+    """While another push holds the township (PostgreSQL: its counter row is locked), the
+    retry of a push already applied gets its stored answer at once."""
+    if server_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises whole write transactions: nothing to overtake")
+    insert = doctor.insert("residents", resident_row(first_village(server_engine, township.id)))
+    first = doctor.push(insert)
+    with server_engine.connect() as holder:
+        holder.exec_driver_sql(
+            "SELECT version FROM township_versions WHERE township_id = %(t)s FOR UPDATE", {"t": township.id}
+        )
+        answer: list[PushResponse] = []
+        retry = threading.Thread(target=lambda: answer.append(doctor.push(insert)))
+        retry.start()
+        retry.join(timeout=10)
+        finished_while_held = not retry.is_alive()
+        holder.rollback()
+    retry.join()
+    assert finished_while_held, "the retry waited behind the township's lock"
+    assert answer[0].results == first.results

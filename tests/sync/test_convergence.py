@@ -44,7 +44,6 @@ from sqlalchemy import select
 
 from fdclient.errors import FdError
 from fdclient.models import ContractMember, Household, Resident, ServicePackage, Staff, Team, Village
-from fdclient.services.contracts import lifecycle as contracts
 from fdclient.services.registry import households, medical_history, resident_status, residents
 from fdclient.services.registry.resident_forms import ResidentInput
 from fdclient.services.visits.forms import HomeVisitInput
@@ -294,25 +293,8 @@ class SyncMachine(RuleBasedStateMachine):
                 doctor = session.scalars(select(Staff).where(Staff.username == m.username)).one()
                 package = session.scalars(select(ServicePackage)).first()
                 assert household is not None and package is not None
-                day = today(session)
-                draft = contracts.draft_contract(
-                    session,
-                    household_id=household.id,
-                    representative_id=head.id,
-                    team_id=team.id,
-                    doctor_id=doctor.id,
-                    package_ids=[package.id],
-                    start_date=day,
-                    term_years=1,
-                )
-                contracts.sign_contract(
-                    session,
-                    draft.id,
-                    consents=builders.consents_of(session, draft, day),
-                    signed_at=m.store.clock.now(),
-                    channel="door_to_door",
-                )
-                self.made.add(("contracts", draft.id.hex))
+                contract = builders.sign_today(session, household, team, doctor, package)
+                self.made.add(("contracts", contract.id.hex))
             event("sign: done")
         except FdError as error:
             event(f"sign: refused {error}"[:80])
