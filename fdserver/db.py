@@ -28,6 +28,10 @@ from fdserver.models import TownshipVersion, table_of
 ENV_DB = "FDSERVER_DB"
 #: How long a SQLite writer waits for another writer before giving up.
 BUSY_TIMEOUT_MS = 15_000
+#: How long a push may wait for its township on PostgreSQL before it is answered 503 busy:
+#: waiting in line costs nothing, answering busy makes the laptop send the batch again.
+#: Below the client's push read timeout (fdclient.sync.transport.PUSH_READ_TIMEOUT).
+LOCK_WAIT_MS = 120_000
 #: Execution option naming how a SQLite transaction begins: "write" or "read".
 BEGIN_MODE = "fdserver_begin"
 
@@ -67,6 +71,9 @@ def make_engine(url: str, *, pool_size: int = 8) -> Engine:
         max_overflow=pool_size,
         pool_pre_ping=True,
         pool_recycle=1800,
+        # A push queued behind its township's other pushes holds its connection while it
+        # waits (LOCK_WAIT_MS); others wait for a connection as long before a 503.
+        pool_timeout=LOCK_WAIT_MS / 1000,
     )
 
 
@@ -135,10 +142,9 @@ def lock_township(conn: Connection, township_id: str) -> int:
     creating it at 0 if missing. Returns the township's latest version."""
     query = select(_counter.c.version).where(_counter.c.township_id == township_id)
     if not is_sqlite(conn):
-        # Wait at most as long as SQLite's busy timeout: a push still queued after that is
-        # answered 503 with Retry-After (the laptop retries later) instead of holding a
-        # connection while dozens of laptops of one township wait in line.
-        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
+        # A push still queued after LOCK_WAIT_MS is answered 503 with Retry-After (the
+        # laptop comes back later) instead of holding its connection indefinitely.
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'")
         query = query.with_for_update()
     current = conn.execute(query).scalar_one_or_none()
     if current is not None:
