@@ -34,7 +34,9 @@ class _DecisionPanel(QWidget):
     #: A decision was written (the page reads the counts again).
     decided = Signal()
 
-    def __init__(self, ui: UiSession, name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ui: UiSession, name: str, model: ConflictsModel | MergeTasksModel, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.ui = ui
@@ -52,6 +54,16 @@ class _DecisionPanel(QWidget):
         layout.addLayout(self.button_row)
         layout.addWidget(self.message)
         self._busy = False
+        model.setParent(self)
+        self.model = model
+        self.view.setModel(model)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+
+    def set_items(self, items: tuple[Any, ...]) -> None:
+        self.model.set_items(items)
+        if items:
+            self.view.selectRow(0)
+        self.update_buttons()
 
     def _button(self, name: str, slot: Callable[[], object]) -> QPushButton:
         button = action_button(self, name, slot)
@@ -97,10 +109,7 @@ class _DecisionPanel(QWidget):
 
 class ConflictsPanel(_DecisionPanel):
     def __init__(self, ui: UiSession, parent: QWidget | None = None) -> None:
-        super().__init__(ui, "conflicts", parent)
-        self.model = ConflictsModel(self)
-        self.view.setModel(self.model)
-        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        super().__init__(ui, "conflicts", ConflictsModel(), parent)
         self.mine_button = self._button("keepMineButton", lambda: self.resolve("mine"))
         self.theirs_button = self._button("keepTheirsButton", lambda: self.resolve("theirs"))
         self.value_button = self._button("newValueButton", self.enter_value)
@@ -118,12 +127,6 @@ class ConflictsPanel(_DecisionPanel):
         self.mine_button.setText(QCoreApplication.translate("SyncPage", "Keep &mine"))
         self.theirs_button.setText(QCoreApplication.translate("SyncPage", "Keep &theirs"))
         self.value_button.setText(QCoreApplication.translate("SyncPage", "Enter a &new value…"))
-        self.update_buttons()
-
-    def set_items(self, items: tuple[Any, ...]) -> None:
-        self.model.set_items(items)
-        if items:
-            self.view.selectRow(0)
         self.update_buttons()
 
     def update_buttons(self) -> None:
@@ -171,10 +174,7 @@ class ConflictsPanel(_DecisionPanel):
 
 class MergesPanel(_DecisionPanel):
     def __init__(self, ui: UiSession, parent: QWidget | None = None) -> None:
-        super().__init__(ui, "merges", parent)
-        self.model = MergeTasksModel(self)
-        self.view.setModel(self.model)
-        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        super().__init__(ui, "merges", MergeTasksModel(), parent)
         self.merge_button = self._button("mergeButton", lambda: self.decide("merge"))
         self.apart_button = self._button("keepApartButton", lambda: self.decide("keep_apart"))
         self.undo_button = self._button("undoMergeButton", lambda: self.decide("undo"))
@@ -192,12 +192,6 @@ class MergesPanel(_DecisionPanel):
         self.merge_button.setText(QCoreApplication.translate("SyncPage", "Mer&ge"))
         self.apart_button.setText(QCoreApplication.translate("SyncPage", "Not the same &person"))
         self.undo_button.setText(QCoreApplication.translate("SyncPage", "&Undo merge"))
-        self.update_buttons()
-
-    def set_items(self, items: tuple[Any, ...]) -> None:
-        self.model.set_items(items)
-        if items:
-            self.view.selectRow(0)
         self.update_buttons()
 
     def update_buttons(self) -> None:
