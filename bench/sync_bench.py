@@ -39,7 +39,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 import httpx  # noqa: E402
 from helpers import builders  # noqa: E402
 from helpers.server import PG_ENV, engine_url, postgres_database, running_server  # noqa: E402
-from helpers.sync_faults import clone_records  # noqa: E402
+from helpers.server_tools import clone_records  # noqa: E402
 from helpers.sync_world import PASSWORD, SyncWorld, sync_world  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 

@@ -20,7 +20,8 @@ import httpx
 import pytest
 from helpers import builders
 from helpers.server import PG_ENV, REPO, engine_url, free_port, postgres_database, running_server
-from helpers.sync_faults import clone_records, laptop_rows, observed_server, open_laptop, server_rows
+from helpers.server_tools import clone_records, observed_server
+from helpers.sync_faults import laptop_rows, open_laptop, server_rows
 from helpers.sync_world import PASSWORD, Laptop, SyncWorld, no_sleep, sync_world
 from sqlalchemy import Engine, select, text
 
